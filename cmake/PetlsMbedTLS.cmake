@@ -1,0 +1,71 @@
+# Finds mbedTLS 3.6 (installed, or in the project-local prefix .deps/ that
+# scripts/install-deps.sh fills), or builds it from a source tree given as
+# PETLS_MBEDTLS_SOURCE_DIR with a config from port/mbedtls/.
+#
+# Defines the target petls_mbedtls (INTERFACE) that the backend links.
+
+add_library(petls_mbedtls INTERFACE)
+
+if(PETLS_MBEDTLS_SOURCE_DIR)
+  set(_cfg "${CMAKE_CURRENT_SOURCE_DIR}/port/mbedtls/petls_mbedtls_${PETLS_MBEDTLS_CONFIG}.h")
+  if(NOT EXISTS "${_cfg}")
+    message(FATAL_ERROR "petls: no mbedTLS config ${_cfg}")
+  endif()
+  set(MBEDTLS_CONFIG_FILE "${_cfg}" CACHE FILEPATH "" FORCE)
+  set(ENABLE_PROGRAMS OFF CACHE BOOL "" FORCE)
+  set(ENABLE_TESTING OFF CACHE BOOL "" FORCE)
+  set(MBEDTLS_FATAL_WARNINGS OFF CACHE BOOL "" FORCE)
+  set(USE_SHARED_MBEDTLS_LIBRARY OFF CACHE BOOL "" FORCE)
+  set(USE_STATIC_MBEDTLS_LIBRARY ON CACHE BOOL "" FORCE)
+  set(DISABLE_PACKAGE_CONFIG_AND_INSTALL ON CACHE BOOL "" FORCE)
+  add_subdirectory("${PETLS_MBEDTLS_SOURCE_DIR}" mbedtls EXCLUDE_FROM_ALL)
+  set(_ver_header "${PETLS_MBEDTLS_SOURCE_DIR}/include/mbedtls/build_info.h")
+  target_link_libraries(petls_mbedtls INTERFACE mbedtls mbedx509 mbedcrypto)
+  target_compile_definitions(petls_mbedtls INTERFACE
+    "MBEDTLS_CONFIG_FILE=\"${_cfg}\"")
+  set(PETLS_MBEDTLS_PC_LIBS "")
+else()
+  # The project-local prefix comes first, so a stale system 2.28 never wins.
+  set(_local "${CMAKE_CURRENT_SOURCE_DIR}/.deps/mbedtls/usr")
+  if(EXISTS "${_local}")
+    list(PREPEND CMAKE_PREFIX_PATH "${_local}")
+  endif()
+  find_package(MbedTLS 3.6 CONFIG QUIET)
+  if(MbedTLS_FOUND)
+    get_target_property(_inc MbedTLS::mbedtls INTERFACE_INCLUDE_DIRECTORIES)
+    list(GET _inc 0 _inc)
+    set(_ver_header "${_inc}/mbedtls/build_info.h")
+    target_link_libraries(petls_mbedtls INTERFACE
+      MbedTLS::mbedtls MbedTLS::mbedx509 MbedTLS::mbedcrypto)
+  else()
+    find_path(_mbedtls_inc mbedtls/ssl.h)
+    find_library(_mbedtls_lib mbedtls)
+    find_library(_mbedx509_lib mbedx509)
+    find_library(_mbedcrypto_lib mbedcrypto)
+    if(NOT _mbedtls_inc OR NOT _mbedtls_lib)
+      message(FATAL_ERROR
+        "petls: mbedTLS 3.6 not found. Run scripts/install-deps.sh, or pass "
+        "-DPETLS_MBEDTLS_SOURCE_DIR=<mbedtls-3.6 source tree>.")
+    endif()
+    set(_ver_header "${_mbedtls_inc}/mbedtls/build_info.h")
+    if(NOT EXISTS "${_ver_header}")
+      set(_ver_header "${_mbedtls_inc}/mbedtls/version.h")
+    endif()
+    target_include_directories(petls_mbedtls INTERFACE "${_mbedtls_inc}")
+    target_link_libraries(petls_mbedtls INTERFACE
+      "${_mbedtls_lib}" "${_mbedx509_lib}" "${_mbedcrypto_lib}")
+  endif()
+  set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+endif()
+
+file(STRINGS "${_ver_header}" _verline
+     REGEX "^#define MBEDTLS_VERSION_STRING +\"[0-9.]+\"")
+string(REGEX REPLACE ".*\"([0-9.]+)\".*" "\\1" PETLS_MBEDTLS_VERSION "${_verline}")
+if(NOT PETLS_MBEDTLS_VERSION OR PETLS_MBEDTLS_VERSION VERSION_LESS 3.6
+   OR PETLS_MBEDTLS_VERSION VERSION_GREATER_EQUAL 3.7)
+  message(FATAL_ERROR
+    "petls: needs mbedTLS 3.6.x (LTS); found '${PETLS_MBEDTLS_VERSION}' "
+    "(${_ver_header}). Debian 12's 2.28 is end-of-life: run "
+    "scripts/install-deps.sh to fetch Debian 13's 3.6 into .deps/.")
+endif()
+message(STATUS "petls: mbedTLS ${PETLS_MBEDTLS_VERSION}")

@@ -1,0 +1,275 @@
+/*
+ * petls: a portable in-process TLS engine.
+ *
+ * This is the whole public API. It follows OpenBSD's libtls: opaque types, a
+ * configuration object shared by many connections, secure defaults,
+ * verification on by default, -1 (or NULL) plus a readable message on every
+ * failure, and PETLS_WANT_POLLIN / PETLS_WANT_POLLOUT for non-blocking I/O.
+ * Where libtls has a function, petls has the same name with a petls_ prefix
+ * and the same meaning; what libtls lacks comes from Node.js's tls module and
+ * is named after it.
+ *
+ * Thread safety: a petls_config may be shared by any number of contexts on
+ * any number of threads once it is in use (after the first petls_configure()
+ * that names it); change it only before that. A struct petls is used by one
+ * thread at a time.
+ */
+#ifndef PETLS_H
+#define PETLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h> /* ssize_t */
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library is built with hidden visibility; what is declared here is its
+ * exported surface. */
+#if defined(PETLS_BUILDING_LIBRARY) && defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
+#define PETLS_API 20261123
+
+#define PETLS_VERSION_MAJOR 0
+#define PETLS_VERSION_MINOR 1
+#define PETLS_VERSION_PATCH 0
+
+/* Protocol bits, as libtls. TLS 1.0 and 1.1 are not supported. */
+#define PETLS_PROTOCOL_TLSv1_2 (1u << 3)
+#define PETLS_PROTOCOL_TLSv1_3 (1u << 4)
+#define PETLS_PROTOCOLS_ALL (PETLS_PROTOCOL_TLSv1_2 | PETLS_PROTOCOL_TLSv1_3)
+#define PETLS_PROTOCOLS_DEFAULT (PETLS_PROTOCOL_TLSv1_2 | PETLS_PROTOCOL_TLSv1_3)
+
+/* Return values of petls_handshake(), petls_read(), petls_write(),
+ * petls_close() and of I/O callbacks, besides 0/positive counts and -1. */
+#define PETLS_WANT_POLLIN (-2)
+#define PETLS_WANT_POLLOUT (-3)
+
+/* Client certificate policy on a server (Node's requestCert /
+ * rejectUnauthorized). */
+#define PETLS_VERIFY_CLIENT_NONE 0     /* do not ask for a certificate */
+#define PETLS_VERIFY_CLIENT_OPTIONAL 1 /* ask; handshake goes on without one
+                                        * or with one that fails; see
+                                        * petls_conn_authorized() */
+#define PETLS_VERIFY_CLIENT_REQUIRE 2  /* ask; fail the handshake without a
+                                        * valid one */
+
+/* Default handshake timeout, as Node's handshakeTimeout. */
+#define PETLS_HANDSHAKE_TIMEOUT_DEFAULT_MS 120000u
+
+struct petls;
+struct petls_config;
+
+/* I/O callbacks, as libtls's tls_read_cb/tls_write_cb. Return the number of
+ * bytes moved, 0 on end of stream (read), PETLS_WANT_POLLIN /
+ * PETLS_WANT_POLLOUT when the operation would block, or -1 on error. */
+typedef ssize_t (*petls_read_cb)(struct petls *ctx, void *buf, size_t buflen,
+                                 void *cb_arg);
+typedef ssize_t (*petls_write_cb)(struct petls *ctx, const void *buf,
+                                  size_t buflen, void *cb_arg);
+
+/* ---- Library ----------------------------------------------------------- */
+
+/* Initialises the library (crypto backend, entropy). Called implicitly by
+ * petls_config_new(); calling it first is harmless. Returns 0 or -1. */
+int petls_init(void);
+
+/* A readable description of the library build, e.g. "petls 0.1.0 (mbed TLS
+ * 3.6.6)". Never NULL. */
+const char *petls_version_string(void);
+
+/* Reads a whole file into memory, decrypting a PEM private key when password
+ * is not NULL (libtls's tls_load_file). Returns NULL on failure with errno
+ * set. Free with petls_unload_file(), which zeroizes. */
+uint8_t *petls_load_file(const char *file, size_t *len, char *password);
+void petls_unload_file(uint8_t *buf, size_t len);
+
+/* ---- Configuration ----------------------------------------------------- */
+
+struct petls_config *petls_config_new(void);
+/* Drops a reference; the config is freed (and its keys zeroized) when the
+ * last context using it is freed too. */
+void petls_config_free(struct petls_config *config);
+const char *petls_config_error(struct petls_config *config);
+
+/* Protocols, as libtls: "tlsv1.2,tlsv1.3", "secure", "default", "all",
+ * "legacy" and "!tlsv1.2"-style negations. Unknown tokens are an error that
+ * names the token (petls_config_parse_protocols has no config to hold the
+ * message; it returns -1). */
+int petls_config_parse_protocols(uint32_t *protocols, const char *protostr);
+int petls_config_set_protocols(struct petls_config *config,
+                               uint32_t protocols);
+/* Node's minVersion / maxVersion: "TLSv1.2" or "TLSv1.3" (case-insensitive,
+ * "tlsv1.2" and "1.2" also accepted). */
+int petls_config_set_min_version(struct petls_config *config,
+                                 const char *version);
+int petls_config_set_max_version(struct petls_config *config,
+                                 const char *version);
+
+/* Cipher suites, colon or comma separated, by OpenSSL or IANA name, or one of
+ * libtls's aliases "secure" (= "default"), "compat", "legacy", "insecure"
+ * ("all"). TLS 1.2 and TLS 1.3 suites may be mixed in one list. */
+int petls_config_set_ciphers(struct petls_config *config,
+                             const char *ciphers);
+/* Key-exchange groups: "X25519:P-256", "auto" (the default). The libtls name
+ * petls_config_set_ecdhecurves is the same call. */
+int petls_config_set_groups(struct petls_config *config, const char *groups);
+int petls_config_set_ecdhecurves(struct petls_config *config,
+                                 const char *curves);
+/* Server cipher preference (libtls: on by default for servers). */
+void petls_config_prefer_ciphers_server(struct petls_config *config);
+void petls_config_prefer_ciphers_client(struct petls_config *config);
+
+/* Trust anchors. Files and memory may be PEM or DER. A CA path is a
+ * directory whose every file holding certificates is loaded. */
+int petls_config_set_ca_file(struct petls_config *config, const char *ca_file);
+int petls_config_set_ca_path(struct petls_config *config, const char *ca_path);
+int petls_config_set_ca_mem(struct petls_config *config, const uint8_t *ca,
+                            size_t len);
+int petls_config_set_crl_file(struct petls_config *config,
+                              const char *crl_file);
+int petls_config_set_crl_mem(struct petls_config *config, const uint8_t *crl,
+                             size_t len);
+int petls_config_set_verify_depth(struct petls_config *config,
+                                  int verify_depth);
+
+/* Passphrase for encrypted private keys loaded after this call (Node's
+ * passphrase). NULL clears it. The copy is zeroized when replaced or freed. */
+int petls_config_set_key_passphrase(struct petls_config *config,
+                                    const char *passphrase);
+
+/* Keypairs. set_* replaces all keypairs with this one; add_* adds another
+ * (e.g. an ECDSA and an RSA keypair: the handshake picks by the client's
+ * signature algorithms). Certificates are a PEM chain or one DER
+ * certificate; keys PEM or DER, PKCS#1, SEC1 or PKCS#8, maybe encrypted. */
+int petls_config_set_cert_file(struct petls_config *config,
+                               const char *cert_file);
+int petls_config_set_cert_mem(struct petls_config *config, const uint8_t *cert,
+                              size_t len);
+int petls_config_set_key_file(struct petls_config *config,
+                              const char *key_file);
+int petls_config_set_key_mem(struct petls_config *config, const uint8_t *key,
+                             size_t len);
+int petls_config_set_keypair_file(struct petls_config *config,
+                                  const char *cert_file, const char *key_file);
+int petls_config_set_keypair_mem(struct petls_config *config,
+                                 const uint8_t *cert, size_t cert_len,
+                                 const uint8_t *key, size_t key_len);
+int petls_config_add_keypair_file(struct petls_config *config,
+                                  const char *cert_file, const char *key_file);
+int petls_config_add_keypair_mem(struct petls_config *config,
+                                 const uint8_t *cert, size_t cert_len,
+                                 const uint8_t *key, size_t key_len);
+
+/* Verification. On by default for clients: chain, validity time and host
+ * name (RFC 6125). The insecure_* calls turn parts off, as libtls. */
+void petls_config_verify(struct petls_config *config);
+void petls_config_insecure_noverifycert(struct petls_config *config);
+void petls_config_insecure_noverifyname(struct petls_config *config);
+void petls_config_insecure_noverifytime(struct petls_config *config);
+
+/* Client certificates on a server. libtls's two calls, and the general one. */
+void petls_config_verify_client(struct petls_config *config); /* REQUIRE */
+void petls_config_verify_client_optional(struct petls_config *config);
+int petls_config_set_verify_client(struct petls_config *config, int mode);
+
+/* Handshake timeout in milliseconds (Node's handshakeTimeout); 0 disables.
+ * A handshake not finished in time fails with "handshake timed out". */
+int petls_config_set_handshake_timeout(struct petls_config *config,
+                                       uint32_t timeout_ms);
+
+/* ---- Contexts ---------------------------------------------------------- */
+
+struct petls *petls_client(void);
+struct petls *petls_server(void);
+/* Attaches a config (taking a reference). May be called again to swap. */
+int petls_configure(struct petls *ctx, struct petls_config *config);
+/* Returns the context to its state after petls_client()/petls_server(),
+ * without a config. */
+void petls_reset(struct petls *ctx);
+void petls_free(struct petls *ctx);
+const char *petls_error(struct petls *ctx);
+
+/* Server: accept a connection on an already accepted socket, a pair of
+ * descriptors, or callbacks. *cctx receives a new context for it. */
+int petls_accept_socket(struct petls *ctx, struct petls **cctx, int socket);
+int petls_accept_fds(struct petls *ctx, struct petls **cctx, int fd_read,
+                     int fd_write);
+int petls_accept_cbs(struct petls *ctx, struct petls **cctx,
+                     petls_read_cb read_cb, petls_write_cb write_cb,
+                     void *cb_arg);
+
+/* Client: connect by host and port (port may be NULL when host is
+ * "host:port"), or over an already connected socket, descriptors or
+ * callbacks. servername is the name verified and sent as SNI (IP literals
+ * are verified against iPAddress SANs and never sent as SNI); NULL means no
+ * name, which requires noverifyname. */
+int petls_connect(struct petls *ctx, const char *host, const char *port);
+int petls_connect_servername(struct petls *ctx, const char *host,
+                             const char *port, const char *servername);
+int petls_connect_socket(struct petls *ctx, int s, const char *servername);
+int petls_connect_fds(struct petls *ctx, int fd_read, int fd_write,
+                      const char *servername);
+int petls_connect_cbs(struct petls *ctx, petls_read_cb read_cb,
+                      petls_write_cb write_cb, void *cb_arg,
+                      const char *servername);
+
+/* Drives the handshake. Returns 0 when done, PETLS_WANT_POLLIN/POLLOUT, or
+ * -1 with petls_error() set. petls_read()/petls_write() do it implicitly. */
+int petls_handshake(struct petls *ctx);
+/* Returns bytes moved, 0 on a clean close_notify (read), the WANT values, or
+ * -1. An end of stream without close_notify is -1 with the error
+ * "connection truncated: EOF without close_notify". */
+ssize_t petls_read(struct petls *ctx, void *buf, size_t buflen);
+ssize_t petls_write(struct petls *ctx, const void *buf, size_t buflen);
+/* Sends close_notify and, for sockets the library opened, closes them. May
+ * return the WANT values; call again. */
+int petls_close(struct petls *ctx);
+
+/* ---- Connection facts (valid after the handshake) ---------------------- */
+
+const char *petls_conn_version(struct petls *ctx);    /* "TLSv1.3" */
+const char *petls_conn_cipher(struct petls *ctx);     /* OpenSSL name */
+const char *petls_conn_cipher_iana(struct petls *ctx); /* IANA name */
+int petls_conn_cipher_strength(struct petls *ctx);    /* symmetric bits */
+const char *petls_conn_servername(struct petls *ctx); /* SNI, or NULL */
+/* Node's authorized / authorizationError: 1 when the peer's certificate
+ * verified (chain, time and, on clients, name), 0 otherwise. The error code
+ * is a Node.js string such as "CERT_HAS_EXPIRED" or NULL when authorized;
+ * the message is its human text. */
+int petls_conn_authorized(struct petls *ctx);
+const char *petls_conn_authorization_error(struct petls *ctx);
+const char *petls_conn_authorization_message(struct petls *ctx);
+
+/* Peer certificate (the leaf), as libtls plus what Node's getPeerCertificate
+ * gives. Strings are owned by the context. */
+int petls_peer_cert_provided(struct petls *ctx);
+int petls_peer_cert_contains_name(struct petls *ctx, const char *name);
+const char *petls_peer_cert_hash(struct petls *ctx); /* "SHA256:<hex>" */
+const char *petls_peer_cert_issuer(struct petls *ctx);
+const char *petls_peer_cert_subject(struct petls *ctx);
+const char *petls_peer_cert_serial(struct petls *ctx); /* hex */
+time_t petls_peer_cert_notbefore(struct petls *ctx);
+time_t petls_peer_cert_notafter(struct petls *ctx);
+/* Subject alternative names: count, then each as "DNS:name" or
+ * "IP Address:addr" (Node's subjectaltname form). */
+size_t petls_peer_cert_san_count(struct petls *ctx);
+const char *petls_peer_cert_san(struct petls *ctx, size_t idx);
+/* The peer's chain as PEM, leaf first (libtls's tls_peer_cert_chain_pem). */
+const uint8_t *petls_peer_cert_chain_pem(struct petls *ctx, size_t *len);
+/* The leaf as DER. */
+const uint8_t *petls_peer_cert_der(struct petls *ctx, size_t *len);
+
+#if defined(PETLS_BUILDING_LIBRARY) && defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PETLS_H */

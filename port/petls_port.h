@@ -1,0 +1,79 @@
+/*
+ * The platform layer: everything the engine needs from the system.
+ *
+ * The engine core includes only this header (and the C library's freestanding
+ * headers plus string.h/stdio.h for snprintf); it never includes POSIX
+ * headers. A port implements these functions: port/posix/ for Linux and other
+ * POSIX systems. A port without sockets or files returns -1 from those calls
+ * with a message; the caller-supplied I/O callbacks still work.
+ */
+#ifndef PETLS_PORT_H
+#define PETLS_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h> /* ssize_t */
+
+/* ---- Time ---- */
+
+/* A monotonic clock in milliseconds (handshake timeouts, cache expiry). */
+uint64_t petls_port_monotonic_ms(void);
+/* Wall-clock seconds since the Unix epoch, or -1 when the platform does not
+ * know the time (certificate validity then cannot be checked). */
+int64_t petls_port_unix_time(void);
+
+/* ---- Entropy ---- */
+
+/* Fills buf with len bytes from a strong entropy source (seeds the DRBG).
+ * Returns 0, or -1 when no entropy is available. */
+int petls_port_entropy(void *buf, size_t len);
+
+/* ---- Locks ---- */
+
+/* An opaque mutex. A port without threads may implement these as no-ops
+ * that return 0. */
+typedef struct petls_port_mutex petls_port_mutex;
+petls_port_mutex *petls_port_mutex_new(void);
+void petls_port_mutex_free(petls_port_mutex *m);
+void petls_port_mutex_lock(petls_port_mutex *m);
+void petls_port_mutex_unlock(petls_port_mutex *m);
+
+/* ---- Memory ---- */
+
+void *petls_port_calloc(size_t n, size_t size);
+void petls_port_free(void *p);
+
+/* ---- Sockets and descriptors ---- */
+
+/* Reads or writes on a descriptor. Return bytes moved, 0 at end of stream
+ * (read), PETLS_PORT_WANT_READ / PETLS_PORT_WANT_WRITE when a non-blocking
+ * descriptor would block, or -1 on error (err filled). timeout_ms > 0 bounds
+ * how long a blocking descriptor may wait; it then returns
+ * PETLS_PORT_TIMEOUT. */
+#define PETLS_PORT_WANT_READ (-2)
+#define PETLS_PORT_WANT_WRITE (-3)
+#define PETLS_PORT_TIMEOUT (-4)
+ssize_t petls_port_fd_read(int fd, void *buf, size_t len, uint32_t timeout_ms,
+                           char *err, size_t errlen);
+ssize_t petls_port_fd_write(int fd, const void *buf, size_t len,
+                            uint32_t timeout_ms, char *err, size_t errlen);
+/* Opens a TCP connection to host:port (blocking). Returns the descriptor or
+ * -1 with err filled. */
+int petls_port_tcp_connect(const char *host, const char *port, char *err,
+                           size_t errlen);
+void petls_port_fd_close(int fd);
+
+/* ---- Files ---- */
+
+/* Reads a whole file. *buf is allocated with petls_port_calloc (one extra
+ * NUL byte past *len) and must be freed by the caller. Returns 0 or -1 with
+ * err filled. */
+int petls_port_read_file(const char *path, uint8_t **buf, size_t *len,
+                         char *err, size_t errlen);
+/* Calls fn for every regular file in a directory (full path), in name order.
+ * Returns 0, -1 with err filled, or the first non-zero value of fn. */
+int petls_port_dir_foreach(const char *dir,
+                           int (*fn)(const char *path, void *arg), void *arg,
+                           char *err, size_t errlen);
+
+#endif /* PETLS_PORT_H */

@@ -1,0 +1,52 @@
+/* Host-name checks per RFC 6125 (backend-neutral). */
+#ifndef PETLS_HOSTNAME_H
+#define PETLS_HOSTNAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses an IPv4 or IPv6 literal (IPv6 may be in brackets). Writes 4 or 16
+ * bytes to out and their count to *len. Returns 1 if it is an IP literal,
+ * 0 if not. */
+int petls_hostname_parse_ip(const char *name, uint8_t out[16], size_t *len);
+
+/* Is name a syntactically valid DNS host name to send as SNI and verify
+ * against (LDH labels of 1..63 octets, total <= 253, no trailing dot after
+ * normalisation, not an IP literal)? Returns 1 or 0. */
+int petls_hostname_valid(const char *name);
+
+/* Matches one DNS name from a certificate (maybe with one wildcard that is
+ * the whole left-most label, "*.example.com"; never "f*.example.com", never
+ * across labels, never matching a public-suffix-like "*.com" with fewer than
+ * two labels after the wildcard) against a host name, case-insensitively,
+ * ignoring one trailing dot on either. Returns 1 on match. */
+int petls_hostname_match_pattern(const char *pattern, size_t pattern_len,
+                                 const char *host);
+
+/* What a certificate says about its names, as the backend extracts them. */
+struct petls_cert_names {
+    const char *const *dns;  /* dNSName SANs */
+    const size_t *dns_len;   /* their lengths (may contain no NUL) */
+    size_t n_dns;
+    const uint8_t *const *ip; /* iPAddress SANs, 4 or 16 bytes each */
+    const size_t *ip_len;
+    size_t n_ip;
+    const char *cn;          /* subject common name, or NULL */
+    size_t cn_len;
+};
+
+/* RFC 6125 verification of host against a certificate's names: an IP
+ * literal matches only iPAddress SANs; a DNS name matches dNSName SANs, and
+ * the CN only when the certificate has no dNSName SANs. A name containing an
+ * embedded NUL never matches. Returns 1 on match, 0 on mismatch. */
+int petls_hostname_verify(const struct petls_cert_names *names,
+                          const char *host);
+
+/* Node's ERR_TLS_CERT_ALTNAME_INVALID reason text, e.g. "Host: foo.test. is
+ * not in the cert's altnames: DNS:a.test, DNS:b.test" or "IP: 1.2.3.4 is not
+ * in the cert's list: IP Address:127.0.0.1". Writes into buf. */
+void petls_hostname_mismatch_reason(const struct petls_cert_names *names,
+                                    const char *host, char *buf,
+                                    size_t buflen);
+
+#endif
