@@ -1,0 +1,180 @@
+/*
+ * The one internal interface between the engine and a TLS backend.
+ *
+ * The engine (src/*.c) owns policy: parsing user strings, the public API,
+ * I/O plumbing, timeouts, error messages, Node-style verification results.
+ * A backend (src/backend/<name>/) owns the protocol: it turns neutral
+ * settings (IANA code points, PETLS_PROTOCOL_* bits, DER/PEM blobs) into its
+ * library's objects, runs handshakes and records, and reports neutral facts.
+ * Only src/backend/mbedtls/ includes mbedTLS or PSA headers.
+ *
+ * Conventions: functions that can fail return 0 (or a count) on success and
+ * a negative PB_* value on failure, writing a human-readable reason into
+ * err/errlen (never NULL, errlen >= 1). Nothing here prints or aborts.
+ */
+#ifndef PETLS_BACKEND_H
+#define PETLS_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "verify_result.h"
+
+/* Return codes shared by the connection calls. */
+#define PB_OK 0
+#define PB_ERR (-1)        /* generic failure, err filled */
+#define PB_WANT_READ (-2)  /* == PETLS_WANT_POLLIN */
+#define PB_WANT_WRITE (-3) /* == PETLS_WANT_POLLOUT */
+#define PB_ERR_VERIFY (-5) /* handshake failed: peer certificate rejected;
+                            * details from pb_conn_verify_facts() */
+#define PB_EOF (-6)        /* transport EOF without close_notify */
+#define PB_ERR_TIMEOUT (-7) /* transport timed out (from the I/O hooks) */
+
+/* ---- Library ---- */
+
+/* Initialises the backend once (PSA crypto, DRBG seeding through
+ * petls_port_entropy). Thread-safe and idempotent. */
+int pb_init(char *err, size_t errlen);
+/* "mbed TLS 3.6.6" */
+const char *pb_version(void);
+
+/* ---- Configuration ---- */
+
+struct pb_config;
+
+/* Settings frozen at the first use of a petls_config. */
+struct pb_settings {
+    uint32_t protocols;          /* PETLS_PROTOCOL_* bits, at least one */
+    const uint16_t *ciphers;     /* IANA suites in preference order */
+    size_t n_ciphers;            /* 0: the backend's "secure" default */
+    const uint16_t *groups;      /* IANA named groups in preference order */
+    size_t n_groups;             /* 0: the backend's default */
+    int prefer_server_ciphers;   /* 1: server order wins */
+    int verify_cert;             /* client: verify the server's chain */
+    int verify_time;             /* check validity dates */
+    int verify_client;           /* server: PETLS_VERIFY_CLIENT_* */
+    int verify_depth;            /* max intermediate certificates, -1 = default */
+};
+
+struct pb_config *pb_config_new(char *err, size_t errlen);
+/* Frees everything, zeroizing private keys. */
+void pb_config_free(struct pb_config *cfg);
+
+/* Parses and adds a certificate chain and its private key (PEM or DER;
+ * key maybe encrypted, then passphrase is used). Checks that the key
+ * matches the certificate. */
+int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
+                          size_t cert_len, const uint8_t *key, size_t key_len,
+                          const char *passphrase, char *err, size_t errlen);
+/* Drops every keypair (for petls_config_set_keypair_*). */
+void pb_config_clear_keypairs(struct pb_config *cfg);
+/* Adds trust anchors / CRLs (PEM, possibly many, or one DER). */
+int pb_config_add_ca(struct pb_config *cfg, const uint8_t *ca, size_t len,
+                     char *err, size_t errlen);
+void pb_config_clear_ca(struct pb_config *cfg);
+int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
+                      char *err, size_t errlen);
+/* Freezes the settings; after this the config is shared read-only by
+ * connections on any thread. Fails when a cipher list leaves nothing the
+ * backend supports for the chosen protocols, etc. */
+int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
+                     char *err, size_t errlen);
+
+/* Does the backend implement this suite / group? */
+int pb_cipher_supported(uint16_t iana_id);
+int pb_group_supported(uint16_t iana_group);
+
+/* Decrypts a (maybe encrypted) private key and writes it as unencrypted PEM
+ * into a buffer from petls_port_calloc (libtls's tls_load_file). */
+int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
+                          const char *passphrase, uint8_t **pem,
+                          size_t *pem_len, char *err, size_t errlen);
+
+/* ---- Connections ---- */
+
+struct pb_conn;
+
+/* Transport hooks the engine supplies. Return bytes moved, 0 at EOF (recv),
+ * PB_WANT_READ / PB_WANT_WRITE, PB_ERR_TIMEOUT or PB_ERR. */
+typedef int (*pb_send_fn)(void *io, const unsigned char *buf, size_t len);
+typedef int (*pb_recv_fn)(void *io, unsigned char *buf, size_t len);
+
+struct pb_conn_params {
+    int is_server;
+    /* Client: the name to send as SNI (NULL: none; never an IP literal). */
+    const char *sni;
+    /* Client: the name or IP literal to verify the certificate against
+     * (NULL: no name check). The backend checks it with
+     * petls_hostname_verify() inside its verification, so a mismatch fails
+     * the handshake like any other verification error. */
+    const char *verify_name;
+    pb_send_fn send;
+    pb_recv_fn recv;
+    void *io;
+};
+
+struct pb_conn *pb_conn_new(struct pb_config *cfg,
+                            const struct pb_conn_params *p, char *err,
+                            size_t errlen);
+void pb_conn_free(struct pb_conn *c);
+
+/* 0 when the handshake is complete, PB_WANT_*, PB_ERR_VERIFY, PB_EOF,
+ * PB_ERR_TIMEOUT or PB_ERR. */
+int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen);
+/* Bytes read, 0 on close_notify, PB_WANT_*, PB_EOF (truncation), PB_ERR. */
+ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
+                     size_t errlen);
+/* Bytes written (all of len once it returns > 0), PB_WANT_*, PB_ERR. */
+ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len,
+                      char *err, size_t errlen);
+/* Sends close_notify. 0, PB_WANT_*, PB_ERR. */
+int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen);
+
+/* ---- Connection facts (after the handshake) ---- */
+
+uint16_t pb_conn_version(const struct pb_conn *c);     /* 0x0303, 0x0304 */
+uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
+/* Server: the SNI the client sent, or NULL. */
+const char *pb_conn_sni(const struct pb_conn *c);
+/* The verification result of the peer's certificate (client: the server's;
+ * server: the client's, or PETLS_VF_NO_CERT when none was sent). */
+void pb_conn_verify_facts(const struct pb_conn *c,
+                          struct petls_verify_facts *out);
+
+/* The peer's leaf certificate, decoded. Strings and buffers are owned by
+ * the connection and valid until pb_conn_free(). Returns 0, or -1 when the
+ * peer sent no certificate. */
+struct pb_cert_info {
+    const char *subject;  /* "CN=example.com, O=Example" */
+    const char *issuer;
+    const char *serial;   /* hex, "01:AB:..." as mbedTLS prints, upper case */
+    int64_t not_before;   /* Unix seconds */
+    int64_t not_after;
+    const char *const *sans; /* "DNS:example.com", "IP Address:127.0.0.1" */
+    size_t n_sans;
+    const uint8_t *der;
+    size_t der_len;
+    const char *fingerprint; /* "SHA256:<lower-case hex>" of der */
+    const uint8_t *chain_pem; /* the peer's chain, leaf first */
+    size_t chain_pem_len;
+};
+int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out);
+
+/* ---- Primitives the engine builds on (tickets, stores) ---- */
+
+int pb_random(void *buf, size_t len);
+int pb_sha256(const void *data, size_t len, uint8_t out[32]);
+int pb_hmac_sha256(const uint8_t *key, size_t key_len, const void *data,
+                   size_t len, uint8_t out[32]);
+/* AES-256-GCM: out = ciphertext || 16-byte tag. */
+int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out);
+/* Returns 0 when the tag verifies, -1 otherwise (out then zeroed). */
+int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len /* incl. tag */, uint8_t *out);
+void pb_zeroize(void *p, size_t len);
+
+#endif /* PETLS_BACKEND_H */
