@@ -23,7 +23,7 @@ if(PETLS_MBEDTLS_SOURCE_DIR)
   target_link_libraries(petls_mbedtls INTERFACE mbedtls mbedx509 mbedcrypto)
   target_compile_definitions(petls_mbedtls INTERFACE
     "MBEDTLS_CONFIG_FILE=\"${_cfg}\"")
-  set(PETLS_MBEDTLS_PC_LIBS "")
+  set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
 else()
   # The project-local prefix comes first, so a stale system 2.28 never wins.
   set(_local "${CMAKE_CURRENT_SOURCE_DIR}/.deps/mbedtls/usr")
@@ -55,7 +55,18 @@ else()
     target_link_libraries(petls_mbedtls INTERFACE
       "${_mbedtls_lib}" "${_mbedx509_lib}" "${_mbedcrypto_lib}")
   endif()
-  set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+  # For petls.pc: where a static consumer finds mbedTLS.
+  if(TARGET MbedTLS::mbedtls)
+    get_target_property(_mbedtls_lib MbedTLS::mbedtls LOCATION)
+  endif()
+  get_filename_component(PETLS_MBEDTLS_PC_LIBDIR "${_mbedtls_lib}" DIRECTORY)
+  if(PETLS_MBEDTLS_PC_LIBDIR IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
+    set(PETLS_MBEDTLS_PC_LIBDIR "")
+    set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+  else()
+    set(PETLS_MBEDTLS_PC_LIBS
+      "-L${PETLS_MBEDTLS_PC_LIBDIR} -lmbedtls -lmbedx509 -lmbedcrypto")
+  endif()
 endif()
 
 file(STRINGS "${_ver_header}" _verline

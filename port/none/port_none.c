@@ -1,0 +1,151 @@
+/*
+ * The bare-metal port: clock and entropy come from callbacks the application
+ * registers (petls_port_none.h); there are no threads, descriptors or files.
+ */
+#include "petls_port.h"
+#include "petls_port_none.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NOT_SUPPORTED "not supported on this port"
+
+static petls_port_none_monotonic_ms_fn monotonic_cb;
+static petls_port_none_unix_time_fn unix_time_cb;
+static void *clock_arg;
+static petls_port_none_entropy_fn entropy_cb;
+static void *entropy_arg;
+
+void petls_port_none_set_clock(petls_port_none_monotonic_ms_fn monotonic_ms,
+                               petls_port_none_unix_time_fn unix_time,
+                               void *arg)
+{
+    monotonic_cb = monotonic_ms;
+    unix_time_cb = unix_time;
+    clock_arg = arg;
+}
+
+void petls_port_none_set_entropy(petls_port_none_entropy_fn entropy, void *arg)
+{
+    entropy_cb = entropy;
+    entropy_arg = arg;
+}
+
+uint64_t petls_port_monotonic_ms(void)
+{
+    return monotonic_cb != NULL ? monotonic_cb(clock_arg) : 0;
+}
+
+int64_t petls_port_unix_time(void)
+{
+    return unix_time_cb != NULL ? unix_time_cb(clock_arg) : -1;
+}
+
+int petls_port_entropy(void *buf, size_t len)
+{
+    if (entropy_cb == NULL || buf == NULL)
+        return -1;
+    return entropy_cb(entropy_arg, buf, len) == 0 ? 0 : -1;
+}
+
+/* Single-threaded: every mutex is the same inert object, so that callers
+ * that treat NULL as allocation failure keep working. */
+struct petls_port_mutex {
+    char unused;
+};
+static petls_port_mutex the_mutex;
+
+petls_port_mutex *petls_port_mutex_new(void)
+{
+    return &the_mutex;
+}
+
+void petls_port_mutex_free(petls_port_mutex *m)
+{
+    (void)m;
+}
+
+void petls_port_mutex_lock(petls_port_mutex *m)
+{
+    (void)m;
+}
+
+void petls_port_mutex_unlock(petls_port_mutex *m)
+{
+    (void)m;
+}
+
+void *petls_port_calloc(size_t n, size_t size)
+{
+    return calloc(n, size);
+}
+
+void petls_port_free(void *p)
+{
+    free(p);
+}
+
+static void set_err(char *err, size_t errlen, const char *what)
+{
+    if (err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s: " NOT_SUPPORTED, what);
+}
+
+ssize_t petls_port_fd_read(int fd, void *buf, size_t len, uint32_t timeout_ms,
+                           char *err, size_t errlen)
+{
+    (void)fd;
+    (void)buf;
+    (void)len;
+    (void)timeout_ms;
+    set_err(err, errlen, "reading a descriptor");
+    return -1;
+}
+
+ssize_t petls_port_fd_write(int fd, const void *buf, size_t len,
+                            uint32_t timeout_ms, char *err, size_t errlen)
+{
+    (void)fd;
+    (void)buf;
+    (void)len;
+    (void)timeout_ms;
+    set_err(err, errlen, "writing a descriptor");
+    return -1;
+}
+
+int petls_port_tcp_connect(const char *host, const char *port, char *err,
+                           size_t errlen)
+{
+    (void)host;
+    (void)port;
+    set_err(err, errlen, "TCP connect");
+    return -1;
+}
+
+void petls_port_fd_close(int fd)
+{
+    (void)fd;
+}
+
+int petls_port_read_file(const char *path, uint8_t **buf, size_t *len,
+                         char *err, size_t errlen)
+{
+    (void)path;
+    if (buf != NULL)
+        *buf = NULL;
+    if (len != NULL)
+        *len = 0;
+    set_err(err, errlen, "reading files");
+    return -1;
+}
+
+int petls_port_dir_foreach(const char *dir,
+                           int (*fn)(const char *path, void *arg), void *arg,
+                           char *err, size_t errlen)
+{
+    (void)dir;
+    (void)fn;
+    (void)arg;
+    set_err(err, errlen, "reading directories");
+    return -1;
+}
