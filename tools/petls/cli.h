@@ -1,0 +1,15 @@
+/* The subcommands, called by main() with argv[0] being the subcommand. */
+#ifndef PETLS_CLI_H
+#define PETLS_CLI_H
+
+int server_main(int argc, char **argv);
+int client_main(int argc, char **argv);
+
+/* Prints "petls: <message>" to stderr (all diagnostics go there). */
+void cli_errorf(const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,90 @@
+#include "report.h"
+
+#include "json_out.h"
+
+void conn_facts_get(struct petls *ctx, int resumed, struct conn_facts *f)
+{
+    f->version = petls_conn_version(ctx);
+    f->cipher = petls_conn_cipher(ctx);
+    f->resumed = resumed;
+    f->servername = petls_conn_servername(ctx);
+    /* ALPN is not in the API yet; the key stays so consumers need not
+     * change when it arrives. */
+    f->alpn = NULL;
+    f->authorized = petls_conn_authorized(ctx) == 1;
+    f->authorization_error =
+        f->authorized ? NULL : petls_conn_authorization_error(ctx);
+    f->authorization_message =
+        f->authorized ? NULL : petls_conn_authorization_message(ctx);
+    f->peer_subject =
+        petls_peer_cert_provided(ctx) ? petls_peer_cert_subject(ctx) : NULL;
+}
+
+static const char *or_dash(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? s : "-";
+}
+
+void report_handshake_json(FILE *out, const char *peer,
+                           const struct conn_facts *f)
+{
+    struct json_line j;
+    json_begin(&j);
+    json_str(&j, "event", "handshake");
+    json_str(&j, "peer", peer);
+    json_str(&j, "version", f->version);
+    json_str(&j, "cipher", f->cipher);
+    json_bool(&j, "resumed", f->resumed);
+    json_str(&j, "servername", f->servername);
+    json_str(&j, "alpn", f->alpn);
+    json_bool(&j, "authorized", f->authorized);
+    json_str(&j, "authorizationError", f->authorization_error);
+    json_str(&j, "peer_subject", f->peer_subject);
+    json_end(&j, out);
+}
+
+void report_failure_json(FILE *out, const char *peer, const char *error)
+{
+    struct json_line j;
+    json_begin(&j);
+    json_str(&j, "event", "handshake_failed");
+    json_str(&j, "error", error);
+    json_str(&j, "peer", peer);
+    json_end(&j, out);
+}
+
+void report_server_line(FILE *out, const char *peer, const struct conn_facts *f)
+{
+    fprintf(out, "ACCEPT %s %s %s servername=%s authorized=%s", peer,
+            or_dash(f->version), or_dash(f->cipher), or_dash(f->servername),
+            f->authorized ? "yes" : "no");
+    if (f->authorization_error != NULL)
+        fprintf(out, " authorizationError=%s", f->authorization_error);
+    if (f->peer_subject != NULL)
+        fprintf(out, " peer_subject=%s", f->peer_subject);
+    fputc('\n', out);
+    fflush(out);
+}
+
+void report_server_error(FILE *out, const char *peer, const char *error)
+{
+    fprintf(out, "ERROR %s %s\n", peer, error);
+    fflush(out);
+}
+
+void report_client_lines(FILE *out, const struct conn_facts *f)
+{
+    fprintf(out, "%s, %s, Cipher is %s\n", f->resumed ? "Reused" : "New",
+            or_dash(f->version), or_dash(f->cipher));
+    if (f->authorized)
+        fprintf(out, "Verification: OK\n");
+    else
+        fprintf(out, "Verification error: %s: %s\n",
+                or_dash(f->authorization_error),
+                or_dash(f->authorization_message));
+    fprintf(out, "Server name: %s\n",
+            f->servername != NULL ? f->servername : "(none)");
+    fprintf(out, "Peer subject: %s\n",
+            f->peer_subject != NULL ? f->peer_subject : "(none)");
+    fflush(out);
+}

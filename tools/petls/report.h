@@ -1,0 +1,51 @@
+/*
+ * What the tool prints about a connection: the facts of a finished
+ * handshake, as a JSON line (the same keys for server and client), as the
+ * server's one-line log, or in openssl s_client's form; and handshake
+ * failures. These formats are a contract with the test and benchmark rigs.
+ */
+#ifndef PETLS_CLI_REPORT_H
+#define PETLS_CLI_REPORT_H
+
+#include <stdio.h>
+
+#include <petls.h>
+
+struct conn_facts {
+    const char *version;
+    const char *cipher;
+    int resumed;
+    const char *servername; /* NULL: none */
+    const char *alpn;       /* NULL: none negotiated */
+    int authorized;
+    const char *authorization_error;   /* Node code, NULL when authorized */
+    const char *authorization_message; /* its text */
+    const char *peer_subject;          /* NULL: no peer certificate */
+};
+
+/* Reads the facts of ctx after its handshake. resumed is passed in because
+ * the public API has no call for it yet. Strings are owned by ctx. */
+void conn_facts_get(struct petls *ctx, int resumed, struct conn_facts *f);
+
+/* {"event":"handshake","peer":...,"version":...,...} */
+void report_handshake_json(FILE *out, const char *peer,
+                           const struct conn_facts *f);
+/* {"event":"handshake_failed","error":...,"peer":...} */
+void report_failure_json(FILE *out, const char *peer, const char *error);
+
+/* ACCEPT <peer> <version> <cipher> servername=<name|-> authorized=<yes|no>
+ * [authorizationError=<CODE>] [peer_subject=<subject>] */
+void report_server_line(FILE *out, const char *peer,
+                        const struct conn_facts *f);
+/* ERROR <peer> <error> */
+void report_server_error(FILE *out, const char *peer, const char *error);
+
+/* openssl s_client style:
+ *   New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256   ("Reused, ..." when
+ *   resumed)
+ *   Verification: OK | Verification error: CODE: message
+ *   Server name: localhost | Server name: (none)
+ *   Peer subject: CN=localhost | Peer subject: (none) */
+void report_client_lines(FILE *out, const struct conn_facts *f);
+
+#endif

@@ -1,0 +1,586 @@
+/*
+ * petls server: a single-threaded poll() loop over non-blocking sockets,
+ * each connection its own context from petls_accept_socket(). Nothing a
+ * client does (stalling, failing, reading slowly) blocks the others.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli.h"
+#include "cli_opts.h"
+#include "net.h"
+#include "report.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum {
+    SOPT_HELP = CLI_OPT_LOCAL,
+    SOPT_LISTEN,
+    SOPT_ECHO,
+    SOPT_WWW,
+    SOPT_MAX_CONNS,
+    SOPT_COUNT,
+};
+
+static const struct cli_option server_options[] = {
+    {"listen", "HOST:PORT", SOPT_LISTEN, CLI_ROLE_SERVER,
+     "address to listen on (default 127.0.0.1:4433; [::1]:4433; port 0)"},
+    {"echo", NULL, SOPT_ECHO, CLI_ROLE_SERVER, "echo application data back"},
+    {"www", NULL, SOPT_WWW, CLI_ROLE_SERVER,
+     "answer one HTTP/1.0 request describing the connection"},
+    {"max-conns", "N", SOPT_MAX_CONNS, CLI_ROLE_SERVER,
+     "connections served at once (default 1024)"},
+    {"count", "N", SOPT_COUNT, CLI_ROLE_SERVER,
+     "exit after N finished connections"},
+    {"help", NULL, SOPT_HELP, CLI_ROLE_SERVER, "this help"},
+    {NULL, NULL, 0, 0, NULL},
+};
+
+static void server_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: petls server --cert FILE --key FILE [options]\n\n"
+            "Serves TLS on HOST:PORT; prints one line per handshake on stdout"
+            "\nand \"listening on HOST:PORT\" on stderr once ready.\n"
+            "Without --echo or --www, application data is read and "
+            "discarded.\n\noptions:\n");
+    cli_print_options(out, server_options, CLI_ROLE_SERVER);
+    cli_print_options(out, cli_tls_options, CLI_ROLE_SERVER);
+}
+
+enum app_mode { MODE_DISCARD, MODE_ECHO, MODE_WWW };
+
+struct server_opts {
+    struct cli_tls_opts tls;
+    const char *listen;
+    enum app_mode mode;
+    long max_conns;
+    long count; /* 0: serve forever */
+};
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_args(struct server_opts *o, int argc, char **argv)
+{
+    static const struct cli_option *const tables[] = {server_options,
+                                                      cli_tls_options, NULL};
+    struct cli_scan scan;
+    const struct cli_option *opt;
+    const char *value;
+    char err[512];
+    int rc;
+
+    memset(o, 0, sizeof(*o));
+    cli_tls_opts_init(&o->tls);
+    o->listen = "127.0.0.1:4433";
+    o->max_conns = 1024;
+    cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_SERVER);
+    while ((rc = cli_scan_next(&scan, tables, &opt, &value, err,
+                               sizeof(err))) >= 0) {
+        if (rc == 0) {
+            cli_errorf("server: unexpected argument '%s'", value);
+            return CLI_EXIT_USAGE;
+        }
+        switch (opt->id) {
+        case SOPT_HELP:
+            server_usage(stdout);
+            return CLI_EXIT_OK;
+        case SOPT_LISTEN:
+            o->listen = value;
+            break;
+        case SOPT_ECHO:
+        case SOPT_WWW: {
+            enum app_mode m = opt->id == SOPT_ECHO ? MODE_ECHO : MODE_WWW;
+            if (o->mode != MODE_DISCARD && o->mode != m) {
+                cli_errorf("server: --echo and --www exclude each other");
+                return CLI_EXIT_USAGE;
+            }
+            o->mode = m;
+            break;
+        }
+        case SOPT_MAX_CONNS:
+            if (cli_parse_count(value, 1, 65536, &o->max_conns) != 0) {
+                cli_errorf("server: --max-conns: '%s' is not in 1..65536",
+                           value);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case SOPT_COUNT:
+            if (cli_parse_count(value, 1, 1L << 30, &o->count) != 0) {
+                cli_errorf("server: --count: '%s' is not a positive number",
+                           value);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        default:
+            if (cli_tls_opts_apply(&o->tls, opt, value, err, sizeof(err)) !=
+                0) {
+                cli_errorf("server: %s", err);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        }
+    }
+    if (rc == -2) {
+        cli_errorf("server: %s (see petls server --help)", err);
+        return CLI_EXIT_USAGE;
+    }
+    if (cli_tls_opts_check(&o->tls, CLI_ROLE_SERVER, err, sizeof(err)) != 0) {
+        cli_errorf("server: %s", err);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* ---- Connections ----------------------------------------------------- */
+
+enum conn_state {
+    ST_HANDSHAKE,
+    ST_APP,     /* reading application data (per mode) */
+    ST_SENDING, /* flushing out[], then back to ST_APP or on to closing */
+    ST_CLOSING, /* sending close_notify */
+    ST_DONE,
+};
+
+/* Largest HTTP request head --www waits for. */
+#define WWW_REQUEST_MAX 8192
+/* How long close_notify may take before the socket is just closed. */
+#define CLOSE_TIMEOUT_MS 5000
+/* Reads/writes one connection may do before others get their turn. */
+#define DRIVE_BUDGET 64
+
+struct conn {
+    int fd;
+    struct petls *ctx;
+    char peer[NET_ADDR_MAX];
+    enum conn_state state;
+    int64_t deadline; /* handshake or close deadline, 0: none */
+    short events;     /* what the last WANT asked for */
+    int runnable;     /* more to do without waiting for the socket */
+    int close_after_send;
+    char *out; /* pending data: echo remainder or the HTTP response */
+    size_t out_len, out_off;
+    size_t req_len;   /* --www: bytes of request head seen */
+    char req_tail[4]; /* --www: last bytes, to find "\r\n\r\n" */
+};
+
+struct server {
+    struct server_opts *o;
+    struct petls *tls;
+    int lfd;
+    struct conn **conns;
+    size_t nconns;
+    long finished;
+    int64_t accept_paused_until; /* after EMFILE and the like */
+    char scratch[16384];
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static short want_events(int want)
+{
+    return want == PETLS_WANT_POLLOUT ? POLLOUT : POLLIN;
+}
+
+static int is_want(ssize_t rc)
+{
+    return rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT;
+}
+
+static void conn_fail_handshake(struct server *s, struct conn *c,
+                                const char *error)
+{
+    if (s->o->tls.json)
+        report_failure_json(stdout, c->peer, error);
+    else
+        report_server_error(stdout, c->peer, error);
+    c->state = ST_DONE;
+}
+
+static void conn_start_closing(struct conn *c)
+{
+    c->state = ST_CLOSING;
+    c->deadline = net_now_ms() + CLOSE_TIMEOUT_MS;
+}
+
+/* An error after the handshake: the handshake line is already out, so this
+ * goes to stderr and stdout keeps one line per handshake. */
+static void conn_io_error(struct conn *c, const char *what)
+{
+    cli_errorf("server: %s: %s: %s", c->peer, what, petls_error(c->ctx));
+    c->state = ST_DONE;
+}
+
+static int queue_output(struct conn *c, const char *data, size_t len)
+{
+    char *nb = malloc(len);
+    if (nb == NULL) {
+        cli_errorf("server: %s: out of memory", c->peer);
+        c->state = ST_DONE;
+        return -1;
+    }
+    memcpy(nb, data, len);
+    free(c->out);
+    c->out = nb;
+    c->out_len = len;
+    c->out_off = 0;
+    c->state = ST_SENDING;
+    return 0;
+}
+
+static void www_respond(struct conn *c)
+{
+    struct conn_facts f;
+    char body[4096], resp[4608];
+    conn_facts_get(c->ctx, 0, &f);
+    int blen = snprintf(
+        body, sizeof(body),
+        "%s\nversion: %s\ncipher: %s\nservername: %s\nauthorized: %s\n"
+        "authorizationError: %s\npeer_subject: %s\n",
+        petls_version_string(), f.version ? f.version : "-",
+        f.cipher ? f.cipher : "-", f.servername ? f.servername : "(none)",
+        f.authorized ? "true" : "false",
+        f.authorization_error ? f.authorization_error : "(none)",
+        f.peer_subject ? f.peer_subject : "(none)");
+    if (blen < 0 || (size_t)blen >= sizeof(body))
+        blen = (int)strlen(body);
+    int rlen = snprintf(resp, sizeof(resp),
+                        "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                        "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
+                        blen, body);
+    if (rlen < 0 || (size_t)rlen >= sizeof(resp))
+        rlen = (int)strlen(resp);
+    c->close_after_send = 1;
+    queue_output(c, resp, (size_t)rlen);
+}
+
+/* Feeds request bytes to the --www head detector; 1 when the head is
+ * complete (or too large to wait for). */
+static int www_request_done(struct conn *c, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        memmove(c->req_tail, c->req_tail + 1, 3);
+        c->req_tail[3] = buf[i];
+        if (memcmp(c->req_tail, "\r\n\r\n", 4) == 0 ||
+            memcmp(c->req_tail + 2, "\n\n", 2) == 0)
+            return 1;
+    }
+    c->req_len += n;
+    return c->req_len >= WWW_REQUEST_MAX;
+}
+
+static void conn_handshake_done(struct server *s, struct conn *c)
+{
+    struct conn_facts f;
+    conn_facts_get(c->ctx, 0, &f);
+    if (s->o->tls.json)
+        report_handshake_json(stdout, c->peer, &f);
+    else
+        report_server_line(stdout, c->peer, &f);
+    c->state = ST_APP;
+    c->deadline = 0;
+}
+
+/* One step of the application phase: read what the peer sent and act on
+ * it per mode. Returns the petls_read result. */
+static ssize_t conn_app_read(struct server *s, struct conn *c)
+{
+    ssize_t n = petls_read(c->ctx, s->scratch, sizeof(s->scratch));
+    if (n == 0) {
+        conn_start_closing(c);
+    } else if (n > 0) {
+        if (s->o->mode == MODE_ECHO) {
+            /* Try to echo at once; only what does not go out is copied. */
+            ssize_t w = petls_write(c->ctx, s->scratch, (size_t)n);
+            if (w == -1) {
+                conn_io_error(c, "write");
+            } else if (w != n) {
+                size_t off = w > 0 ? (size_t)w : 0;
+                queue_output(c, s->scratch + off, (size_t)n - off);
+            }
+        } else if (s->o->mode == MODE_WWW) {
+            if (www_request_done(c, s->scratch, (size_t)n))
+                www_respond(c);
+        }
+    } else if (n == -1) {
+        conn_io_error(c, "read");
+    }
+    return n;
+}
+
+/* Runs c until it has to wait for its socket (events set), finishes
+ * (ST_DONE), or has used its budget (runnable set). */
+static void conn_drive(struct server *s, struct conn *c)
+{
+    for (int budget = DRIVE_BUDGET; budget > 0; budget--) {
+        ssize_t rc;
+        switch (c->state) {
+        case ST_HANDSHAKE:
+            rc = petls_handshake(c->ctx);
+            if (rc == 0)
+                conn_handshake_done(s, c);
+            else if (rc == -1)
+                conn_fail_handshake(s, c, petls_error(c->ctx));
+            break;
+        case ST_APP:
+            rc = conn_app_read(s, c);
+            break;
+        case ST_SENDING:
+            rc = petls_write(c->ctx, c->out + c->out_off,
+                             c->out_len - c->out_off);
+            if (rc > 0) {
+                c->out_off += (size_t)rc;
+                if (c->out_off == c->out_len) {
+                    free(c->out);
+                    c->out = NULL;
+                    if (c->close_after_send)
+                        conn_start_closing(c);
+                    else
+                        c->state = ST_APP;
+                }
+            } else if (rc == -1) {
+                conn_io_error(c, "write");
+            }
+            break;
+        case ST_CLOSING:
+            rc = petls_close(c->ctx);
+            /* A peer that has gone already is not worth a message. */
+            if (!is_want(rc))
+                c->state = ST_DONE;
+            break;
+        case ST_DONE:
+        default:
+            return;
+        }
+        if (c->state == ST_DONE)
+            return;
+        if (is_want(rc)) {
+            c->events = want_events((int)rc);
+            return;
+        }
+    }
+    c->runnable = 1;
+}
+
+/* The deadline passed: a handshake gets one more call so the library can
+ * report its own timeout; if it still waits, the tool enforces it. */
+static void conn_deadline(struct server *s, struct conn *c)
+{
+    if (c->state == ST_HANDSHAKE) {
+        int rc = petls_handshake(c->ctx);
+        if (rc == 0) {
+            conn_handshake_done(s, c);
+            conn_drive(s, c);
+        } else {
+            conn_fail_handshake(
+                s, c, rc == -1 ? petls_error(c->ctx) : "handshake timed out");
+        }
+    } else if (c->state == ST_CLOSING) {
+        c->state = ST_DONE;
+    }
+}
+
+static void conn_free(struct conn *c)
+{
+    if (c->ctx != NULL)
+        petls_free(c->ctx);
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->out);
+    free(c);
+}
+
+static void server_accept(struct server *s)
+{
+    while (s->nconns < (size_t)s->o->max_conns) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept(s->lfd, (struct sockaddr *)&ss, &sl);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                cli_errorf("server: accept: %s", strerror(errno));
+                /* Out of descriptors or memory: retry shortly rather than
+                 * spin on a listener that stays readable. */
+                s->accept_paused_until = net_now_ms() + 100;
+            }
+            return;
+        }
+        struct conn *c = calloc(1, sizeof(*c));
+        if (c == NULL) {
+            close(fd);
+            cli_errorf("server: out of memory");
+            return;
+        }
+        c->fd = fd;
+        net_format_addr((struct sockaddr *)&ss, sl, c->peer, sizeof(c->peer));
+        c->state = ST_HANDSHAKE;
+        c->runnable = 1;
+        if (s->o->tls.handshake_timeout_ms > 0)
+            c->deadline = net_now_ms() + s->o->tls.handshake_timeout_ms;
+        if (net_set_nonblocking(fd) != 0) {
+            cli_errorf("server: %s: %s", c->peer, strerror(errno));
+            c->state = ST_DONE;
+        } else if (petls_accept_socket(s->tls, &c->ctx, fd) != 0) {
+            conn_fail_handshake(s, c, petls_error(s->tls));
+        }
+        s->conns[s->nconns++] = c;
+    }
+}
+
+/* Frees finished connections. Returns 1 when --count is reached. */
+static int server_reap(struct server *s)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < s->nconns; i++) {
+        struct conn *c = s->conns[i];
+        if (c->state == ST_DONE) {
+            conn_free(c);
+            s->finished++;
+        } else {
+            s->conns[keep++] = c;
+        }
+    }
+    s->nconns = keep;
+    return s->o->count > 0 && s->finished >= s->o->count;
+}
+
+static int server_loop(struct server *s)
+{
+    size_t cap = (size_t)s->o->max_conns + 1;
+    struct pollfd *pfds = calloc(cap, sizeof(*pfds));
+    if (pfds == NULL) {
+        cli_errorf("server: out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    while (!stop_requested) {
+        int64_t now = net_now_ms();
+        int64_t earliest = 0;
+        int runnable = 0;
+        int accepting = s->nconns < (size_t)s->o->max_conns &&
+                        now >= s->accept_paused_until;
+        pfds[0].fd = accepting ? s->lfd : -1;
+        pfds[0].events = POLLIN;
+        pfds[0].revents = 0;
+        if (!accepting && s->accept_paused_until > now)
+            earliest = s->accept_paused_until;
+        size_t npolled = s->nconns;
+        for (size_t i = 0; i < npolled; i++) {
+            struct conn *c = s->conns[i];
+            pfds[i + 1].fd = c->fd;
+            pfds[i + 1].events = c->events;
+            pfds[i + 1].revents = 0;
+            runnable |= c->runnable;
+            if (c->deadline != 0 && (earliest == 0 || c->deadline < earliest))
+                earliest = c->deadline;
+        }
+        int timeout = runnable ? 0 : net_poll_timeout(earliest);
+        int n = poll(pfds, npolled + 1, timeout);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            cli_errorf("server: poll: %s", strerror(errno));
+            free(pfds);
+            return CLI_EXIT_FAIL;
+        }
+        for (size_t i = 0; i < npolled; i++) {
+            struct conn *c = s->conns[i];
+            if (pfds[i + 1].revents != 0 || c->runnable) {
+                c->runnable = 0;
+                conn_drive(s, c);
+            }
+        }
+        now = net_now_ms();
+        for (size_t i = 0; i < npolled; i++) {
+            struct conn *c = s->conns[i];
+            if (c->state != ST_DONE && c->deadline != 0 && now >= c->deadline)
+                conn_deadline(s, c);
+        }
+        if (server_reap(s))
+            break;
+        if (pfds[0].revents != 0)
+            server_accept(s);
+    }
+    free(pfds);
+    return CLI_EXIT_OK;
+}
+
+int server_main(int argc, char **argv)
+{
+    struct server_opts o;
+    struct server s;
+    char host[NET_HOST_MAX], port[NET_PORT_MAX], bound[NET_ADDR_MAX];
+    char err[1024];
+    int status = CLI_EXIT_FAIL;
+
+    int rc = parse_args(&o, argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (net_split_hostport(o.listen, host, sizeof(host), port, sizeof(port),
+                           err, sizeof(err)) != 0) {
+        cli_errorf("server: --listen: %s", err);
+        return CLI_EXIT_USAGE;
+    }
+
+    memset(&s, 0, sizeof(s));
+    s.o = &o;
+    s.lfd = -1;
+    struct petls_config *cfg =
+        cli_tls_config_build(&o.tls, CLI_ROLE_SERVER, err, sizeof(err));
+    if (cfg == NULL) {
+        cli_errorf("server: %s", err);
+        return CLI_EXIT_FAIL;
+    }
+    s.conns = calloc((size_t)o.max_conns, sizeof(*s.conns));
+    if (s.conns == NULL) {
+        cli_errorf("server: out of memory");
+        goto out;
+    }
+    if ((s.tls = petls_server()) == NULL) {
+        cli_errorf("server: cannot create a TLS context");
+        goto out;
+    }
+    if (petls_configure(s.tls, cfg) != 0) {
+        cli_errorf("server: %s", petls_error(s.tls));
+        goto out;
+    }
+    s.lfd = net_listen(host, port, bound, sizeof(bound), err, sizeof(err));
+    if (s.lfd < 0) {
+        cli_errorf("server: %s", err);
+        goto out;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: poll() must return so the loop sees the request. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    fprintf(stderr, "listening on %s\n", bound);
+    fflush(stderr);
+    status = server_loop(&s);
+
+out:
+    for (size_t i = 0; i < s.nconns; i++)
+        conn_free(s.conns[i]);
+    free(s.conns);
+    if (s.lfd >= 0)
+        close(s.lfd);
+    if (s.tls != NULL)
+        petls_free(s.tls);
+    petls_config_free(cfg);
+    return status;
+}
