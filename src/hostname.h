@@ -7,7 +7,9 @@
 
 /* Parses an IPv4 or IPv6 literal (IPv6 may be in brackets). Writes 4 or 16
  * bytes to out and their count to *len. Returns 1 if it is an IP literal,
- * 0 if not. */
+ * 0 if not (out untouched). IPv4 is a strict dotted quad ("1.2.3" "0x1.2.3.4"
+ * and "01.2.3.4" are not IPs); IPv6 in RFC 4291 text forms, with an optional
+ * dotted-quad tail; no zone ids ("fe80::1%eth0" is not an IP). */
 int petls_hostname_parse_ip(const char *name, uint8_t out[16], size_t *len);
 
 /* Is name a syntactically valid DNS host name to send as SNI and verify
@@ -19,19 +21,22 @@ int petls_hostname_valid(const char *name);
  * the whole left-most label, "*.example.com"; never "f*.example.com", never
  * across labels, never matching a public-suffix-like "*.com" with fewer than
  * two labels after the wildcard) against a host name, case-insensitively,
- * ignoring one trailing dot on either. Returns 1 on match. */
+ * ignoring one trailing dot on either. Returns 1 on match. Never matches
+ * when host is an IP literal, when either has an empty label or a byte
+ * outside printable ASCII (0x21..0x7e, as Node), or when the pattern holds a
+ * NUL within pattern_len. */
 int petls_hostname_match_pattern(const char *pattern, size_t pattern_len,
                                  const char *host);
 
 /* What a certificate says about its names, as the backend extracts them. */
 struct petls_cert_names {
-    const char *const *dns;  /* dNSName SANs */
-    const size_t *dns_len;   /* their lengths (may contain no NUL) */
+    const char *const *dns; /* dNSName SANs */
+    const size_t *dns_len;  /* their lengths (may contain no NUL) */
     size_t n_dns;
     const uint8_t *const *ip; /* iPAddress SANs, 4 or 16 bytes each */
     const size_t *ip_len;
     size_t n_ip;
-    const char *cn;          /* subject common name, or NULL */
+    const char *cn; /* subject common name, or NULL */
     size_t cn_len;
 };
 
@@ -42,11 +47,30 @@ struct petls_cert_names {
 int petls_hostname_verify(const struct petls_cert_names *names,
                           const char *host);
 
-/* Node's ERR_TLS_CERT_ALTNAME_INVALID reason text, e.g. "Host: foo.test. is
- * not in the cert's altnames: DNS:a.test, DNS:b.test" or "IP: 1.2.3.4 is not
- * in the cert's list: IP Address:127.0.0.1". Writes into buf. */
+/* Node's ERR_TLS_CERT_ALTNAME_INVALID reason text (checked against Node 20's
+ * tls.checkServerIdentity), e.g. "Host: foo.test. is not in the cert's
+ * altnames: DNS:a.test, IP Address:0:0:0:0:0:0:0:1", "IP: 1.2.3.4 is not in
+ * the cert's list: 127.0.0.1, ::1", "Host: foo.test. is not cert's CN:
+ * localhost" or "Cert does not contain a DNS name". Node prints the host
+ * without its trailing dot and then adds one. Writes into buf, always
+ * NUL-terminated, truncated to fit. Node's whole message is "Hostname/IP
+ * does not match certificate's altnames: " followed by this reason. */
 void petls_hostname_mismatch_reason(const struct petls_cert_names *names,
-                                    const char *host, char *buf,
-                                    size_t buflen);
+                                    const char *host, char *buf, size_t buflen);
+
+/* Node's subjectaltname string for these names: "DNS:a.test, DNS:*.b.test,
+ * IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1" (dNSNames first, then
+ * iPAddresses, as the struct does not keep their relative order; DNS names
+ * with unusual characters are quoted and escaped as Node does). Writes into
+ * buf, always NUL-terminated, truncated to fit. */
+void petls_cert_names_altnames(const struct petls_cert_names *names, char *buf,
+                               size_t buflen);
+
+/* Node's canonical text form of a 4- or 16-byte address ("127.0.0.1",
+ * "::1", "2001:db8::1", "::ffff:1.2.3.4"), as net and tls print them.
+ * Returns the length written (0 for a bad length); buf always
+ * NUL-terminated (46 bytes are always enough). */
+size_t petls_ip_to_string(const uint8_t *ip, size_t len, char *buf,
+                          size_t buflen);
 
 #endif

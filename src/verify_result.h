@@ -27,12 +27,14 @@ struct petls_verify_facts {
 };
 
 /* The Node.js code for the first problem in OpenSSL's order of checks:
- * NULL when flags is 0. Codes: UNABLE_TO_GET_ISSUER_CERT (no certificate),
- * DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN,
- * UNABLE_TO_VERIFY_LEAF_SIGNATURE, UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
- * CERT_CHAIN_TOO_LONG, CERT_SIGNATURE_FAILURE, CERT_REVOKED, CRL_HAS_EXPIRED,
- * CERT_HAS_EXPIRED, CERT_NOT_YET_VALID, INVALID_PURPOSE, CERT_REJECTED,
- * ERR_TLS_CERT_ALTNAME_INVALID. */
+ * NULL when flags is 0 and depth_exceeded is 0. Codes:
+ * UNABLE_TO_GET_ISSUER_CERT (no certificate), DEPTH_ZERO_SELF_SIGNED_CERT,
+ * SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+ * UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_CHAIN_TOO_LONG,
+ * CERT_SIGNATURE_FAILURE, CERT_REVOKED, CRL_HAS_EXPIRED, CERT_HAS_EXPIRED,
+ * CERT_NOT_YET_VALID, INVALID_PURPOSE, CERT_REJECTED (PETLS_VF_BAD_KEY,
+ * PETLS_VF_OTHER), ERR_TLS_CERT_ALTNAME_INVALID (only when nothing else is
+ * wrong, as Node checks the name after the chain). */
 const char *petls_verify_code(const struct petls_verify_facts *facts);
 
 /* Node's/OpenSSL's message for a code ("certificate has expired"), or
