@@ -1,0 +1,80 @@
+#!/bin/bash
+# petls server against `openssl s_client`: ECDSA and RSA certificates, TLS 1.2
+# and 1.3, an echo round trip, version limits on either side, and the
+# server's JSON report of each handshake.
+source "$(dirname "$0")/lib/common.sh"
+
+# handshake_ok NAME VERSION CIPHER SERVER_EVENT_NO S_CLIENT_ARGS...
+handshake_ok() {
+    local name=$1 version=$2 cipher=$3 n=$4
+    shift 4
+    local data="ping-$name"
+    run_s_client "$name" "$data" -servername localhost \
+        -CAfile "$CERTS/ca.pem" -verify_return_error "$@"
+    assert_status "$name s_client" 0 "$STATUS"
+    assert_line "$name s_client" "$OUT" "New, $version, Cipher is $cipher"
+    assert_eq "$name Protocol" "$version" "$(s_client_field "$OUT" Protocol)"
+    assert_eq "$name Cipher" "$cipher" "$(s_client_field "$OUT" Cipher)"
+    assert_line "$name s_client" "$OUT" "Verification: OK"
+    assert_line "$name echo" "$OUT" "$data"
+    local ev
+    ev=$(server_event srv "$n")
+    assert_json "$name server" "$ev" event handshake
+    assert_json "$name server" "$ev" version "$version"
+    assert_json "$name server" "$ev" cipher "$cipher"
+    assert_json "$name server" "$ev" resumed false
+    assert_json "$name server" "$ev" servername localhost
+    assert_json "$name server" "$ev" alpn null
+}
+
+for key in ecdsa rsa; do
+    section "server-$key.pem"
+    start_petls_server srv --cert "$CERTS/server-$key.pem" \
+        --key "$CERTS/server-$key.key" --json --echo
+    if [ $key = ecdsa ]; then
+        tls12_cipher=ECDHE-ECDSA-AES128-GCM-SHA256
+    else
+        tls12_cipher=ECDHE-RSA-AES256-GCM-SHA384
+    fi
+    handshake_ok "$key-tls13" TLSv1.3 TLS_AES_128_GCM_SHA256 1 \
+        -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+    handshake_ok "$key-tls13-chacha" TLSv1.3 TLS_CHACHA20_POLY1305_SHA256 2 \
+        -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+    handshake_ok "$key-tls12" TLSv1.2 "$tls12_cipher" 3 \
+        -tls1_2 -cipher "$tls12_cipher"
+
+    # Unrestricted client: whatever is chosen, both sides must agree on it.
+    name=$key-default
+    run_s_client "$name" "" -servername localhost -CAfile "$CERTS/ca.pem" \
+        -verify_return_error
+    assert_status "$name s_client" 0 "$STATUS"
+    assert_eq "$name Protocol" TLSv1.3 "$(s_client_field "$OUT" Protocol)"
+    ev=$(server_event srv 4)
+    assert_json "$name server" "$ev" version TLSv1.3
+    assert_json "$name server" "$ev" cipher "$(s_client_field "$OUT" Cipher)"
+    stop_bg "$SERVER_PID"
+done
+
+section "server limited to TLS 1.2"
+start_petls_server srv12 --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" --max-version TLSv1.2 --json --echo
+run_s_client max12 "" -servername localhost -CAfile "$CERTS/ca.pem" \
+    -verify_return_error
+assert_status "max12 s_client" 0 "$STATUS"
+assert_eq "max12 Protocol" TLSv1.2 "$(s_client_field "$OUT" Protocol)"
+assert_json "max12 server" "$(server_event srv12 1)" version TLSv1.2
+stop_bg "$SERVER_PID"
+
+section "server requires TLS 1.3, client offers only 1.2"
+start_petls_server srv13 --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" --min-version TLSv1.3 --json --echo
+run_s_client min13 "" -servername localhost -CAfile "$CERTS/ca.pem" -tls1_2
+assert_status "min13 s_client" 1 "$STATUS"
+assert_contains "min13 s_client stderr" "$ERR" "alert protocol version"
+ev=$(server_event srv13 1)
+assert_json "min13 server" "$ev" event handshake_failed
+# And it still serves a client that speaks TLS 1.3.
+run_s_client after13 "" -servername localhost -CAfile "$CERTS/ca.pem" \
+    -verify_return_error
+assert_status "after13 s_client" 0 "$STATUS"
+assert_json "after13 server" "$(server_event srv13 2)" version TLSv1.3
