@@ -1,1 +1,63 @@
-/* being written */
+/* Small helpers over the port allocator. */
+#include "util.h"
+
+#include <string.h>
+
+#include "petls_port.h"
+
+char *petls_strdup(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = petls_port_calloc(1, n + 1);
+
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+uint8_t *petls_memdup(const void *p, size_t len)
+{
+    uint8_t *d = petls_port_calloc(1, len + 1);
+
+    if (d != NULL && len > 0)
+        memcpy(d, p, len);
+    return d;
+}
+
+void petls_explicit_bzero(void *p, size_t len)
+{
+    /* A volatile function pointer keeps the call from being optimised away
+     * as a dead store before free. */
+    static void *(*const volatile memset_v)(void *, int, size_t) = memset;
+
+    if (p != NULL && len > 0)
+        memset_v(p, 0, len);
+}
+
+void petls_free_secret(void *p, size_t len)
+{
+    if (p == NULL)
+        return;
+    petls_explicit_bzero(p, len);
+    petls_port_free(p);
+}
+
+void petls_free_secret_str(char *s)
+{
+    if (s == NULL)
+        return;
+    petls_free_secret(s, strlen(s));
+}
+
+int petls_strcasecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca += 'a' - 'A';
+        if (cb >= 'A' && cb <= 'Z')
+            cb += 'a' - 'A';
+        if (ca != cb || ca == 0)
+            return ca - cb;
+    }
+}

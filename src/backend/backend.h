@@ -1,7 +1,7 @@
 /*
  * The one internal interface between the engine and a TLS backend.
  *
- * The engine (src/*.c) owns policy: parsing user strings, the public API,
+ * The engine (the .c files of src/) owns policy: parsing user strings, the public API,
  * I/O plumbing, timeouts, error messages, Node-style verification results.
  * A backend (src/backend/<name>/) owns the protocol: it turns neutral
  * settings (IANA code points, PETLS_PROTOCOL_* bits, DER/PEM blobs) into its
