@@ -34,7 +34,7 @@ if [ "$want_peers" = 1 ]; then
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-    gcc-arm-linux-gnueabihf bzip2 xz-utils)
+    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross bzip2 xz-utils)
 fi
 
 missing=()

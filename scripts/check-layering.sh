@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Enforces petls's layering:
+#  1. only src/backend/mbedtls/ includes mbedTLS or PSA headers;
+#  2. nothing under src/ includes POSIX headers (the port layer, port/, owns
+#     sockets, files, time and threads);
+#  3. nothing under src/ prints, aborts or exits (abort, exit, printf,
+#     fprintf, puts, ...); failures are returned with a message.
+# Comments and string literals are ignored. Prints every violation as
+# file:line: what, and exits 1 if there is any.
+#
+# Usage: scripts/check-layering.sh [REPO_DIR]
+set -euo pipefail
+
+root=$(cd "${1:-$(dirname "$0")/..}" && pwd)
+cd "$root"
+
+list_sources() {
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    git ls-files --cached --others --exclude-standard -- '*.c' '*.h'
+  else
+    find . \( -path ./.git -o -path ./.deps -o -path './build*' \) -prune \
+      -o -type f \( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||'
+  fi
+}
+
+# Prints "line<TAB>code" for each line of a C file, with comments and string
+# and character literals blanked (line numbers preserved).
+strip_c() {
+  perl -0777 -ne '
+    s{(/\*.*?\*/)|(//[^\n]*)|("(?:\\.|[^"\\\n])*")|(\x27(?:\\.|[^\x27\\\n])*\x27)}{
+      defined $1 ? ("\n" x ($1 =~ tr/\n//)) : defined $2 ? "" :
+      defined $3 ? "\"\"" : "\x27\x27" }gse;
+    my $n = 0;
+    for my $l (split /\n/, $_, -1) { $n++; print "$n\t$l\n"; }
+  ' "$1"
+}
+
+# Includes are matched on the raw text (the header name is a literal).
+posix_re='^[[:space:]]*#[[:space:]]*include[[:space:]]*<(unistd\.h|pthread\.h|fcntl\.h|dirent\.h|poll\.h|netdb\.h|termios\.h|semaphore\.h|arpa/[^>]*|netinet/[^>]*|sys/(socket|stat|time|select|un|mman|ioctl|uio|random|wait|epoll|resource)\.h)>'
+tls_re='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](mbedtls|psa)/'
+call_re='(^|[^[:alnum:]_.>])(abort|exit|_Exit|quick_exit|printf|vprintf|fprintf|vfprintf|dprintf|puts|fputs|putchar|perror)[[:space:]]*\('
+
+fail=0
+report() {
+  echo "$1" >&2
+  fail=1
+}
+
+while IFS= read -r f; do
+  [ -f "$f" ] || continue
+  case "$f" in
+  src/backend/mbedtls/*) ;;
+  *)
+    while IFS=: read -r line _; do
+      report "$f:$line: includes an mbedTLS/PSA header (only src/backend/mbedtls/ may)"
+    done < <(grep -nE "$tls_re" "$f" || true)
+    ;;
+  esac
+  case "$f" in
+  src/*)
+    while IFS=: read -r line text; do
+      report "$f:$line: includes a POSIX header ($(echo "$text" | sed 's/.*<\(.*\)>.*/\1/')); use port/petls_port.h"
+    done < <(grep -nE "$posix_re" "$f" || true)
+    while IFS=$'\t' read -r line code; do
+      fn=$(echo "$code" | grep -oE "$call_re" | head -1 | sed -E 's/^[^[:alpha:]_]*//; s/[[:space:]]*\($//')
+      report "$f:$line: calls $fn(); the library never prints, aborts or exits"
+    done < <(strip_c "$f" | grep -P "^\d+\t" | awk -F'\t' -v re="$call_re" '$2 ~ re' || true)
+    ;;
+  esac
+done < <(list_sources)
+
+if [ "$fail" = 0 ]; then
+  echo "layering: ok"
+fi
+exit "$fail"

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Cross builds of the static library, mbedTLS built from source with a
+# port/mbedtls/ config:
+#   - Cortex-M4F bare metal (PETLS_PORT=none, cortex_m config, -Os); prints
+#     arm-none-eabi-size of each engine object, their total, and of mbedTLS's
+#     libraries;
+#   - arm-linux-gnueabihf (PETLS_PORT=posix, full config).
+# Needs .deps/mbedtls-src (scripts/install-deps.sh) and the cross compilers.
+#
+# Usage: scripts/cross-build.sh [OUT_DIR]   (default: build-cross)
+# Env: PETLS_MBEDTLS_SRC (default .deps/mbedtls-src), JOBS (default 2).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$here/build-cross}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+src=${PETLS_MBEDTLS_SRC:-$here/.deps/mbedtls-src}
+jobs=${JOBS:-2}
+status=0
+
+if [ ! -f "$src/include/mbedtls/build_info.h" ]; then
+  echo "cross-build: no mbedTLS source tree in $src (run scripts/install-deps.sh)" >&2
+  exit 1
+fi
+
+common=(-DPETLS_BUILD_SHARED=OFF -DPETLS_BUILD_TOOLS=OFF
+  -DPETLS_BUILD_TESTS=OFF -DPETLS_BUILD_FUZZ=OFF
+  "-DPETLS_MBEDTLS_SOURCE_DIR=$src")
+
+# Builds the engine objects with -k so that every file that does not compile
+# is named, then the archive and mbedTLS. Prints the failing sources.
+build_target() { # name dir
+  local name=$1 dir=$2 log="$2/build.log"
+  if ! cmake --build "$dir" -j"$jobs" --target mbedcrypto mbedx509 mbedtls \
+    >"$log" 2>&1; then
+    echo "cross-build[$name]: mbedTLS does not build; see $log" >&2
+    grep -E 'error' "$log" | head -20 >&2
+    return 1
+  fi
+  if ! cmake --build "$dir" -j"$jobs" --target petls_static -- -k \
+    >>"$log" 2>&1; then
+    echo "cross-build[$name]: the library does not build; files that fail:" >&2
+    grep -E '^(/[^:]+):[0-9]+:[0-9]+: error' "$log" | sort -u | head -40 >&2
+    return 1
+  fi
+  echo "cross-build[$name]: ok ($(find "$dir" -name libpetls.a | head -1))"
+}
+
+# ---- Cortex-M4F, bare metal -----------------------------------------------
+m4="$out/cortex-m4"
+echo "== Cortex-M4F (arm-none-eabi, PETLS_PORT=none, mbedTLS cortex_m config, -Os)"
+if cmake -S "$here" -B "$m4" \
+  -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/arm-none-eabi-cortex-m4f.cmake" \
+  -DCMAKE_BUILD_TYPE=MinSizeRel -DPETLS_PORT=none \
+  -DPETLS_MBEDTLS_CONFIG=cortex_m "${common[@]}" >"$m4.configure.log" 2>&1; then
+  build_target cortex-m4 "$m4" || status=1
+  objs=$(find "$m4/src/CMakeFiles/petls_obj.dir" \( -name '*.o' -o -name '*.obj' \) 2>/dev/null |
+    sed "s|^$m4/src/CMakeFiles/petls_obj.dir/||" | sort)
+  if [ -n "$objs" ]; then
+    echo "-- petls objects (arm-none-eabi-size, -Os):"
+    (cd "$m4/src/CMakeFiles/petls_obj.dir" &&
+      # shellcheck disable=SC2086
+      arm-none-eabi-size -t $objs)
+  fi
+  echo "-- mbedTLS libraries (cortex_m config):"
+  for lib in mbedcrypto mbedx509 mbedtls; do
+    a=$(find "$m4/mbedtls" -name "lib$lib.a" | head -1)
+    [ -n "$a" ] || continue
+    printf '%-14s ' "lib$lib.a"
+    arm-none-eabi-size -t "$a" | tail -1 | awk '{print "text=" $1, "data=" $2, "bss=" $3, "dec=" $4}'
+  done
+else
+  echo "cross-build[cortex-m4]: configure failed; see $m4.configure.log" >&2
+  tail -20 "$m4.configure.log" >&2
+  status=1
+fi
+
+# ---- arm-linux-gnueabihf ----------------------------------------------------
+hf="$out/armhf"
+echo "== arm-linux-gnueabihf (PETLS_PORT=posix, mbedTLS full config)"
+if cmake -S "$here" -B "$hf" \
+  -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/arm-linux-gnueabihf.cmake" \
+  -DCMAKE_BUILD_TYPE=Release -DPETLS_PORT=posix \
+  -DPETLS_MBEDTLS_CONFIG=full "${common[@]}" >"$hf.configure.log" 2>&1; then
+  build_target armhf "$hf" || status=1
+else
+  echo "cross-build[armhf]: configure failed; see $hf.configure.log" >&2
+  tail -20 "$hf.configure.log" >&2
+  status=1
+fi
+
+if [ "$status" = 0 ]; then
+  echo "cross-build: ok"
+else
+  echo "cross-build: FAILED" >&2
+fi
+exit "$status"
