@@ -1,1 +1,276 @@
-/* being written */
+/*
+ * Backend library state and primitives: one-time initialisation (PSA crypto
+ * and a global CTR_DRBG seeded from the port's entropy source), the version
+ * string, random bytes, SHA-256, HMAC-SHA256, AES-256-GCM, zeroization and
+ * the error-text helpers the other backend files share.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/error.h>
+#include <mbedtls/gcm.h>
+#include <mbedtls/md.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
+#include <psa/crypto.h>
+
+#if !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+#endif
+
+#include "backend/mbedtls/mbedtls_internal.h"
+#include "petls_port.h"
+
+static mbedtls_ctr_drbg_context g_drbg;
+/* 1 once pb_init() succeeded; written under g_init_lock, read after it. */
+static int g_ready;
+
+#if !defined(__STDC_NO_ATOMICS__)
+/* A spin lock rather than a port mutex: the mutex would itself need a
+ * race-free one-time creation. Contention only happens while the first
+ * pb_init() runs. */
+static atomic_flag g_init_lock = ATOMIC_FLAG_INIT;
+static void init_lock(void)
+{
+    while (
+        atomic_flag_test_and_set_explicit(&g_init_lock, memory_order_acquire)) {
+    }
+}
+static void init_unlock(void)
+{
+    atomic_flag_clear_explicit(&g_init_lock, memory_order_release);
+}
+#else
+/* Without C11 atomics the platform is taken to be single-threaded. */
+static void init_lock(void) {}
+static void init_unlock(void) {}
+#endif
+
+void pb_mbedtls_msg(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+void pb_mbedtls_err(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+    char what[256];
+    char lib[160];
+    va_list ap;
+
+    if (err == NULL || errlen == 0) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    mbedtls_strerror(ret, lib, sizeof(lib));
+    snprintf(err, errlen, "%s (mbed TLS: %s)", what, lib);
+}
+
+const uint8_t *pb_mbedtls_pem_input(const uint8_t *in, size_t len,
+                                    size_t *out_len, int *owned)
+{
+    static const char marker[] = "-----BEGIN ";
+    int is_pem = 0;
+    uint8_t *copy;
+    size_t i;
+
+    *owned = 0;
+    *out_len = len;
+    if (len >= sizeof(marker) - 1) {
+        for (i = 0; i + sizeof(marker) - 1 <= len; i++) {
+            if (memcmp(in + i, marker, sizeof(marker) - 1) == 0) {
+                is_pem = 1;
+                break;
+            }
+        }
+    }
+    if (!is_pem || in[len - 1] == '\0') {
+        return in;
+    }
+    copy = petls_port_calloc(1, len + 1);
+    if (copy == NULL) {
+        return NULL;
+    }
+    memcpy(copy, in, len);
+    *owned = 1;
+    *out_len = len + 1;
+    return copy;
+}
+
+void pb_mbedtls_free_input(const uint8_t *p, size_t len, int owned)
+{
+    if (owned) {
+        mbedtls_platform_zeroize((void *)p, len);
+        petls_port_free((void *)p);
+    }
+}
+
+/* mbedTLS's entropy callback for the DRBG: the port's source, all or
+ * nothing. */
+static int port_entropy(void *unused, unsigned char *out, size_t len)
+{
+    (void)unused;
+    if (petls_port_entropy(out, len) != 0) {
+        return MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+    }
+    return 0;
+}
+
+int pb_init(char *err, size_t errlen)
+{
+    static const unsigned char pers[] = "petls mbedtls backend";
+    psa_status_t st;
+    int ret;
+
+    init_lock();
+    if (g_ready) {
+        init_unlock();
+        return 0;
+    }
+    /* TLS 1.3 and parts of X.509 use PSA even without
+     * MBEDTLS_USE_PSA_CRYPTO. */
+    st = psa_crypto_init();
+    if (st != PSA_SUCCESS) {
+        init_unlock();
+        pb_mbedtls_msg(err, errlen, "cannot initialise PSA crypto (status %d)",
+                       (int)st);
+        return PB_ERR;
+    }
+    mbedtls_ctr_drbg_init(&g_drbg);
+    ret = mbedtls_ctr_drbg_seed(&g_drbg, port_entropy, NULL, pers,
+                                sizeof(pers) - 1);
+    if (ret != 0) {
+        mbedtls_ctr_drbg_free(&g_drbg);
+        init_unlock();
+        pb_mbedtls_err(err, errlen, ret,
+                       "cannot seed the random generator from the platform "
+                       "entropy source");
+        return PB_ERR;
+    }
+    g_ready = 1;
+    init_unlock();
+    return 0;
+}
+
+int pb_mbedtls_ensure_init(char *err, size_t errlen)
+{
+    return pb_init(err, errlen) == 0 ? 0 : -1;
+}
+
+int pb_mbedtls_rng(void *ctx, unsigned char *out, size_t len)
+{
+    return mbedtls_ctr_drbg_random(ctx, out, len);
+}
+
+void *pb_mbedtls_rng_ctx(void)
+{
+    return &g_drbg;
+}
+
+const char *pb_version(void)
+{
+    return "mbed TLS " MBEDTLS_VERSION_STRING;
+}
+
+int pb_random(void *buf, size_t len)
+{
+    unsigned char *p = buf;
+    char err[8];
+
+    if (pb_init(err, sizeof(err)) != 0) {
+        return -1;
+    }
+    /* The DRBG serves at most MBEDTLS_CTR_DRBG_MAX_REQUEST bytes a call. */
+    while (len > 0) {
+        size_t n = len < MBEDTLS_CTR_DRBG_MAX_REQUEST
+                       ? len
+                       : MBEDTLS_CTR_DRBG_MAX_REQUEST;
+        if (mbedtls_ctr_drbg_random(&g_drbg, p, n) != 0) {
+            return -1;
+        }
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int pb_sha256(const void *data, size_t len, uint8_t out[32])
+{
+    return mbedtls_sha256(data, len, out, 0) == 0 ? 0 : -1;
+}
+
+int pb_hmac_sha256(const uint8_t *key, size_t key_len, const void *data,
+                   size_t len, uint8_t out[32])
+{
+    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+
+    if (md == NULL) {
+        return -1;
+    }
+    return mbedtls_md_hmac(md, key, key_len, data, len, out) == 0 ? 0 : -1;
+}
+
+#define PB_GCM_TAG_LEN 16
+
+int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out)
+{
+    mbedtls_gcm_context gcm;
+    int ret;
+
+    mbedtls_gcm_init(&gcm);
+    ret = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 256);
+    if (ret == 0) {
+        ret = mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, in_len, iv,
+                                        iv_len, aad, aad_len, in, out,
+                                        PB_GCM_TAG_LEN, out + in_len);
+    }
+    mbedtls_gcm_free(&gcm);
+    return ret == 0 ? 0 : -1;
+}
+
+int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out)
+{
+    mbedtls_gcm_context gcm;
+    size_t ct_len;
+    int ret;
+
+    if (in_len < PB_GCM_TAG_LEN) {
+        return -1;
+    }
+    ct_len = in_len - PB_GCM_TAG_LEN;
+    mbedtls_gcm_init(&gcm);
+    ret = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 256);
+    if (ret == 0) {
+        ret = mbedtls_gcm_auth_decrypt(&gcm, ct_len, iv, iv_len, aad, aad_len,
+                                       in + ct_len, PB_GCM_TAG_LEN, in, out);
+    }
+    mbedtls_gcm_free(&gcm);
+    if (ret != 0) {
+        /* auth_decrypt already wipes out on a bad tag; also on other
+         * failures. */
+        mbedtls_platform_zeroize(out, ct_len);
+        return -1;
+    }
+    return 0;
+}
+
+void pb_zeroize(void *p, size_t len)
+{
+    if (p != NULL && len > 0) {
+        mbedtls_platform_zeroize(p, len);
+    }
+}

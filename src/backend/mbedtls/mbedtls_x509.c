@@ -1,1 +1,577 @@
-/* being written */
+/*
+ * Certificates on mbedTLS: the verify callback (our host-name check, the
+ * verify_time and verify_depth policies, chain facts), the neutral
+ * verification facts, the decoded peer certificate, and decrypting private
+ * keys to PEM.
+ */
+
+/* Private access for one check only: whether a certificate's signature
+ * verifies with its own key (a self-signed certificate, as OpenSSL and so
+ * Node define it). mbedTLS 3.6 keeps the signature and its algorithm in
+ * private fields of mbedtls_x509_crt and has no public self-check. */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/asn1.h>
+#include <mbedtls/md.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509.h>
+#include <mbedtls/x509_crt.h>
+
+#include "backend/mbedtls/mbedtls_internal.h"
+#include "hostname.h"
+#include "petls_port.h"
+
+#define SAN_TAG(n) (MBEDTLS_ASN1_CONTEXT_SPECIFIC | (n))
+
+/* ---- Self-signed checks ---- */
+
+static int self_issued(const mbedtls_x509_crt *crt)
+{
+    return crt->subject_raw.len == crt->issuer_raw.len &&
+           memcmp(crt->subject_raw.p, crt->issuer_raw.p,
+                  crt->subject_raw.len) == 0;
+}
+
+static int self_signed(const mbedtls_x509_crt *crt)
+{
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    const mbedtls_md_info_t *md;
+
+    if (!self_issued(crt)) {
+        return 0;
+    }
+    md = mbedtls_md_info_from_type(crt->sig_md);
+    if (md == NULL) {
+        return 0;
+    }
+    if (mbedtls_md(md, crt->tbs.p, crt->tbs.len, hash) != 0) {
+        return 0;
+    }
+    return mbedtls_pk_verify_ext(crt->sig_pk, crt->sig_opts,
+                                 (mbedtls_pk_context *)&crt->pk, crt->sig_md,
+                                 hash, mbedtls_md_get_size(md), crt->sig.p,
+                                 crt->sig.len) == 0;
+}
+
+/* ---- Host-name check ---- */
+
+static const mbedtls_x509_name *last_cn(const mbedtls_x509_name *n)
+{
+    const mbedtls_x509_name *cn = NULL;
+
+    /* RFC 6125: the most specific (last) CN. */
+    for (; n != NULL; n = n->next) {
+        if (n->oid.p != NULL &&
+            MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0) {
+            cn = n;
+        }
+    }
+    return cn;
+}
+
+/* 1 when host matches the certificate's names, 0 when not, -1 when out of
+ * memory. */
+static int names_match(const mbedtls_x509_crt *crt, const char *host)
+{
+    const mbedtls_x509_sequence *s;
+    const mbedtls_x509_name *cn;
+    struct petls_cert_names names;
+    const char **dns = NULL;
+    size_t *dns_len = NULL;
+    const uint8_t **ip = NULL;
+    size_t *ip_len = NULL;
+    size_t n = 0;
+    int ret;
+
+    for (s = &crt->subject_alt_names; s != NULL; s = s->next) {
+        n++;
+    }
+    memset(&names, 0, sizeof(names));
+    dns = petls_port_calloc(n + 1, sizeof(*dns));
+    dns_len = petls_port_calloc(n + 1, sizeof(*dns_len));
+    ip = petls_port_calloc(n + 1, sizeof(*ip));
+    ip_len = petls_port_calloc(n + 1, sizeof(*ip_len));
+    if (dns == NULL || dns_len == NULL || ip == NULL || ip_len == NULL) {
+        ret = -1;
+        goto out;
+    }
+    for (s = &crt->subject_alt_names; s != NULL; s = s->next) {
+        if (s->buf.p == NULL) {
+            continue;
+        }
+        if (s->buf.tag == SAN_TAG(MBEDTLS_X509_SAN_DNS_NAME)) {
+            dns[names.n_dns] = (const char *)s->buf.p;
+            dns_len[names.n_dns++] = s->buf.len;
+        } else if (s->buf.tag == SAN_TAG(MBEDTLS_X509_SAN_IP_ADDRESS)) {
+            ip[names.n_ip] = s->buf.p;
+            ip_len[names.n_ip++] = s->buf.len;
+        }
+    }
+    names.dns = dns;
+    names.dns_len = dns_len;
+    names.ip = ip;
+    names.ip_len = ip_len;
+    cn = last_cn(&crt->subject);
+    if (cn != NULL) {
+        names.cn = (const char *)cn->val.p;
+        names.cn_len = cn->val.len;
+    }
+    ret = petls_hostname_verify(&names, host) == 1;
+out:
+    petls_port_free(dns);
+    petls_port_free(dns_len);
+    petls_port_free(ip);
+    petls_port_free(ip_len);
+    return ret;
+}
+
+/* ---- The verify callback ---- */
+
+int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
+                         uint32_t *flags)
+{
+    struct pb_conn *c = p_conn;
+    struct pb_vstate *v = &c->vstate;
+    const mbedtls_x509_crt *p;
+    int intermediates;
+
+    /* mbedTLS calls from the top of the verified chain down to depth 0. */
+    if (!v->started) {
+        v->started = 1;
+        v->top_depth = depth;
+        v->top_is_root = self_issued(crt);
+    }
+    if (!c->cfg->verify_time) {
+        *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED |
+                              MBEDTLS_X509_BADCERT_FUTURE |
+                              MBEDTLS_X509_BADCRL_EXPIRED |
+                              MBEDTLS_X509_BADCRL_FUTURE);
+    }
+    if (depth != 0) {
+        return 0;
+    }
+    v->called = 1;
+
+    /* At depth 0, crt is the head of the chain exactly as the peer sent it. */
+    v->chain_len = 0;
+    for (p = crt; p != NULL && p->raw.p != NULL; p = p->next) {
+        v->chain_len++;
+        if (p->next == NULL || p->next->raw.p == NULL) {
+            v->top_self_signed = self_signed(p);
+        }
+    }
+    v->leaf_self_signed = self_signed(crt);
+
+    /* verify_depth counts intermediates: the verified chain without the leaf
+     * and without a self-signed top (the trust anchor). */
+    intermediates = v->top_depth - (v->top_depth > 0 && v->top_is_root ? 1 : 0);
+    if (c->cfg->verify_depth >= 0 && intermediates > c->cfg->verify_depth) {
+        v->depth_exceeded = 1;
+        *flags |= MBEDTLS_X509_BADCERT_OTHER;
+    }
+
+    /* mbedTLS compared the SNI with the CN/SANs its own way (and cannot see
+     * IP literals); our RFC 6125 check against verify_name replaces it. */
+    *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    if (c->verify_name != NULL) {
+        int m = names_match(crt, c->verify_name);
+        if (m < 0) {
+            return MBEDTLS_ERR_X509_ALLOC_FAILED;
+        }
+        if (m == 0) {
+            *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+        }
+    }
+    return 0;
+}
+
+/* ---- Verification facts ---- */
+
+static uint32_t map_flags(uint32_t f, int depth_exceeded)
+{
+    uint32_t out = 0;
+    uint32_t other = MBEDTLS_X509_BADCERT_SKIP_VERIFY |
+                     MBEDTLS_X509_BADCRL_NOT_TRUSTED |
+                     MBEDTLS_X509_BADCRL_BAD_MD | MBEDTLS_X509_BADCRL_BAD_PK |
+                     MBEDTLS_X509_BADCRL_BAD_KEY;
+
+    if (f & MBEDTLS_X509_BADCERT_MISSING) {
+        out |= PETLS_VF_NO_CERT;
+    }
+    if (f & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+        out |= PETLS_VF_NOT_TRUSTED;
+    }
+    if (f & MBEDTLS_X509_BADCERT_EXPIRED) {
+        out |= PETLS_VF_EXPIRED;
+    }
+    if (f & MBEDTLS_X509_BADCERT_FUTURE) {
+        out |= PETLS_VF_FUTURE;
+    }
+    if (f & MBEDTLS_X509_BADCERT_REVOKED) {
+        out |= PETLS_VF_REVOKED;
+    }
+    if (f & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+        out |= PETLS_VF_NAME_MISMATCH;
+    }
+    if (f & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
+             MBEDTLS_X509_BADCERT_BAD_KEY)) {
+        out |= PETLS_VF_BAD_KEY;
+    }
+    if (f &
+        (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+         MBEDTLS_X509_BADCERT_NS_CERT_TYPE)) {
+        out |= PETLS_VF_BAD_USAGE;
+    }
+    if (f & (MBEDTLS_X509_BADCRL_EXPIRED | MBEDTLS_X509_BADCRL_FUTURE)) {
+        out |= PETLS_VF_CRL_EXPIRED;
+    }
+    /* BADCERT_OTHER is what the callback sets for an exceeded depth; that
+     * is reported as depth_exceeded (with PETLS_VF_OTHER so that the flags
+     * are not 0). */
+    if ((f & other) || (f & MBEDTLS_X509_BADCERT_OTHER) || depth_exceeded) {
+        out |= PETLS_VF_OTHER;
+    }
+    return out;
+}
+
+void pb_conn_verify_facts(const struct pb_conn *c,
+                          struct petls_verify_facts *out)
+{
+    const mbedtls_x509_crt *peer = NULL;
+    uint32_t vr;
+
+    memset(out, 0, sizeof(*out));
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+    peer = mbedtls_ssl_get_peer_cert(&c->ssl);
+#endif
+    if (!c->vstate.called) {
+        /* No verification ran: no certificate (or not requested). */
+        if (peer == NULL) {
+            out->flags = PETLS_VF_NO_CERT;
+            return;
+        }
+    }
+    vr = mbedtls_ssl_get_verify_result(&c->ssl);
+    if (vr == 0xFFFFFFFFu) {
+        vr = 0;
+    }
+    out->flags = map_flags(vr, c->vstate.depth_exceeded);
+    out->chain_len = c->vstate.chain_len;
+    out->leaf_self_signed = c->vstate.leaf_self_signed;
+    out->top_self_signed = c->vstate.top_self_signed;
+    out->depth_exceeded = c->vstate.depth_exceeded;
+    if (!c->vstate.called && peer != NULL) {
+        /* Verification skipped (authmode NONE): still describe the chain. */
+        const mbedtls_x509_crt *p;
+        for (p = peer; p != NULL && p->raw.p != NULL; p = p->next) {
+            out->chain_len++;
+            if (p->next == NULL || p->next->raw.p == NULL) {
+                out->top_self_signed = self_signed(p);
+            }
+        }
+        out->leaf_self_signed = self_signed(peer);
+    }
+    if (out->chain_len == 0 && peer == NULL) {
+        out->flags |= PETLS_VF_NO_CERT;
+    }
+}
+
+/* ---- The decoded peer certificate ---- */
+
+static char *dup_str(const char *s, size_t n)
+{
+    char *d = petls_port_calloc(1, n + 1);
+
+    if (d != NULL) {
+        memcpy(d, s, n);
+    }
+    return d;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int64_t unix_time(const mbedtls_x509_time *t)
+{
+    return days_from_civil(t->year, t->mon, t->day) * 86400 +
+           (int64_t)t->hour * 3600 + (int64_t)t->min * 60 + t->sec;
+}
+
+/* One SAN as Node prints it, or NULL for kinds Node leaves out. */
+static char *format_san(const mbedtls_x509_buf *b)
+{
+    char buf[300];
+    size_t i;
+
+    if (b->tag == SAN_TAG(MBEDTLS_X509_SAN_DNS_NAME) ||
+        b->tag == SAN_TAG(MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER) ||
+        b->tag == SAN_TAG(MBEDTLS_X509_SAN_RFC822_NAME)) {
+        const char *prefix =
+            b->tag == SAN_TAG(MBEDTLS_X509_SAN_DNS_NAME)      ? "DNS:"
+            : b->tag == SAN_TAG(MBEDTLS_X509_SAN_RFC822_NAME) ? "email:"
+                                                              : "URI:";
+        size_t pl = strlen(prefix);
+        char *s = petls_port_calloc(1, pl + b->len + 1);
+        if (s != NULL) {
+            memcpy(s, prefix, pl);
+            memcpy(s + pl, b->p, b->len);
+        }
+        return s;
+    }
+    if (b->tag == SAN_TAG(MBEDTLS_X509_SAN_IP_ADDRESS)) {
+        if (b->len == 4) {
+            snprintf(buf, sizeof(buf), "IP Address:%u.%u.%u.%u", b->p[0],
+                     b->p[1], b->p[2], b->p[3]);
+        } else if (b->len == 16) {
+            /* OpenSSL's (and so Node's) form: 8 groups, upper-case hex,
+             * no "::" compression. */
+            size_t off = (size_t)snprintf(buf, sizeof(buf), "IP Address:");
+            for (i = 0; i < 8; i++) {
+                off += (size_t)snprintf(
+                    buf + off, sizeof(buf) - off, "%s%X", i ? ":" : "",
+                    (unsigned)(b->p[2 * i] << 8 | b->p[2 * i + 1]));
+            }
+        } else {
+            snprintf(buf, sizeof(buf), "IP Address:<invalid>");
+        }
+        return dup_str(buf, strlen(buf));
+    }
+    return NULL;
+}
+
+void pb_mbedtls_cert_cache_free(struct pb_conn *c)
+{
+    struct pb_cert_info *ci = &c->cert;
+    size_t i;
+
+    if (c->cert_cached != 1) {
+        c->cert_cached = 0;
+        return;
+    }
+    petls_port_free((void *)ci->subject);
+    petls_port_free((void *)ci->issuer);
+    petls_port_free((void *)ci->serial);
+    petls_port_free((void *)ci->fingerprint);
+    petls_port_free((void *)ci->chain_pem);
+    if (ci->sans != NULL) {
+        for (i = 0; i < ci->n_sans; i++) {
+            petls_port_free((void *)ci->sans[i]);
+        }
+        petls_port_free((void *)ci->sans);
+    }
+    memset(ci, 0, sizeof(*ci));
+    c->cert_cached = 0;
+}
+
+static char *dn_string(const mbedtls_x509_name *dn)
+{
+    char buf[1024];
+    int n = mbedtls_x509_dn_gets(buf, sizeof(buf), dn);
+
+    if (n < 0) {
+        return dup_str("", 0);
+    }
+    return dup_str(buf, (size_t)n);
+}
+
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+static uint8_t *chain_to_pem(const mbedtls_x509_crt *chain, size_t *len)
+{
+    static const char begin[] = "-----BEGIN CERTIFICATE-----\n";
+    static const char end[] = "-----END CERTIFICATE-----\n";
+    const mbedtls_x509_crt *p;
+    size_t cap = 1, off = 0, olen;
+    uint8_t *out;
+
+    /* Base64 with 64-column lines: 4/3 of the DER plus a newline per line. */
+    for (p = chain; p != NULL && p->raw.p != NULL; p = p->next) {
+        cap += sizeof(begin) + sizeof(end) + (p->raw.len + 2) / 3 * 4 +
+               (p->raw.len / 48 + 2);
+    }
+    out = petls_port_calloc(1, cap);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (p = chain; p != NULL && p->raw.p != NULL; p = p->next) {
+        if (mbedtls_pem_write_buffer(begin, end, p->raw.p, p->raw.len,
+                                     out + off, cap - off, &olen) != 0) {
+            petls_port_free(out);
+            return NULL;
+        }
+        off += olen - 1; /* olen counts the NUL */
+    }
+    *len = off;
+    return out;
+}
+#endif
+
+static int fill_cert(struct pb_conn *c, const mbedtls_x509_crt *crt)
+{
+    struct pb_cert_info *ci = &c->cert;
+    const mbedtls_x509_sequence *s;
+    char buf[256];
+    uint8_t hash[32];
+    size_t n = 0, i;
+    char **sans;
+    int len;
+
+    memset(ci, 0, sizeof(*ci));
+    c->cert_cached = 1; /* from here on, cache_free cleans partial work */
+    ci->subject = dn_string(&crt->subject);
+    ci->issuer = dn_string(&crt->issuer);
+    len = mbedtls_x509_serial_gets(buf, sizeof(buf), &crt->serial);
+    ci->serial = dup_str(buf, len > 0 ? (size_t)len : 0);
+    ci->not_before = unix_time(&crt->valid_from);
+    ci->not_after = unix_time(&crt->valid_to);
+    ci->der = crt->raw.p;
+    ci->der_len = crt->raw.len;
+    if (pb_sha256(crt->raw.p, crt->raw.len, hash) == 0) {
+        char fp[7 + 64 + 1];
+        memcpy(fp, "SHA256:", 7);
+        for (i = 0; i < 32; i++) {
+            snprintf(fp + 7 + 2 * i, 3, "%02x", hash[i]);
+        }
+        ci->fingerprint = dup_str(fp, 7 + 64);
+    }
+    for (s = &crt->subject_alt_names; s != NULL; s = s->next) {
+        n++;
+    }
+    sans = petls_port_calloc(n + 1, sizeof(char *));
+    if (sans == NULL) {
+        return -1;
+    }
+    ci->sans = (const char *const *)sans;
+    for (s = &crt->subject_alt_names; s != NULL; s = s->next) {
+        if (s->buf.p == NULL) {
+            continue;
+        }
+        sans[ci->n_sans] = format_san(&s->buf);
+        if (sans[ci->n_sans] != NULL) {
+            ci->n_sans++;
+        }
+    }
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+    ci->chain_pem = chain_to_pem(crt, &ci->chain_pem_len);
+#endif
+    if (ci->subject == NULL || ci->issuer == NULL || ci->serial == NULL ||
+        ci->fingerprint == NULL) {
+        return -1;
+    }
+    return 0;
+}
+
+int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out)
+{
+    const mbedtls_x509_crt *crt = NULL;
+
+    if (c->cert_cached == 0) {
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+        crt = mbedtls_ssl_get_peer_cert(&c->ssl);
+#endif
+        if (crt == NULL || crt->raw.p == NULL) {
+            c->cert_cached = -1;
+        } else if (fill_cert(c, crt) != 0) {
+            /* Out of memory: drop the partial result, try again later. */
+            pb_mbedtls_cert_cache_free(c);
+            memset(out, 0, sizeof(*out));
+            return -1;
+        }
+    }
+    if (c->cert_cached != 1) {
+        memset(out, 0, sizeof(*out));
+        return -1;
+    }
+    *out = c->cert;
+    return 0;
+}
+
+/* ---- Private keys to PEM ---- */
+
+int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
+                          const char *passphrase, uint8_t **pem,
+                          size_t *pem_len, char *err, size_t errlen)
+{
+    /* Large enough for an RSA-8192 key in PEM. */
+    const size_t cap = 16384;
+    mbedtls_pk_context pk;
+    const uint8_t *in;
+    size_t in_len, n;
+    uint8_t *buf, *res;
+    int owned, ret;
+    const unsigned char *pwd = (const unsigned char *)passphrase;
+    size_t pwd_len = passphrase != NULL ? strlen(passphrase) : 0;
+
+    *pem = NULL;
+    *pem_len = 0;
+    if (pb_mbedtls_ensure_init(err, errlen) != 0) {
+        return PB_ERR;
+    }
+    in = pb_mbedtls_pem_input(key, key_len, &in_len, &owned);
+    if (in == NULL) {
+        pb_mbedtls_msg(err, errlen, "out of memory");
+        return PB_ERR;
+    }
+    mbedtls_pk_init(&pk);
+    ret = mbedtls_pk_parse_key(&pk, in, in_len, pwd_len > 0 ? pwd : NULL,
+                               pwd_len, pb_mbedtls_rng, pb_mbedtls_rng_ctx());
+    pb_mbedtls_free_input(in, in_len, owned);
+    if (ret != 0) {
+        mbedtls_pk_free(&pk);
+        if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
+            pb_mbedtls_msg(err, errlen,
+                           "private key is encrypted: a passphrase is "
+                           "needed");
+        } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
+            pb_mbedtls_msg(err, errlen, "wrong passphrase for the private key");
+        } else {
+            pb_mbedtls_err(err, errlen, ret, "not a private key");
+        }
+        return PB_ERR;
+    }
+    buf = petls_port_calloc(1, cap);
+    if (buf == NULL) {
+        mbedtls_pk_free(&pk);
+        pb_mbedtls_msg(err, errlen, "out of memory");
+        return PB_ERR;
+    }
+    ret = mbedtls_pk_write_key_pem(&pk, buf, cap);
+    mbedtls_pk_free(&pk);
+    if (ret != 0) {
+        mbedtls_platform_zeroize(buf, cap);
+        petls_port_free(buf);
+        pb_mbedtls_err(err, errlen, ret, "cannot write the key as PEM");
+        return PB_ERR;
+    }
+    n = strlen((const char *)buf);
+    res = petls_port_calloc(1, n + 1);
+    if (res == NULL) {
+        mbedtls_platform_zeroize(buf, cap);
+        petls_port_free(buf);
+        pb_mbedtls_msg(err, errlen, "out of memory");
+        return PB_ERR;
+    }
+    memcpy(res, buf, n);
+    mbedtls_platform_zeroize(buf, cap);
+    petls_port_free(buf);
+    *pem = res;
+    *pem_len = n;
+    return 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * Private declarations shared by the mbedTLS 3.6 backend's files. Nothing
+ * outside src/backend/mbedtls/ includes this header.
+ */
+#ifndef PETLS_MBEDTLS_INTERNAL_H
+#define PETLS_MBEDTLS_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "backend/backend.h"
+
+/* One certificate chain with its private key (mbedtls_ssl_conf_own_cert
+ * keeps pointers to both, so they live as long as the config). */
+struct pb_keypair {
+    mbedtls_x509_crt chain;
+    mbedtls_pk_context key;
+    struct pb_keypair *next;
+};
+
+struct pb_config {
+    struct pb_keypair *keypairs; /* in the order they were added */
+    mbedtls_x509_crt ca;
+    int n_ca;
+    mbedtls_x509_crl crl;
+    int n_crl;
+
+    int frozen;
+    mbedtls_ssl_config client; /* built at freeze, one per role */
+    mbedtls_ssl_config server;
+    int *ciphers;     /* 0-terminated; both ssl configs point to it */
+    uint16_t *groups; /* 0-terminated; likewise */
+
+    int verify_cert;
+    int verify_time;
+    int verify_client;
+    int verify_depth;
+};
+
+/* Facts the verify callback records while mbedTLS verifies the peer. */
+struct pb_vstate {
+    int started;     /* the callback ran (first call: the top) */
+    int called;      /* the callback ran at depth 0 */
+    int top_depth;   /* depth of the top of the verified chain */
+    int top_is_root; /* that top is self-signed (a trust anchor) */
+    int chain_len;   /* certificates the peer sent */
+    int leaf_self_signed;
+    int top_self_signed;
+    int depth_exceeded;
+};
+
+struct pb_conn {
+    struct pb_config *cfg;
+    mbedtls_ssl_context ssl;
+    int is_server;
+    char *verify_name; /* copy, or NULL */
+    char *sni;         /* server: the SNI the client sent */
+
+    pb_send_fn send;
+    pb_recv_fn recv;
+    void *io;
+    int io_status; /* PB_ERR_TIMEOUT / PB_ERR from the hooks, else 0 */
+
+    size_t write_done; /* bytes of the pending pb_conn_write already sent */
+    int handshake_done;
+    int failed;      /* the PB_* code of a fatal error, then sticky */
+    int peer_closed; /* close_notify received */
+
+    struct pb_vstate vstate;
+
+    /* pb_conn_peer_cert cache (mbedtls_x509.c). */
+    int cert_cached; /* 0 not yet, 1 filled, -1 no certificate */
+    struct pb_cert_info cert;
+    void *cert_mem; /* one allocation holding every string of cert */
+};
+
+/* ---- mbedtls_init.c ---- */
+
+/* The global CTR_DRBG (thread-safe through mbedTLS's own mutex); valid once
+ * pb_init() succeeded. */
+int pb_mbedtls_rng(void *ctx, unsigned char *out, size_t len);
+void *pb_mbedtls_rng_ctx(void);
+/* pb_init() and whether it succeeded; 0 or -1 with err filled. */
+int pb_mbedtls_ensure_init(char *err, size_t errlen);
+
+/* Writes "<prefix>: <mbedtls_strerror text>" into err. */
+void pb_mbedtls_err(char *err, size_t errlen, int ret, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Writes a formatted message into err (never overflows, always NUL). */
+void pb_mbedtls_msg(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* mbedTLS parses PEM only when the buffer ends with a NUL that is counted in
+ * its length. Returns a copy of in with a NUL appended when it looks like
+ * PEM (and *out_len counting it), or in itself (*out_len = len) for DER;
+ * *owned tells whether the caller must free (zeroizing) the copy. NULL when
+ * out of memory. */
+const uint8_t *pb_mbedtls_pem_input(const uint8_t *in, size_t len,
+                                    size_t *out_len, int *owned);
+void pb_mbedtls_free_input(const uint8_t *p, size_t len, int owned);
+
+/* ---- mbedtls_x509.c ---- */
+
+/* The verify callback installed on every connection (p_vrfy = the conn). */
+int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
+                         uint32_t *flags);
+/* Frees the pb_conn_peer_cert cache. */
+void pb_mbedtls_cert_cache_free(struct pb_conn *c);
+
+/* ---- mbedtls_config.c ---- */
+
+/* The server's SNI callback (records the name in the conn). */
+int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
+                      const unsigned char *name, size_t len);
+
+#endif /* PETLS_MBEDTLS_INTERNAL_H */
