@@ -12,10 +12,11 @@ else()
   set(PETLS_NEEDS_THREADS FALSE)
 endif()
 
-if(TARGET petls)
+if(TARGET petls AND PETLS_MBEDTLS_PC_LIBDIR)
   # An mbedTLS outside the system directories (e.g. .deps/) stays reachable
   # from the installed shared library.
-  set_target_properties(petls PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+  set_target_properties(petls PROPERTIES
+    INSTALL_RPATH "${PETLS_MBEDTLS_PC_LIBDIR}")
 endif()
 if(TARGET petls_static)
   # Installed static consumers get mbedTLS through petls::mbedtls, which
@@ -54,7 +55,9 @@ install(FILES ${PROJECT_BINARY_DIR}/petlsConfig.cmake
   ${PROJECT_BINARY_DIR}/petlsConfigVersion.cmake
   DESTINATION ${PETLS_CMAKE_DIR})
 
-# pkg-config. mbedTLS's own .pc files are used when pkg-config finds a 3.6
+# pkg-config. The prefix is found relative to the .pc file, so that an
+# installation stays usable when moved (cmake --install --prefix, staging
+# directories). mbedTLS's own .pc files are used when pkg-config finds a 3.6
 # one; otherwise (.deps/, a source build) its libraries are named directly.
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
   set(PETLS_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
@@ -65,6 +68,13 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
   set(PETLS_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
   set(PETLS_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(PETLS_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH _rel "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+  string(REGEX REPLACE "/$" "" _rel "${_rel}")
+  set(PETLS_PC_PREFIX "\${pcfiledir}/${_rel}")
 endif()
 set(PETLS_PC_REQUIRES_PRIVATE "")
 set(PETLS_PC_LIBS_PRIVATE "${PETLS_MBEDTLS_PC_LIBS}")
