@@ -13,8 +13,6 @@ handshake_ok() {
         -CAfile "$CERTS/ca.pem" -verify_return_error "$@"
     assert_status "$name s_client" 0 "$STATUS"
     assert_line "$name s_client" "$OUT" "New, $version, Cipher is $cipher"
-    assert_eq "$name Protocol" "$version" "$(s_client_field "$OUT" Protocol)"
-    assert_eq "$name Cipher" "$cipher" "$(s_client_field "$OUT" Cipher)"
     assert_line "$name s_client" "$OUT" "Verification: OK"
     assert_line "$name echo" "$OUT" "$data"
     local ev
@@ -48,10 +46,13 @@ for key in ecdsa rsa; do
     run_s_client "$name" "" -servername localhost -CAfile "$CERTS/ca.pem" \
         -verify_return_error
     assert_status "$name s_client" 0 "$STATUS"
-    assert_eq "$name Protocol" TLSv1.3 "$(s_client_field "$OUT" Protocol)"
+    # "New, TLSv1.3, Cipher is X" (the SSL-Session block only follows a
+    # session ticket, which a server need not send).
+    new=$(printf '%s\n' "$OUT" | grep '^New, ' | head -n1)
+    assert_eq "$name version" TLSv1.3 "$(echo "$new" | cut -d' ' -f2 | tr -d ,)"
     ev=$(server_event srv 4)
     assert_json "$name server" "$ev" version TLSv1.3
-    assert_json "$name server" "$ev" cipher "$(s_client_field "$OUT" Cipher)"
+    assert_json "$name server" "$ev" cipher "${new##* }"
     stop_bg "$SERVER_PID"
 done
 
@@ -61,7 +62,7 @@ start_petls_server srv12 --cert "$CERTS/server-ecdsa.pem" \
 run_s_client max12 "" -servername localhost -CAfile "$CERTS/ca.pem" \
     -verify_return_error
 assert_status "max12 s_client" 0 "$STATUS"
-assert_eq "max12 Protocol" TLSv1.2 "$(s_client_field "$OUT" Protocol)"
+assert_contains "max12 s_client" "$OUT" "New, TLSv1.2, Cipher is "
 assert_json "max12 server" "$(server_event srv12 1)" version TLSv1.2
 stop_bg "$SERVER_PID"
 

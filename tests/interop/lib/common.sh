@@ -419,9 +419,3 @@ run_gnutls_cli() {
     OUT=$(cat "$TMP/$name.out")
     ERR=$(cat "$TMP/$name.err")
 }
-
-# s_client_field TEXT FIELD: the value of "    FIELD : value" in the
-# SSL-Session block of s_client output.
-s_client_field() {
-    printf '%s\n' "$1" | sed -nE "s/^ +$2 +: (.*)\$/\\1/p" | head -n1
-}
