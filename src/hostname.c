@@ -273,8 +273,9 @@ int petls_hostname_match_pattern(const char *pattern, size_t pattern_len,
     hlen = strip_root_dot(host, strlen(host));
     if (!comparable(pattern, pattern_len) || !comparable(host, hlen))
         return 0;
-    /* IP addresses are matched only against iPAddress SANs. */
-    if (parse_ip_len(host, hlen, ip, &iplen))
+    /* IP addresses are matched only against iPAddress SANs, and a host
+     * name is never itself a pattern. */
+    if (parse_ip_len(host, hlen, ip, &iplen) || memchr(host, '*', hlen) != NULL)
         return 0;
 
     if (pattern_len < 2 || pattern[0] != '*' || pattern[1] != '.') {

@@ -83,6 +83,7 @@ const char *petls_verify_message(const char *code)
         {"INVALID_PURPOSE", "unsupported certificate purpose"},
         {"CERT_REJECTED", "certificate rejected"},
         {"CERT_UNTRUSTED", "certificate not trusted"},
+        {"UNABLE_TO_GET_CRL", "unable to get certificate CRL"},
         {"ERR_TLS_CERT_ALTNAME_INVALID",
          "Hostname/IP does not match certificate's altnames"},
     };
