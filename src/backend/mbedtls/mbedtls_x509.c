@@ -134,6 +134,8 @@ out:
 
 /* ---- The verify callback ---- */
 
+static int fill_cert(struct pb_conn *c, const mbedtls_x509_crt *crt);
+
 int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
                          uint32_t *flags)
 {
@@ -168,6 +170,16 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
         }
     }
     v->leaf_self_signed = self_signed(crt);
+    /* Keep the leaf now: mbedTLS only exposes the peer certificate after a
+     * successful handshake, and the engine needs its names to explain a
+     * failed one (Node's altname message). */
+    if (c->cert_cached == 0) {
+        if (fill_cert(c, crt) == 0) {
+            c->cert_cached = 1;
+        } else {
+            pb_mbedtls_cert_cache_free(c);
+        }
+    }
 
     /* verify_depth counts intermediates: the verified chain without the leaf
      * and without a self-signed top (the trust anchor). */
