@@ -325,7 +325,7 @@ start_gnutls_server() {
     PORT=$(free_port)
     start_bg "$name" gnutls-serv --port "$PORT" "$@"
     SERVER_PID=$BG_PID
-    _wait_listen "$name" "$SERVER_PID" "$TMP/$name.out" \
+    _wait_listen "$name" "$SERVER_PID" "$TMP/$name.err" \
         "listening on IPv4 .* port $PORT\\.\\.\\.done"
 }
 
