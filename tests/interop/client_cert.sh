@@ -1,0 +1,113 @@
+#!/bin/bash
+# Client certificates. petls server with --verify-client require/optional
+# against openssl s_client and Node (with, without and with an untrusted
+# certificate), and the petls client presenting a certificate to a Node
+# server that demands one.
+source "$(dirname "$0")/lib/common.sh"
+
+SERVER_ARGS=(--cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key"
+    --ca "$CERTS/ca.pem" --json --echo)
+# s_client sends only the first certificate of -cert; the intermediate goes
+# through -cert_chain.
+CLIENT_CERT=(-cert "$CERTS/client.pem" -key "$CERTS/client.key"
+    -cert_chain "$CERTS/inter.pem")
+
+for v in TLSv1.2 TLSv1.3; do
+    section "--verify-client require, $v"
+    start_petls_server req --verify-client require "${SERVER_ARGS[@]}"
+    n=0
+
+    name=sclient-cert-$v
+    run_s_client "$name" "ping-$name" -servername localhost \
+        -CAfile "$CERTS/ca.pem" -verify_return_error \
+        -min_protocol $v -max_protocol $v "${CLIENT_CERT[@]}"
+    assert_status "$name s_client" 0 "$STATUS"
+    assert_line "$name echo" "$OUT" "ping-$name"
+    n=$((n + 1)); ev=$(server_event req $n)
+    assert_json "$name server" "$ev" event handshake
+    assert_json "$name server" "$ev" version $v
+    assert_json "$name server" "$ev" authorized true
+    assert_json "$name server" "$ev" authorizationError null
+    assert_contains "$name server peer_subject" \
+        "$(json_field "$ev" peer_subject)" "petls-client"
+
+    # No certificate: the server must end the handshake. (In TLS 1.3 the
+    # client may consider its side done before the alert arrives, so only
+    # the server's report is exact.)
+    name=sclient-nocert-$v
+    run_s_client "$name" "" -servername localhost -CAfile "$CERTS/ca.pem" \
+        -min_protocol $v -max_protocol $v
+    n=$((n + 1)); ev=$(server_event req $n)
+    assert_json "$name server" "$ev" event handshake_failed
+    assert_not_contains "$name server error" "$(json_field "$ev" error)" null
+    if [ $v = TLSv1.2 ]; then
+        assert_status "$name s_client" 1 "$STATUS"
+    fi
+
+    # A certificate from an unrelated CA is refused too.
+    name=node-othercert-$v
+    run_node_client "$name" --port "$PORT" --ca "$CERTS/ca.pem" \
+        --servername localhost --min-version $v --max-version $v \
+        --cert "$CERTS/other-leaf.pem" --key "$CERTS/other-leaf.key" \
+        --send x
+    assert_status "$name node client" 1 "$STATUS"
+    n=$((n + 1)); ev=$(server_event req $n)
+    assert_json "$name server" "$ev" event handshake_failed
+
+    # And the server still serves a good client.
+    name=node-cert-$v
+    run_node_client "$name" --port "$PORT" --ca "$CERTS/ca.pem" \
+        --servername localhost --min-version $v --max-version $v \
+        --cert "$CERTS/client.pem" --key "$CERTS/client.key" --send hello
+    assert_status "$name node client" 0 "$STATUS"
+    assert_json "$name node" "$(nth_line "$TMP/$name.out" 1)" protocol $v
+    assert_json "$name node" "$(nth_line "$TMP/$name.out" 2)" data hello
+    n=$((n + 1)); ev=$(server_event req $n)
+    assert_json "$name server" "$ev" event handshake
+    assert_json "$name server" "$ev" authorized true
+    assert_json "$name server" "$ev" authorizationError null
+    stop_bg "$SERVER_PID"
+
+    section "--verify-client optional, $v"
+    start_petls_server opt --verify-client optional "${SERVER_ARGS[@]}"
+
+    name=opt-nocert-$v
+    run_s_client "$name" "ping-$name" -servername localhost \
+        -CAfile "$CERTS/ca.pem" -verify_return_error \
+        -min_protocol $v -max_protocol $v
+    assert_status "$name s_client" 0 "$STATUS"
+    assert_line "$name echo" "$OUT" "ping-$name"
+    ev=$(server_event opt 1)
+    assert_json "$name server" "$ev" event handshake
+    assert_json "$name server" "$ev" authorized false
+    assert_json "$name server" "$ev" authorizationError UNABLE_TO_GET_ISSUER_CERT
+    assert_json "$name server" "$ev" peer_subject null
+
+    name=opt-cert-$v
+    run_node_client "$name" --port "$PORT" --ca "$CERTS/ca.pem" \
+        --servername localhost --min-version $v --max-version $v \
+        --cert "$CERTS/client.pem" --key "$CERTS/client.key"
+    assert_status "$name node client" 0 "$STATUS"
+    ev=$(server_event opt 2)
+    assert_json "$name server" "$ev" event handshake
+    assert_json "$name server" "$ev" authorized true
+    assert_json "$name server" "$ev" authorizationError null
+    stop_bg "$SERVER_PID"
+
+    section "petls client presents a certificate to Node, $v"
+    start_node_server nodesrv --cert "$CERTS/server-ecdsa.pem" \
+        --key "$CERTS/server-ecdsa.key" --ca "$CERTS/ca.pem" \
+        --request-cert --reject-unauthorized --min-version $v --max-version $v
+    name=petls-cert-$v
+    run_petls_client "$name" "127.0.0.1:$PORT" --servername localhost \
+        --ca "$CERTS/ca.pem" --cert "$CERTS/client.pem" \
+        --key "$CERTS/client.key" --idle 0.5 --send "hi-$name"
+    assert_status "$name petls client" 0 "$STATUS"
+    assert_contains "$name echo" "$OUT" "hi-$name"
+    ev=$(server_event nodesrv 2)
+    assert_json "$name node" "$ev" event secure
+    assert_json "$name node" "$ev" protocol $v
+    assert_json "$name node" "$ev" authorized true
+    assert_json "$name node" "$ev" authorizationError null
+    stop_bg "$SERVER_PID"
+done
