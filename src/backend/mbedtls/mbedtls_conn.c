@@ -6,8 +6,9 @@
 /* Private access is needed for one thing only: the description of a fatal
  * alert the peer sent. mbedTLS 3.6 returns MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE
  * without any public way to learn which alert it was; the alert is the
- * second byte of the record still held in ssl->in_msg. Nothing else in this
- * file touches private fields. */
+ * second byte of the record still held in ssl->in_msg (or, for a plaintext
+ * alert that failed decryption, right after the header in ssl->in_hdr).
+ * Nothing else in this file touches private fields. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <limits.h>
@@ -146,16 +147,33 @@ static int is_cert_alert(unsigned char a)
     return (a >= 42 && a <= 46) || a == 48 || a == 49 || a == 116;
 }
 
-static int peer_alert(struct pb_conn *c, const char *op, char *err,
-                      size_t errlen)
+/* A TLS 1.3 peer that fails while it has no handshake keys yet (an mbedTLS
+ * client rejecting the server's certificate does so) sends its alert in
+ * plaintext, while we already expect encrypted records: decryption fails.
+ * An encrypted record is never 2 bytes long, so a 2-byte alert record is
+ * that plaintext alert. Returns 1 and its description, or 0. */
+static int plaintext_alert(const struct pb_conn *c, unsigned char *desc)
 {
-    unsigned char a = 0;
+    const unsigned char *h = c->ssl.in_hdr;
+
+    /* The failed record was consumed (in_left is 0) but its bytes are still
+     * in the input buffer. */
+    if (h == NULL) {
+        return 0;
+    }
+    if (h[0] == MBEDTLS_SSL_MSG_ALERT && h[3] == 0 && h[4] == 2 &&
+        h[5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL) {
+        *desc = h[6];
+        return 1;
+    }
+    return 0;
+}
+
+static int peer_alert(unsigned char a, const char *op, char *err, size_t errlen)
+{
     const char *name;
     char num[16];
 
-    if (c->ssl.in_msg != NULL && c->ssl.in_msglen == 2) {
-        a = c->ssl.in_msg[1];
-    }
     name = alert_name(a);
     if (name == NULL) {
         snprintf(num, sizeof(num), "%u", (unsigned)a);
@@ -181,6 +199,7 @@ static int map_error(struct pb_conn *c, int ret, const char *op, char *err,
                      size_t errlen)
 {
     uint32_t vr;
+    unsigned char alert;
 
     if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
         return PB_WANT_READ;
@@ -209,7 +228,18 @@ static int map_error(struct pb_conn *c, int ret, const char *op, char *err,
         pb_mbedtls_msg(err, errlen, "%s: peer closed the connection", op);
         return PB_ERR;
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
-        return peer_alert(c, op, err, errlen);
+        alert = 0;
+        if (c->ssl.in_msg != NULL && c->ssl.in_msglen == 2) {
+            alert = c->ssl.in_msg[1];
+        }
+        return peer_alert(alert, op, err, errlen);
+    case MBEDTLS_ERR_SSL_INVALID_MAC:
+        if (plaintext_alert(c, &alert)) {
+            return peer_alert(alert, op, err, errlen);
+        }
+        pb_mbedtls_err(err, errlen, ret, "%s: record authentication failed",
+                       op);
+        return PB_ERR;
     case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
     case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
     case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
