@@ -173,7 +173,7 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
     /* Keep the leaf now: mbedTLS only exposes the peer certificate after a
      * successful handshake, and the engine needs its names to explain a
      * failed one (Node's altname message). */
-    if (0 && c->cert_cached == 0) {
+    if (c->cert_cached == 0) {
         if (fill_cert(c, crt) == 0) {
             c->cert_cached = 1;
         } else {
