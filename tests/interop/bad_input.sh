@@ -65,11 +65,10 @@ start_bg silent node "$NODE_DIR/raw.js" --port "$PORT" --mode silent \
     --timeout 5000
 silent_pid=$BG_PID
 wait_for_file_line "$TMP/silent.out" '{"event":"connected"}' 10 || true
-# Served while the silent connection is still pending: its event must come
-# before the timeout's.
+# Served while the silent connection is still pending: good_client expects
+# its handshake as the server's next event, before the timeout's. A server
+# that handled one connection at a time would log the timeout first.
 good_client during-silent
-assert_eq "silent client still connected during the good handshake" "" \
-    "$(grep '"event":"closed"' "$TMP/silent.out" || true)"
 wait "$silent_pid" || true
 OUT=$(grep '"event":"closed"' "$TMP/silent.out" || true)
 assert_json "silent" "$OUT" by server
