@@ -48,13 +48,22 @@ struct pb_settings {
     uint32_t protocols;          /* PETLS_PROTOCOL_* bits, at least one */
     const uint16_t *ciphers;     /* IANA suites in preference order */
     size_t n_ciphers;            /* 0: the backend's "secure" default */
+    /* Cipher list semantics (as Node/OpenSSL): suites the backend does not
+     * implement are skipped (freeze fails only when none remains); a list
+     * without TLS 1.3 suites leaves TLS 1.3 on its default suites; a list
+     * without TLS 1.2 suites disables TLS 1.2 (freeze fails when TLS 1.2 is
+     * then the only enabled protocol). mbedTLS servers always choose TLS
+     * 1.2 suites in their own order: prefer_server_ciphers=0 is not
+     * honoured there. */
     const uint16_t *groups;      /* IANA named groups in preference order */
     size_t n_groups;             /* 0: the backend's default */
     int prefer_server_ciphers;   /* 1: server order wins */
     int verify_cert;             /* client: verify the server's chain */
     int verify_time;             /* check validity dates */
     int verify_client;           /* server: PETLS_VERIFY_CLIENT_* */
-    int verify_depth;            /* max intermediate certificates, -1 = default */
+    int verify_depth;            /* max intermediate certificates, -1 = default
+                                  * (exceeding it: facts.depth_exceeded with
+                                  * PETLS_VF_OTHER) */
 };
 
 struct pb_config *pb_config_new(char *err, size_t errlen);
@@ -77,7 +86,8 @@ int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
                       char *err, size_t errlen);
 /* Freezes the settings; after this the config is shared read-only by
  * connections on any thread. Fails when a cipher list leaves nothing the
- * backend supports for the chosen protocols, etc. */
+ * backend supports for the chosen protocols, etc. A second call is a no-op
+ * returning 0; pb_config_add_* on a frozen config fail. */
 int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
                      char *err, size_t errlen);
 
@@ -122,10 +132,14 @@ void pb_conn_free(struct pb_conn *c);
 /* 0 when the handshake is complete, PB_WANT_*, PB_ERR_VERIFY, PB_EOF,
  * PB_ERR_TIMEOUT or PB_ERR. */
 int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen);
-/* Bytes read, 0 on close_notify, PB_WANT_*, PB_EOF (truncation), PB_ERR. */
+/* Bytes read, 0 on close_notify (and on every later call), PB_WANT_*,
+ * PB_EOF (truncation), PB_ERR. After any error but PB_WANT_* the
+ * connection is dead: later calls return the same code. */
 ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
                      size_t errlen);
-/* Bytes written (all of len once it returns > 0), PB_WANT_*, PB_ERR. */
+/* Bytes written (all of len once it returns > 0), PB_WANT_*, PB_ERR.
+ * After PB_WANT_*, call again with the same buf and len: part of it may
+ * already be sent, and the backend resumes where it stopped. */
 ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len,
                       char *err, size_t errlen);
 /* Sends close_notify. 0, PB_WANT_*, PB_ERR. */

@@ -135,7 +135,9 @@ struct pb_config *pb_config_new(char *err, size_t errlen)
         return NULL;
     }
     mbedtls_x509_crt_init(&cfg->ca);
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_x509_crl_init(&cfg->crl);
+#endif
     mbedtls_ssl_config_init(&cfg->client);
     mbedtls_ssl_config_init(&cfg->server);
     cfg->verify_depth = -1;
@@ -173,7 +175,9 @@ void pb_config_free(struct pb_config *cfg)
     mbedtls_ssl_config_free(&cfg->server);
     pb_config_clear_keypairs(cfg);
     mbedtls_x509_crt_free(&cfg->ca);
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_x509_crl_free(&cfg->crl);
+#endif
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
     petls_port_free(cfg);
@@ -354,6 +358,7 @@ void pb_config_clear_ca(struct pb_config *cfg)
 int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
                       char *err, size_t errlen)
 {
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
     const uint8_t *in;
     size_t in_len;
     int owned, ret;
@@ -378,6 +383,14 @@ int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
     }
     cfg->n_crl++;
     return 0;
+#else
+    (void)cfg;
+    (void)crl;
+    (void)len;
+    pb_mbedtls_msg(err, errlen,
+                   "CRLs are not supported by this mbed TLS build");
+    return PB_ERR;
+#endif
 }
 
 int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
@@ -554,7 +567,9 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
             authmode = MBEDTLS_SSL_VERIFY_NONE;
             break;
         }
+#if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
         mbedtls_ssl_conf_sni(conf, pb_mbedtls_sni_cb, NULL);
+#endif
 #if defined(MBEDTLS_DHM_C)
         {
             /* RFC 7919 ffdhe2048 for the DHE-RSA suites instead of the
@@ -574,8 +589,12 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
 #endif
     }
     mbedtls_ssl_conf_authmode(conf, authmode);
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_ssl_conf_ca_chain(conf, cfg->n_ca > 0 ? &cfg->ca : NULL,
                               cfg->n_crl > 0 ? &cfg->crl : NULL);
+#else
+    mbedtls_ssl_conf_ca_chain(conf, cfg->n_ca > 0 ? &cfg->ca : NULL, NULL);
+#endif
     /* Several pairs: mbedTLS picks by the peer's signature algorithms
      * (TLS 1.3) or the suite's key exchange (TLS 1.2). */
     for (kp = cfg->keypairs; kp != NULL; kp = kp->next) {
@@ -587,9 +606,13 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
     }
     /* Session tickets arrive with a later change; until then a server
      * issues none (no ticket callback) and a client does not ask. */
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
     mbedtls_ssl_conf_session_tickets(conf,
                                      MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+#endif
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
     mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+#endif
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/error.h>

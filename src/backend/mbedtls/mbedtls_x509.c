@@ -404,7 +404,7 @@ static char *dn_string(const mbedtls_x509_name *dn)
     return dup_str(buf, (size_t)n);
 }
 
-#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE) && defined(MBEDTLS_PEM_WRITE_C)
 static uint8_t *chain_to_pem(const mbedtls_x509_crt *chain, size_t *len)
 {
     static const char begin[] = "-----BEGIN CERTIFICATE-----\n";
@@ -480,7 +480,7 @@ static int fill_cert(struct pb_conn *c, const mbedtls_x509_crt *crt)
             ci->n_sans++;
         }
     }
-#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE) && defined(MBEDTLS_PEM_WRITE_C)
     ci->chain_pem = chain_to_pem(crt, &ci->chain_pem_len);
 #endif
     if (ci->subject == NULL || ci->issuer == NULL || ci->serial == NULL ||
@@ -558,6 +558,17 @@ int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
         }
         return PB_ERR;
     }
+#if !defined(MBEDTLS_PEM_WRITE_C)
+    mbedtls_pk_free(&pk);
+    (void)cap;
+    (void)buf;
+    (void)res;
+    (void)n;
+    pb_mbedtls_msg(err, errlen,
+                   "this mbed TLS build cannot write PEM (no "
+                   "MBEDTLS_PEM_WRITE_C)");
+    return PB_ERR;
+#else
     buf = petls_port_calloc(1, cap);
     if (buf == NULL) {
         mbedtls_pk_free(&pk);
@@ -586,4 +597,5 @@ int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
     *pem = res;
     *pem_len = n;
     return 0;
+#endif
 }
