@@ -166,57 +166,73 @@ static int do_handshake(struct petls *ctx, int fd, uint32_t timeout_ms,
             rc = petls_handshake(ctx);
             if (rc == 0)
                 return 0;
-            *error = rc == -1 ? petls_error(ctx) : "handshake timed out";
-            return -1;
-        }
-    }
-}
-
-static int write_all(struct petls *ctx, int fd, const char *buf, size_t len,
-                     uint32_t idle_ms)
-{
-    while (len > 0) {
-        ssize_t n = petls_write(ctx, buf, len);
-        if (n > 0) {
-            buf += n;
-            len -= (size_t)n;
-        } else if (n == PETLS_WANT_POLLIN || n == PETLS_WANT_POLLOUT) {
-            int ready = wait_for(fd, (int)n, (int)idle_ms);
-            if (ready <= 0) {
-                cli_errorf("client: write: %s",
-                           ready == 0 ? "timed out" : strerror(errno));
-                return -1;
+            if (rc == -1) {
+                *error = petls_error(ctx);
+            } else {
+                /* Same words as the library's own timeout. */
+                static char msg[64];
+                snprintf(msg, sizeof(msg), "handshake timed out after %u ms",
+                         (unsigned)timeout_ms);
+                *error = msg;
             }
-        } else {
-            cli_errorf("client: write: %s", petls_error(ctx));
             return -1;
         }
     }
-    return 0;
 }
 
-/* Prints what the server sends until it closes or stays idle. */
-static int read_answer(struct petls *ctx, int fd, uint32_t idle_ms)
+static short want_events(ssize_t want)
+{
+    return want == PETLS_WANT_POLLOUT ? POLLOUT : POLLIN;
+}
+
+/* Writes data while printing whatever the server sends, so that an echo of
+ * more than the socket buffers hold cannot deadlock; then reads on until the
+ * server closes or stays idle for idle_ms. */
+static int exchange(struct petls *ctx, int fd, const char *data, size_t len,
+                    uint32_t idle_ms)
 {
     char buf[16384];
+    size_t off = 0;
     for (;;) {
+        short events = 0;
+        if (off < len) {
+            ssize_t n = petls_write(ctx, data + off, len - off);
+            if (n > 0) {
+                off += (size_t)n;
+                continue;
+            }
+            if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
+                cli_errorf("client: write: %s", petls_error(ctx));
+                return -1;
+            }
+            events |= want_events(n);
+        }
         ssize_t n = petls_read(ctx, buf, sizeof(buf));
         if (n > 0) {
             fwrite(buf, 1, (size_t)n, stdout);
             fflush(stdout);
-        } else if (n == 0) {
-            return 0;
-        } else if (n == PETLS_WANT_POLLIN || n == PETLS_WANT_POLLOUT) {
-            int ready = wait_for(fd, (int)n, (int)idle_ms);
-            if (ready == 0)
-                return 0;
-            if (ready < 0) {
-                cli_errorf("client: read: %s", strerror(errno));
-                return -1;
-            }
-        } else {
+            continue;
+        }
+        if (n == 0)
+            return 0; /* close_notify */
+        if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
             cli_errorf("client: read: %s", petls_error(ctx));
             return -1;
+        }
+        events |= want_events(n);
+
+        struct pollfd pfd = {.fd = fd, .events = events};
+        int ready = poll(&pfd, 1, (int)idle_ms);
+        if (ready < 0 && errno != EINTR) {
+            cli_errorf("client: poll: %s", strerror(errno));
+            return -1;
+        }
+        if (ready == 0) {
+            if (off < len) {
+                cli_errorf("client: write: timed out");
+                return -1;
+            }
+            return 0; /* idle: the answer is complete */
         }
     }
 }
@@ -345,8 +361,7 @@ int client_main(int argc, char **argv)
 
     status = CLI_EXIT_OK;
     if (send_data != NULL) {
-        if (write_all(ctx, fd, send_data, send_len, o.idle_ms) != 0 ||
-            read_answer(ctx, fd, o.idle_ms) != 0)
+        if (exchange(ctx, fd, send_data, send_len, o.idle_ms) != 0)
             status = CLI_EXIT_FAIL;
     }
     close_gently(ctx, fd);

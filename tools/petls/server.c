@@ -162,7 +162,10 @@ struct conn {
     short events;     /* what the last WANT asked for */
     int runnable;     /* more to do without waiting for the socket */
     int close_after_send;
-    char *out; /* pending data: echo remainder or the HTTP response */
+    /* --echo: what was read and is being written back; --www: the
+     * response. A retried write must see the same buffer (TLS stacks may
+     * insist on that), so data is read straight into it and never moved. */
+    char *out;
     size_t out_len, out_off;
     size_t req_len;   /* --www: bytes of request head seen */
     char req_tail[4]; /* --www: last bytes, to find "\r\n\r\n" */
@@ -221,27 +224,29 @@ static void conn_io_error(struct conn *c, const char *what)
     c->state = ST_DONE;
 }
 
-static int queue_output(struct conn *c, const char *data, size_t len)
+#define ECHO_BUF_SIZE 16384
+
+/* The connection's own output buffer, allocated on first use. */
+static char *conn_out_buf(struct conn *c)
 {
-    char *nb = malloc(len);
-    if (nb == NULL) {
+    if (c->out == NULL && (c->out = malloc(ECHO_BUF_SIZE)) == NULL) {
         cli_errorf("server: %s: out of memory", c->peer);
         c->state = ST_DONE;
-        return -1;
     }
-    memcpy(nb, data, len);
-    free(c->out);
-    c->out = nb;
+    return c->out;
+}
+
+static void start_sending(struct conn *c, size_t len)
+{
     c->out_len = len;
     c->out_off = 0;
     c->state = ST_SENDING;
-    return 0;
 }
 
 static void www_respond(struct conn *c)
 {
     struct conn_facts f;
-    char body[4096], resp[4608];
+    char body[4096];
     conn_facts_get(c->ctx, 0, &f);
     int blen = snprintf(
         body, sizeof(body),
@@ -254,14 +259,17 @@ static void www_respond(struct conn *c)
         f.peer_subject ? f.peer_subject : "(none)");
     if (blen < 0 || (size_t)blen >= sizeof(body))
         blen = (int)strlen(body);
-    int rlen = snprintf(resp, sizeof(resp),
+    char *resp = conn_out_buf(c);
+    if (resp == NULL)
+        return;
+    int rlen = snprintf(resp, ECHO_BUF_SIZE,
                         "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
                         "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
                         blen, body);
-    if (rlen < 0 || (size_t)rlen >= sizeof(resp))
+    if (rlen < 0 || rlen >= ECHO_BUF_SIZE)
         rlen = (int)strlen(resp);
     c->close_after_send = 1;
-    queue_output(c, resp, (size_t)rlen);
+    start_sending(c, (size_t)rlen);
 }
 
 /* Feeds request bytes to the --www head detector; 1 when the head is
@@ -295,19 +303,19 @@ static void conn_handshake_done(struct server *s, struct conn *c)
  * it per mode. Returns the petls_read result. */
 static ssize_t conn_app_read(struct server *s, struct conn *c)
 {
-    ssize_t n = petls_read(c->ctx, s->scratch, sizeof(s->scratch));
+    char *buf = s->scratch;
+    size_t buflen = sizeof(s->scratch);
+    if (s->o->mode == MODE_ECHO) {
+        if ((buf = conn_out_buf(c)) == NULL)
+            return -1;
+        buflen = ECHO_BUF_SIZE;
+    }
+    ssize_t n = petls_read(c->ctx, buf, buflen);
     if (n == 0) {
         conn_start_closing(c);
     } else if (n > 0) {
         if (s->o->mode == MODE_ECHO) {
-            /* Try to echo at once; only what does not go out is copied. */
-            ssize_t w = petls_write(c->ctx, s->scratch, (size_t)n);
-            if (w == -1) {
-                conn_io_error(c, "write");
-            } else if (w != n) {
-                size_t off = w > 0 ? (size_t)w : 0;
-                queue_output(c, s->scratch + off, (size_t)n - off);
-            }
+            start_sending(c, (size_t)n);
         } else if (s->o->mode == MODE_WWW) {
             if (www_request_done(c, s->scratch, (size_t)n))
                 www_respond(c);
@@ -341,8 +349,6 @@ static void conn_drive(struct server *s, struct conn *c)
             if (rc > 0) {
                 c->out_off += (size_t)rc;
                 if (c->out_off == c->out_len) {
-                    free(c->out);
-                    c->out = NULL;
                     if (c->close_after_send)
                         conn_start_closing(c);
                     else
@@ -381,9 +387,14 @@ static void conn_deadline(struct server *s, struct conn *c)
         if (rc == 0) {
             conn_handshake_done(s, c);
             conn_drive(s, c);
+        } else if (rc == -1) {
+            conn_fail_handshake(s, c, petls_error(c->ctx));
         } else {
-            conn_fail_handshake(
-                s, c, rc == -1 ? petls_error(c->ctx) : "handshake timed out");
+            /* Same words as the library's own timeout. */
+            char msg[64];
+            snprintf(msg, sizeof(msg), "handshake timed out after %u ms",
+                     (unsigned)s->o->tls.handshake_timeout_ms);
+            conn_fail_handshake(s, c, msg);
         }
     } else if (c->state == ST_CLOSING) {
         c->state = ST_DONE;
