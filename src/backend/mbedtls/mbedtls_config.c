@@ -49,6 +49,27 @@ static const uint16_t default_groups[] = {
     MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE2048,
 };
 
+/* mbedTLS's default signature algorithms with RSA PKCS#1 v1.5 ahead of
+ * RSA-PSS. mbedTLS 3.6.6 regressed: a client that offers TLS 1.2 and 1.3
+ * advertises rsa_pss_rsae_* but rejects a TLS 1.2 ServerKeyExchange signed
+ * that way (illegal_parameter; fixed upstream by Mbed-TLS/mbedtls#10672).
+ * OpenSSL, GnuTLS and Node pick the first entry of the client's list they
+ * can use, so listing PKCS#1 first makes TLS 1.2 servers sign with it,
+ * while TLS 1.3 (where PKCS#1 is not allowed for handshake signatures)
+ * still uses PSS. mbedTLS skips entries the build does not support. */
+static const uint16_t sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE,
+};
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 int pb_cipher_supported(uint16_t iana_id)
@@ -549,6 +570,7 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
      * be honoured for TLS 1.2 on a stock build: the server's order wins. */
     mbedtls_ssl_conf_ciphersuites(conf, cfg->ciphers);
     mbedtls_ssl_conf_groups(conf, cfg->groups);
+    mbedtls_ssl_conf_sig_algs(conf, sig_algs);
 
     if (endpoint == MBEDTLS_SSL_IS_CLIENT) {
         /* OPTIONAL without verification still runs the checks, so the
