@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,20 @@ Test(config, ca_file_not_certificates)
     snprintf(want, sizeof(want), "ca file %s: ", key);
     cr_assert(strncmp(petls_config_error(cfg), want, strlen(want)) == 0, "%s",
               petls_config_error(cfg));
+}
+
+Test(config, ca_mem_garbage)
+{
+    static const uint8_t junk[] = "not a certificate";
+
+    cr_assert_eq(petls_config_set_ca_mem(cfg, junk, sizeof(junk)), -1);
+    cr_assert(strncmp(petls_config_error(cfg), "ca: ", 4) == 0, "%s",
+              petls_config_error(cfg));
+    cr_assert_eq(petls_config_set_crl_mem(cfg, junk, sizeof(junk)), -1);
+    cr_assert(strncmp(petls_config_error(cfg), "crl: ", 5) == 0, "%s",
+              petls_config_error(cfg));
+    cr_assert_eq(petls_config_set_ca_mem(cfg, junk, 0), -1);
+    cr_assert_str_eq(petls_config_error(cfg), "ca: empty buffer");
 }
 
 Test(config, ca_file_and_mem)
@@ -350,7 +365,9 @@ Test(config, load_file_decrypts)
     cr_assert(strstr((const char *)buf, "PRIVATE KEY-----") != NULL);
     cr_assert_null(strstr((const char *)buf, "ENCRYPTED"));
     petls_unload_file(buf, len);
+    errno = 0;
     cr_assert_null(petls_load_file("/nonexistent", &len, NULL));
+    cr_assert_eq(errno, ENOENT);
     cr_assert_null(petls_load_file(cert_path("server-ecdsa-enc.key"), &len,
                                    (char *)"wrong"));
 }
