@@ -600,3 +600,93 @@ Test(backend_io, large_write_resumes_after_want_write)
     cr_assert_eq(memcmp(in, out, sizeof(out)), 0);
     world_free(&w);
 }
+
+/* ---- Groups ---- */
+
+static int group_handshake(const uint16_t *cg, size_t ncg, const uint16_t *sg,
+                           size_t nsg, uint32_t protocols, struct tb_world *w)
+{
+    struct pb_settings cs = tb_settings(protocols);
+    struct pb_settings ss = tb_settings(protocols);
+
+    cs.groups = cg;
+    cs.n_groups = ncg;
+    ss.groups = sg;
+    ss.n_groups = nsg;
+    world_new(w, protocols, "server-ecdsa.pem", "server-ecdsa.key", &cs, &ss);
+    tb_pair_new(&w->p, w->ccfg, w->scfg, "localhost", "localhost");
+    return tb_handshake(&w->p);
+}
+
+Test(backend_groups, hello_retry_and_tls12_curve)
+{
+    static const uint16_t client[] = {0x001D, 0x0018}; /* X25519, P-384 */
+    static const uint16_t server[] = {0x0018};         /* P-384 */
+    static const uint16_t client12[] = {0x0018, 0x0017};
+    struct tb_world w;
+
+    /* TLS 1.3: the client's key share is X25519, the server wants P-384:
+     * HelloRetryRequest, then success. */
+    cr_assert_eq(
+        group_handshake(client, 2, server, 1, PETLS_PROTOCOL_TLSv1_3, &w), 0,
+        "client '%s' server '%s'", w.p.cerr, w.p.serr);
+    world_free(&w);
+    /* TLS 1.2: ECDHE on P-384; the server's P-256 certificate must be on
+     * the client's list too (RFC 8422). */
+    cr_assert_eq(
+        group_handshake(client12, 2, server, 1, PETLS_PROTOCOL_TLSv1_2, &w), 0,
+        "client '%s' server '%s'", w.p.cerr, w.p.serr);
+    world_free(&w);
+}
+
+Test(backend_groups, no_common_group_fails)
+{
+    static const uint16_t client[] = {0x001D};
+    static const uint16_t server[] = {0x0017};
+    struct tb_world w;
+
+    cr_assert_neq(
+        group_handshake(client, 1, server, 1, PETLS_PROTOCOL_TLSv1_3, &w), 0);
+    cr_assert_eq(w.p.src, PB_ERR);
+    cr_assert(strstr(w.p.serr, "no shared cipher suite or protocol version") !=
+                  NULL,
+              "server: %s", w.p.serr);
+    /* mbedTLS 3.6 aborts there without an alert; the backend sends one so
+     * that the client does not wait for its timeout. */
+    cr_assert_eq(w.p.crc, PB_ERR, "client %d: %s", w.p.crc, w.p.cerr);
+    cr_assert(strstr(w.p.cerr, "(peer sent fatal alert handshake_failure)") !=
+                  NULL,
+              "client: %s", w.p.cerr);
+    world_free(&w);
+}
+
+/* ---- A client certificate that does not verify, OPTIONAL mode ---- */
+
+Test(backend_client_auth, optional_untrusted_cert_recorded)
+{
+    struct tb_world w;
+    struct pb_settings ss = tb_settings(PETLS_PROTOCOLS_ALL);
+    struct pb_settings cs = tb_settings(PETLS_PROTOCOLS_ALL);
+    struct petls_verify_facts f;
+    struct pb_cert_info ci;
+
+    ss.verify_client = PETLS_VERIFY_CLIENT_OPTIONAL;
+    w.ccfg = tb_config();
+    w.scfg = tb_config();
+    tb_add_ca(w.ccfg, "ca.pem");
+    tb_add_ca(w.scfg, "ca.pem");
+    tb_add_keypair(w.ccfg, "selfsigned.pem", "selfsigned.key");
+    tb_add_keypair(w.scfg, "server-ecdsa.pem", "server-ecdsa.key");
+    tb_freeze(w.ccfg, &cs);
+    tb_freeze(w.scfg, &ss);
+    tb_pair_new(&w.p, w.ccfg, w.scfg, "localhost", "localhost");
+    cr_assert_eq(tb_handshake(&w.p), 0, "client '%s' server '%s'", w.p.cerr,
+                 w.p.serr);
+    pb_conn_verify_facts(w.p.server, &f);
+    cr_assert(f.flags & PETLS_VF_NOT_TRUSTED, "flags %#x", f.flags);
+    cr_assert_eq(f.leaf_self_signed, 1);
+    cr_assert_eq(f.chain_len, 1);
+    cr_assert_eq(pb_conn_peer_cert(w.p.server, &ci), 0);
+    cr_assert(strstr(ci.subject, "CN=localhost") != NULL, "%s", ci.subject);
+    world_free(&w);
+}

@@ -3,12 +3,15 @@
  * and turning mbedTLS error codes into PB_* codes with readable messages.
  */
 
-/* Private access is needed for one thing only: the description of a fatal
- * alert the peer sent. mbedTLS 3.6 returns MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE
- * without any public way to learn which alert it was; the alert is the
- * second byte of the record still held in ssl->in_msg (or, for a plaintext
- * alert that failed decryption, right after the header in ssl->in_hdr).
- * Nothing else in this file touches private fields. */
+/* Private access is needed for two things only. (1) The description of a
+ * fatal alert the peer sent: mbedTLS 3.6 returns
+ * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE without any public way to learn which
+ * alert it was; the alert is the second byte of the record still held in
+ * ssl->in_msg (or, for a plaintext alert that failed decryption, right after
+ * the header in ssl->in_hdr). (2) Whether the last record we sent was an
+ * alert (ssl->out_msgtype), to send handshake_failure where mbedTLS aborts
+ * a negotiation silently. Nothing else in this file touches private
+ * fields. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <limits.h>
@@ -391,6 +394,15 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
     if (ret == 0) {
         c->handshake_done = 1;
         return 0;
+    }
+    if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE && c->io_status == 0 &&
+        c->ssl.out_msgtype != MBEDTLS_SSL_MSG_ALERT) {
+        /* Some negotiation failures (a TLS 1.3 server finding no common
+         * group) end without an alert, and the peer would wait for its
+         * timeout. Best effort: a full transport just drops it. */
+        (void)mbedtls_ssl_send_alert_message(
+            &c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+            MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
     }
     return record_failure(c, map_error(c, ret, "handshake", err, errlen));
 }
