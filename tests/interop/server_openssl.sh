@@ -79,3 +79,45 @@ run_s_client after13 "" -servername localhost -CAfile "$CERTS/ca.pem" \
     -verify_return_error
 assert_status "after13 s_client" 0 "$STATUS"
 assert_json "after13 server" "$(server_event srv13 2)" version TLSv1.3
+
+# one_handshake NAME EXPECTED_NEW_LINE SERVER_ARGS -- S_CLIENT_ARGS: a fresh
+# server, one verified handshake with an echo.
+one_handshake() {
+    local name=$1 expect=$2
+    shift 2
+    local srv_args=()
+    while [ "$1" != -- ]; do
+        srv_args+=("$1")
+        shift
+    done
+    shift
+    start_petls_server "$name-srv" --json --echo "${srv_args[@]}"
+    run_s_client "$name" "ping-$name" -servername localhost \
+        -verify_return_error "$@"
+    assert_status "$name s_client" 0 "$STATUS"
+    assert_line "$name s_client" "$OUT" "$expect"
+    assert_line "$name s_client" "$OUT" "Verification: OK"
+    assert_line "$name echo" "$OUT" "ping-$name"
+    assert_json "$name server" "$(server_event "$name-srv" 1)" event handshake
+    stop_bg "$SERVER_PID"
+}
+
+section "key and certificate formats"
+one_handshake enc-key "New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256" \
+    --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa-enc.key" \
+    --pass petls-test-pass -- \
+    -CAfile "$CERTS/ca.pem" -ciphersuites TLS_AES_128_GCM_SHA256
+# The DER leaf carries no intermediate: the client gets it from its bundle.
+cat "$CERTS/ca.pem" "$CERTS/inter.pem" >"$TMP/bundle.pem"
+one_handshake der "New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256" \
+    --cert "$CERTS/server-ecdsa-leaf.der" --key "$CERTS/server-ecdsa-key.der" \
+    -- -CAfile "$TMP/bundle.pem" -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+
+section "server-side protocol and cipher policy"
+one_handshake protocols12 "New, TLSv1.2, Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" \
+    --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" \
+    --protocols tlsv1.2 --ciphers ECDHE-ECDSA-AES256-GCM-SHA384 -- \
+    -CAfile "$CERTS/ca.pem"
+one_handshake ciphers13 "New, TLSv1.3, Cipher is TLS_CHACHA20_POLY1305_SHA256" \
+    --cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key" \
+    --ciphers TLS_CHACHA20_POLY1305_SHA256 -- -CAfile "$CERTS/ca.pem"
