@@ -3,15 +3,16 @@
  * and turning mbedTLS error codes into PB_* codes with readable messages.
  */
 
-/* Private access is needed for two things only. (1) The description of a
+/* Private access is needed for three things only. (1) The description of a
  * fatal alert the peer sent: mbedTLS 3.6 returns
  * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE without any public way to learn which
  * alert it was; the alert is the second byte of the record still held in
  * ssl->in_msg (or, for a plaintext alert that failed decryption, right after
  * the header in ssl->in_hdr). (2) Whether the last record we sent was an
  * alert (ssl->out_msgtype), to send handshake_failure where mbedTLS aborts
- * a negotiation silently. Nothing else in this file touches private
- * fields. */
+ * a negotiation silently. (3) The handshake state (ssl->state), to explain
+ * a known mbedTLS 3.6.6 TLS 1.2 failure. Nothing else in this file touches
+ * private fields. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <limits.h>
@@ -221,6 +222,22 @@ static int map_error(struct pb_conn *c, int ret, const char *op, char *err,
         }
         return st;
     }
+#if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
+    if (ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !c->is_server &&
+        !c->handshake_done && c->ssl.state == MBEDTLS_SSL_SERVER_KEY_EXCHANGE &&
+        mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2) {
+        /* Say what is known to go wrong here: a TLS 1.2 server choosing
+         * RSA-PSS from the list a TLS 1.2+1.3 client offers. */
+        pb_mbedtls_msg(err, errlen,
+                       "%s: mbed TLS refused the TLS 1.2 server's key "
+                       "exchange signature (likely RSA-PSS, which mbed TLS "
+                       "3.6.6 rejects in TLS 1.2 when TLS 1.3 is also "
+                       "enabled, Mbed-TLS/mbedtls#10672; allowing only "
+                       "TLSv1.2 for this server avoids it)",
+                       op);
+        return PB_ERR;
+    }
+#endif
     switch (ret) {
     case MBEDTLS_ERR_SSL_CONN_EOF:
         pb_mbedtls_msg(err, errlen,
