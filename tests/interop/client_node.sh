@@ -44,6 +44,11 @@ echo_ok rsa-tls13 rsa TLSv1.3 TLS_AES_256_GCM_SHA384 localhost \
 echo_ok rsa-tls12 rsa TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384 localhost \
     --max-version TLSv1.2 --ciphers ECDHE-RSA-AES256-GCM-SHA384 -- \
     --servername localhost
+# A TLS 1.2-only client offers no RSA-PSS for TLS 1.3, so the server signs
+# with PKCS#1 (the rsa-tls12 case above exercises the hybrid client).
+echo_ok rsa-tls12-only rsa TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 localhost \
+    --max-version TLSv1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 -- \
+    --servername localhost --max-version TLSv1.2
 # The client limits the version itself.
 echo_ok client-max12 ecdsa TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256 localhost \
     --ciphers ECDHE-ECDSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256 -- \
