@@ -3,6 +3,7 @@
 # client that closes at once, a client that never speaks (handshake timeout,
 # while another client is served), and petls clients that reject the
 # server's certificate. After each one a good client must still get through.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 start_petls_server srv --cert "$CERTS/server-ecdsa.pem" \

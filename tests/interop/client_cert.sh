@@ -3,6 +3,7 @@
 # against openssl s_client and Node (with, without and with an untrusted
 # certificate), and the petls client presenting a certificate to a Node
 # server that demands one.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 SERVER_ARGS=(--cert "$CERTS/server-ecdsa.pem" --key "$CERTS/server-ecdsa.key"

@@ -2,6 +2,7 @@
 # petls client against `gnutls-serv --echo`: TLS 1.2 and 1.3 (pinned on the
 # GnuTLS side), ECDSA and RSA, data echoed back, GnuTLS's view of the
 # session, and a server name the certificate does not cover.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 V13=NORMAL:-VERS-ALL:+VERS-TLS1.3

@@ -2,6 +2,7 @@
 # petls client against a Node.js tls server: TLS 1.2 and 1.3, ECDSA and RSA,
 # SNI seen by Node, data echoed back, verification by IP address, and the
 # certificate failures with their exact Node.js codes.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 # echo_ok NAME KEYTYPE VERSION CIPHER SNI NODE_ARGS -- CLIENT_ARGS

@@ -3,17 +3,19 @@
 # servers (-www: s_server reports the session it negotiated; -rev: plain
 # data exchange), then every certificate failure the client must detect,
 # each with its exact Node.js error code.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 CA=(--ca "$CERTS/ca.pem")
 
 # s_server sends only the first certificate of -cert; the rest of the chain
 # must come through -cert_chain.
+# chain_for CERTFILE: sets CHAIN to the s_server arguments for its chain.
 chain_for() {
     case $1 in
-    selfsigned.pem | other-leaf.pem) ;;
-    other-chain.pem) echo "-cert_chain $CERTS/other-ca.pem" ;;
-    *) echo "-cert_chain $CERTS/inter.pem" ;;
+    selfsigned.pem | other-leaf.pem) CHAIN=() ;;
+    other-chain.pem) CHAIN=(-cert_chain "$CERTS/other-ca.pem") ;;
+    *) CHAIN=(-cert_chain "$CERTS/inter.pem") ;;
     esac
 }
 
@@ -21,8 +23,9 @@ chain_for() {
 www_ok() {
     local name=$1 version=$2 cipher=$3 cert=$4 key=$5
     shift 5
+    chain_for "$cert"
     start_openssl_server "$name-srv" -cert "$CERTS/$cert" -key "$CERTS/$key" \
-        $(chain_for "$cert") -www "$@"
+        "${CHAIN[@]}" -www "$@"
     run_petls_client "$name" "127.0.0.1:$PORT" --servername localhost \
         "${CA[@]}" --idle 2 --send $'GET / HTTP/1.0\r\n\r\n'
     assert_status "$name petls client" 0 "$STATUS"
@@ -50,8 +53,9 @@ www_ok rsa-tls12 TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384 server-rsa.pem \
 
 section "plain data exchange (s_server -rev echoes each line reversed)"
 for v in 1_2 1_3; do
+    chain_for server-ecdsa.pem
     start_openssl_server "rev$v-srv" -cert "$CERTS/server-ecdsa.pem" \
-        -key "$CERTS/server-ecdsa.key" $(chain_for x) -rev -tls$v -naccept 1
+        -key "$CERTS/server-ecdsa.key" "${CHAIN[@]}" -rev "-tls$v" -naccept 1
     run_petls_client "rev$v" "127.0.0.1:$PORT" --servername localhost \
         "${CA[@]}" --idle 0.5 --send $'petls-data\n'
     assert_status "rev$v petls client" 0 "$STATUS"
@@ -70,8 +74,9 @@ section "client-side verification failures"
 fail_case() {
     local name=$1 cert=$2 key=$3 code=$4
     shift 4
+    chain_for "$cert"
     start_openssl_server "$name-srv" -cert "$CERTS/$cert" \
-        -key "$CERTS/$key" $(chain_for "$cert") -www
+        -key "$CERTS/$key" "${CHAIN[@]}" -www
     run_petls_client "$name" "127.0.0.1:$PORT" "${CA[@]}" "$@"
     assert_status "$name petls client" 1 "$STATUS"
     assert_contains "$name client stderr" "$ERR" "$code"
@@ -98,7 +103,7 @@ fail_case wrong-ca server-ecdsa.pem server-ecdsa.key \
 
 section "--insecure connects anyway and reports the error"
 start_openssl_server insecure-srv -cert "$CERTS/expired.pem" \
-    -key "$CERTS/expired.key" $(chain_for x) -www
+    -key "$CERTS/expired.key" -cert_chain "$CERTS/inter.pem" -www
 run_petls_client insecure "127.0.0.1:$PORT" "${CA[@]}" \
     --servername localhost --insecure
 assert_status "insecure petls client" 0 "$STATUS"

@@ -2,6 +2,7 @@
 # petls server against `gnutls-cli`: ECDSA and RSA certificates, TLS 1.2 and
 # 1.3 pinned through GnuTLS priority strings, certificate and host name
 # verification by GnuTLS, an echo round trip, and the server's JSON report.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 # handshake_ok NAME PRIORITY GNUTLS_VERSION GNUTLS_CIPHER VERSION CIPHER N

@@ -3,6 +3,7 @@
 # 1.2 and 1.3, verification by Node (by name and by IP address), an echo
 # round trip, and Node clients that reject the server (wrong CA, wrong name)
 # with petls reporting the failed handshake.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 # handshake_ok NAME VERSION CIPHER N SERVERNAME CLIENT_ARGS...

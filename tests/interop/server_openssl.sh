@@ -2,6 +2,7 @@
 # petls server against `openssl s_client`: ECDSA and RSA certificates, TLS 1.2
 # and 1.3, an echo round trip, version limits on either side, and the
 # server's JSON report of each handshake.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 # handshake_ok NAME VERSION CIPHER SERVER_EVENT_NO S_CLIENT_ARGS...

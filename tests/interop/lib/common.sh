@@ -10,6 +10,9 @@
 # server behind. Assertions record a failure and carry on, so one run shows
 # every mismatch; the script exits non-zero if any assertion failed.
 
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
 set -euo pipefail
 
 INTEROP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
