@@ -293,3 +293,72 @@ Test(client_cert, optional_untrusted_cert)
                      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
     tlspair_free(&p);
 }
+
+/* ---- Suites, groups and depth reach the backend ---- */
+
+Test(handshake, tls13_suite_choice)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_ciphers(p.ccfg, "TLS_AES_256_GCM_SHA384"), 0,
+                 "%s", petls_config_error(p.ccfg));
+    run_and_check(&p, "TLSv1.3");
+    cr_assert_str_eq(petls_conn_cipher_iana(p.client),
+                     "TLS_AES_256_GCM_SHA384");
+    cr_assert_str_eq(petls_conn_cipher(p.sconn), "TLS_AES_256_GCM_SHA384");
+    cr_assert_eq(petls_conn_cipher_strength(p.client), 256);
+    tlspair_free(&p);
+}
+
+Test(handshake, groups_agree)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_groups(p.ccfg, "P-384"), 0);
+    cr_assert_eq(petls_config_set_groups(p.scfg, "X25519:P-384"), 0);
+    run_and_check(&p, "TLSv1.3");
+    tlspair_free(&p);
+}
+
+Test(handshake, groups_disjoint_fail)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_groups(p.ccfg, "X25519"), 0);
+    cr_assert_eq(petls_config_set_ecdhecurves(p.scfg, "P-256"), 0);
+    tlspair_start(&p, "localhost");
+    cr_assert_eq(tlspair_handshake(&p), -1);
+    cr_assert_eq(p.server_rc, -1);
+    cr_assert_not_null(petls_error(p.sconn));
+    tlspair_free(&p);
+}
+
+Test(handshake, verify_depth_exceeded)
+{
+    struct tlspair p;
+
+    /* server-ecdsa.pem has one intermediate; depth 0 allows none. */
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_verify_depth(p.ccfg, 0), 0);
+    tlspair_start(&p, "localhost");
+    cr_assert_eq(tlspair_handshake(&p), -1);
+    cr_assert_str_eq(petls_error(p.client),
+                     "certificate verification failed: CERT_CHAIN_TOO_LONG: "
+                     "certificate chain too long");
+    cr_assert_str_eq(petls_conn_authorization_error(p.client),
+                     "CERT_CHAIN_TOO_LONG");
+    tlspair_free(&p);
+}
+
+Test(handshake, verify_depth_enough)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_verify_depth(p.ccfg, 1), 0);
+    run_and_check(&p, "TLSv1.3");
+    tlspair_free(&p);
+}

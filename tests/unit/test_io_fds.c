@@ -97,6 +97,54 @@ Test(fds, nonblocking_socketpair)
     close(sv[1]);
 }
 
+/* Two pipes instead of a socket: the port falls back from send() to
+ * write() on descriptors that are not sockets. */
+Test(fds, pipes_accept_fds_connect_fds)
+{
+    int c2s[2], s2c[2], i, crc = PETLS_WANT_POLLOUT, src = PETLS_WANT_POLLIN;
+    struct petls_config *scfg = server_config(), *ccfg = client_config();
+    struct petls *srv = petls_server(), *conn = NULL, *cli = petls_client();
+    char buf[8];
+    ssize_t n = PETLS_WANT_POLLIN;
+
+    cr_assert_eq(pipe(c2s), 0);
+    cr_assert_eq(pipe(s2c), 0);
+    for (i = 0; i < 2; i++) {
+        fcntl(c2s[i], F_SETFL, O_NONBLOCK);
+        fcntl(s2c[i], F_SETFL, O_NONBLOCK);
+    }
+    cr_assert_eq(petls_configure(srv, scfg), 0);
+    cr_assert_eq(petls_configure(cli, ccfg), 0);
+    cr_assert_eq(petls_accept_fds(srv, &conn, c2s[0], s2c[1]), 0, "%s",
+                 petls_error(srv));
+    cr_assert_eq(petls_connect_fds(cli, s2c[0], c2s[1], "localhost"), 0, "%s",
+                 petls_error(cli));
+    for (i = 0; i < 100 && (crc != 0 || src != 0); i++) {
+        if (crc != 0)
+            crc = petls_handshake(cli);
+        if (src != 0)
+            src = petls_handshake(conn);
+        cr_assert(crc != -1, "client: %s", petls_error(cli));
+        cr_assert(src != -1, "server: %s", petls_error(conn));
+    }
+    cr_assert_eq(crc, 0);
+    cr_assert_eq(src, 0);
+    cr_assert_eq(petls_write(conn, "pipes", 5), 5, "%s", petls_error(conn));
+    for (i = 0; i < 10 && n == PETLS_WANT_POLLIN; i++)
+        n = petls_read(cli, buf, sizeof(buf));
+    cr_assert_eq(n, 5, "%s", petls_error(cli));
+    cr_assert(memcmp(buf, "pipes", 5) == 0);
+    petls_free(cli);
+    petls_free(conn);
+    petls_free(srv);
+    petls_config_free(scfg);
+    petls_config_free(ccfg);
+    for (i = 0; i < 2; i++) {
+        close(c2s[i]);
+        close(s2c[i]);
+    }
+}
+
 /* A silent peer on a blocking socket: the handshake timeout bounds the
  * blocking read too. */
 Test(fds, blocking_socket_handshake_timeout)
