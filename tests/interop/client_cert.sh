@@ -112,3 +112,43 @@ for v in TLSv1.2 TLSv1.3; do
     assert_json "$name node" "$ev" authorizationError null
     stop_bg "$SERVER_PID"
 done
+
+for v in 1_2 1_3; do
+    section "petls client against openssl s_server -Verify, TLSv${v/_/.}"
+    start_openssl_server "sverify$v" -cert "$CERTS/server-ecdsa.pem" \
+        -key "$CERTS/server-ecdsa.key" -cert_chain "$CERTS/inter.pem" \
+        -CAfile "$CERTS/ca.pem" -Verify 2 -verify_return_error -www "-tls$v"
+    GET=$'GET / HTTP/1.0\r\n\r\n'
+
+    name=sverify-cert-$v
+    run_petls_client "$name" "127.0.0.1:$PORT" --servername localhost \
+        --ca "$CERTS/ca.pem" --cert "$CERTS/client.pem" \
+        --key "$CERTS/client.key" --idle 1 --send "$GET"
+    assert_status "$name petls client" 0 "$STATUS"
+    OUT=$(printf '%s\n' "$OUT" | tr -d '\r')
+    assert_line "$name client" "$OUT" "Verification: OK"
+    # s_server's -www page lists the certificate it received and verified.
+    assert_line "$name s_server" "$OUT" "Client certificate"
+    assert_line "$name s_server" "$OUT" "    Verify return code: 0 (ok)"
+
+    # Without a certificate s_server aborts: in TLS 1.2 inside the
+    # handshake (handshake_failure), in TLS 1.3 after the client finished
+    # (certificate_required, seen on the first read).
+    name=sverify-nocert-$v
+    run_petls_client "$name" "127.0.0.1:$PORT" --servername localhost \
+        --ca "$CERTS/ca.pem" --idle 1 --send "$GET"
+    assert_status "$name petls client" 1 "$STATUS"
+    if [ $v = 1_2 ]; then
+        assert_contains "$name client stderr" "$ERR" handshake_failure
+    else
+        assert_contains "$name client stderr" "$ERR" certificate_required
+    fi
+
+    name=sverify-othercert-$v
+    run_petls_client "$name" "127.0.0.1:$PORT" --servername localhost \
+        --ca "$CERTS/ca.pem" --cert "$CERTS/other-leaf.pem" \
+        --key "$CERTS/other-leaf.key" --idle 1 --send "$GET"
+    assert_status "$name petls client" 1 "$STATUS"
+    assert_contains "$name client stderr" "$ERR" unknown_ca
+    stop_bg "$SERVER_PID"
+done
