@@ -1,9 +1,9 @@
 /*
  * The one internal interface between the engine and a TLS backend.
  *
- * The engine (the .c files of src/) owns policy: parsing user strings, the public API,
- * I/O plumbing, timeouts, error messages, Node-style verification results.
- * A backend (src/backend/<name>/) owns the protocol: it turns neutral
+ * The engine (the .c files of src/) owns policy: parsing user strings, the
+ * public API, I/O plumbing, timeouts, error messages, Node-style verification
+ * results. A backend (src/backend/<name>/) owns the protocol: it turns neutral
  * settings (IANA code points, PETLS_PROTOCOL_* bits, DER/PEM blobs) into its
  * library's objects, runs handshakes and records, and reports neutral facts.
  * Only src/backend/mbedtls/ includes mbedTLS or PSA headers.
@@ -26,9 +26,10 @@
 #define PB_ERR (-1)        /* generic failure, err filled */
 #define PB_WANT_READ (-2)  /* == PETLS_WANT_POLLIN */
 #define PB_WANT_WRITE (-3) /* == PETLS_WANT_POLLOUT */
-#define PB_ERR_VERIFY (-5) /* handshake failed: peer certificate rejected;
-                            * details from pb_conn_verify_facts() */
-#define PB_EOF (-6)        /* transport EOF without close_notify */
+#define PB_ERR_VERIFY                                                          \
+    (-5)                    /* handshake failed: peer certificate rejected;    \
+                             * details from pb_conn_verify_facts() */
+#define PB_EOF (-6)         /* transport EOF without close_notify */
 #define PB_ERR_TIMEOUT (-7) /* transport timed out (from the I/O hooks) */
 
 /* ---- Library ---- */
@@ -45,9 +46,9 @@ struct pb_config;
 
 /* Settings frozen at the first use of a petls_config. */
 struct pb_settings {
-    uint32_t protocols;          /* PETLS_PROTOCOL_* bits, at least one */
-    const uint16_t *ciphers;     /* IANA suites in preference order */
-    size_t n_ciphers;            /* 0: the backend's "secure" default */
+    uint32_t protocols;      /* PETLS_PROTOCOL_* bits, at least one */
+    const uint16_t *ciphers; /* IANA suites in preference order */
+    size_t n_ciphers;        /* 0: the backend's "secure" default */
     /* Cipher list semantics (as Node/OpenSSL): suites the backend does not
      * implement are skipped (freeze fails only when none remains); a list
      * without TLS 1.3 suites leaves TLS 1.3 on its default suites; a list
@@ -55,15 +56,15 @@ struct pb_settings {
      * then the only enabled protocol). mbedTLS servers always choose TLS
      * 1.2 suites in their own order: prefer_server_ciphers=0 is not
      * honoured there. */
-    const uint16_t *groups;      /* IANA named groups in preference order */
-    size_t n_groups;             /* 0: the backend's default */
-    int prefer_server_ciphers;   /* 1: server order wins */
-    int verify_cert;             /* client: verify the server's chain */
-    int verify_time;             /* check validity dates */
-    int verify_client;           /* server: PETLS_VERIFY_CLIENT_* */
-    int verify_depth;            /* max intermediate certificates, -1 = default
-                                  * (exceeding it: facts.depth_exceeded with
-                                  * PETLS_VF_OTHER) */
+    const uint16_t *groups;    /* IANA named groups in preference order */
+    size_t n_groups;           /* 0: the backend's default */
+    int prefer_server_ciphers; /* 1: server order wins */
+    int verify_cert;           /* client: verify the server's chain */
+    int verify_time;           /* check validity dates */
+    int verify_client;         /* server: PETLS_VERIFY_CLIENT_* */
+    int verify_depth;          /* max intermediate certificates, -1 = default
+                                * (exceeding it: facts.depth_exceeded with
+                                * PETLS_VF_OTHER) */
 };
 
 struct pb_config *pb_config_new(char *err, size_t errlen);
@@ -140,8 +141,8 @@ ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
 /* Bytes written (all of len once it returns > 0), PB_WANT_*, PB_ERR.
  * After PB_WANT_*, call again with the same buf and len: part of it may
  * already be sent, and the backend resumes where it stopped. */
-ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len,
-                      char *err, size_t errlen);
+ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len, char *err,
+                      size_t errlen);
 /* Sends close_notify. 0, PB_WANT_*, PB_ERR. */
 int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen);
 
@@ -160,16 +161,16 @@ void pb_conn_verify_facts(const struct pb_conn *c,
  * the connection and valid until pb_conn_free(). Returns 0, or -1 when the
  * peer sent no certificate. */
 struct pb_cert_info {
-    const char *subject;  /* "CN=example.com, O=Example" */
+    const char *subject; /* "CN=example.com, O=Example" */
     const char *issuer;
-    const char *serial;   /* hex, "01:AB:..." as mbedTLS prints, upper case */
-    int64_t not_before;   /* Unix seconds */
+    const char *serial; /* hex, "01:AB:..." as mbedTLS prints, upper case */
+    int64_t not_before; /* Unix seconds */
     int64_t not_after;
     const char *const *sans; /* "DNS:example.com", "IP Address:127.0.0.1" */
     size_t n_sans;
     const uint8_t *der;
     size_t der_len;
-    const char *fingerprint; /* "SHA256:<lower-case hex>" of der */
+    const char *fingerprint;  /* "SHA256:<lower-case hex>" of der */
     const uint8_t *chain_pem; /* the peer's chain, leaf first */
     size_t chain_pem_len;
 };

@@ -34,7 +34,7 @@
 
 static int self_issued(const mbedtls_x509_crt *crt)
 {
-    return crt->subject_raw.len == crt->issuer_raw.len &&
+    return crt != NULL && crt->subject_raw.len == crt->issuer_raw.len &&
            memcmp(crt->subject_raw.p, crt->issuer_raw.p,
                   crt->subject_raw.len) == 0;
 }
