@@ -690,3 +690,24 @@ Test(backend_client_auth, optional_untrusted_cert_recorded)
     cr_assert(strstr(ci.subject, "CN=localhost") != NULL, "%s", ci.subject);
     world_free(&w);
 }
+
+Test(backend_verify, no_trust_anchors_configured)
+{
+    struct tb_world w;
+    struct pb_settings cs = tb_settings(PETLS_PROTOCOLS_ALL);
+    struct pb_settings ss = tb_settings(PETLS_PROTOCOLS_ALL);
+    struct petls_verify_facts f;
+
+    w.ccfg = tb_config(); /* no CA at all */
+    w.scfg = tb_config();
+    tb_add_keypair(w.scfg, "server-ecdsa.pem", "server-ecdsa.key");
+    tb_freeze(w.ccfg, &cs);
+    tb_freeze(w.scfg, &ss);
+    tb_pair_new(&w.p, w.ccfg, w.scfg, "localhost", "localhost");
+    cr_assert_neq(tb_handshake(&w.p), 0);
+    cr_assert_eq(w.p.crc, PB_ERR_VERIFY, "client %d '%s'", w.p.crc, w.p.cerr);
+    pb_conn_verify_facts(w.p.client, &f);
+    cr_assert_eq(f.flags, PETLS_VF_NOT_TRUSTED, "flags %#x", f.flags);
+    cr_assert_eq(f.chain_len, 2);
+    world_free(&w);
+}
