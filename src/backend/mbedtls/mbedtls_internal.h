@@ -78,7 +78,6 @@ struct pb_conn {
     /* pb_conn_peer_cert cache (mbedtls_x509.c). */
     int cert_cached; /* 0 not yet, 1 filled, -1 no certificate */
     struct pb_cert_info cert;
-    void *cert_mem; /* one allocation holding every string of cert */
 };
 
 /* ---- mbedtls_init.c ---- */
