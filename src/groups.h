@@ -20,8 +20,11 @@
 /* Parses "X25519:P-256,secp384r1", or "auto"/"default" (returns 0 entries:
  * the backend's default list). Names: X25519, X448, P-256 / prime256v1 /
  * secp256r1, P-384 / secp384r1, P-521 / secp521r1, ffdhe2048..ffdhe8192
- * (case-insensitive). Returns the count written, or -1 with err naming the
- * bad token. */
+ * (case-insensitive), separated by ':' or ',' with optional spaces;
+ * duplicates count once. Returns the count written, or -1 with err
+ * "unknown group 'x'", "empty group list", "too many groups in '...'" (more
+ * than max distinct) or "'auto' cannot be combined with other groups in
+ * '...'". */
 int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
                        size_t errlen);
 
