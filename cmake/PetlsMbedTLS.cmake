@@ -23,6 +23,13 @@ if(PETLS_MBEDTLS_SOURCE_DIR)
   target_link_libraries(petls_mbedtls INTERFACE mbedtls mbedx509 mbedcrypto)
   target_compile_definitions(petls_mbedtls INTERFACE
     "MBEDTLS_CONFIG_FILE=\"${_cfg}\"")
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # Whatever links these archives (libpetls.so, the test binaries) keeps
+    # their mbedtls_* symbols out of its dynamic symbol table: another
+    # mbedTLS in the same process (the system's 2.28, loaded by Criterion's
+    # libgit2) must not bind to our 3.6 build, nor ours to it.
+    target_link_options(petls_mbedtls INTERFACE "LINKER:--exclude-libs,ALL")
+  endif()
   set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
 else()
   # The project-local prefix comes first, so a stale system 2.28 never wins.
