@@ -385,16 +385,15 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
             goto fail;
         }
     }
+    /* The library's message names the files; the prefix names the
+     * options. */
     for (size_t i = 0; i < o->ncerts; i++) {
-        char what[512];
-        snprintf(what, sizeof(what), "--cert %s --key %s", o->certs[i],
-                 o->keys[i]);
         if (i == 0)
             CHECK(petls_config_set_keypair_file(cfg, o->certs[i], o->keys[i]),
-                  what);
+                  "--cert/--key");
         else
             CHECK(petls_config_add_keypair_file(cfg, o->certs[i], o->keys[i]),
-                  what);
+                  "--cert/--key");
     }
     if (o->ca != NULL) {
         char what[512];
