@@ -47,6 +47,32 @@ build_target() { # name dir
   echo "cross-build[$name]: ok ($(find "$dir" -name libpetls.a | head -1))"
 }
 
+# Links port/none/firmware_link_check.c (a minimal TLS client) against the
+# Cortex-M4F archives: every symbol must resolve without an OS. Prints the
+# image size, i.e. what a firmware pays for petls + mbedTLS.
+link_firmware() { # dir
+  local dir=$1 libs=() l
+  for l in petls mbedtls mbedx509 mbedcrypto; do
+    libs+=("$(find "$dir" -name "lib$l.a" | head -1)")
+  done
+  if ! arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard \
+    -mfpu=fpv4-sp-d16 -Os -std=c11 -Wall -Wextra -Werror \
+    -ffunction-sections -fdata-sections \
+    -I"$here/include" -I"$here/port/none" \
+    "$here/port/none/firmware_link_check.c" \
+    -Wl,--start-group "${libs[@]}" -Wl,--end-group \
+    --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections \
+    -Wl,--no-warn-mismatch -o "$dir/firmware_link_check.elf" \
+    >"$dir/link.log" 2>&1; then
+    echo "cross-build[cortex-m4]: a minimal firmware does not link:" >&2
+    grep -E 'undefined reference|error' "$dir/link.log" |
+      sed -E 's/.*(undefined reference to .*)/\1/' | sort -u | head -30 >&2
+    return 1
+  fi
+  echo "-- minimal TLS client firmware image (port/none/firmware_link_check.c):"
+  arm-none-eabi-size "$dir/firmware_link_check.elf"
+}
+
 # ---- Cortex-M4F, bare metal -----------------------------------------------
 m4="$out/cortex-m4"
 echo "== Cortex-M4F (arm-none-eabi, PETLS_PORT=none, mbedTLS cortex_m config, -Os)"
@@ -54,7 +80,11 @@ if cmake -S "$here" -B "$m4" \
   -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/arm-none-eabi-cortex-m4f.cmake" \
   -DCMAKE_BUILD_TYPE=MinSizeRel -DPETLS_PORT=none \
   -DPETLS_MBEDTLS_CONFIG=cortex_m "${common[@]}" >"$m4.configure.log" 2>&1; then
-  build_target cortex-m4 "$m4" || status=1
+  if build_target cortex-m4 "$m4"; then
+    link_firmware "$m4" || status=1
+  else
+    status=1
+  fi
   objs=$(find "$m4/src/CMakeFiles/petls_obj.dir" \( -name '*.o' -o -name '*.obj' \) 2>/dev/null |
     sed "s|^$m4/src/CMakeFiles/petls_obj.dir/||" | sort)
   if [ -n "$objs" ]; then
