@@ -58,7 +58,8 @@ int net_split_hostport(const char *s, char *host, size_t hostlen, char *port,
         p = hend + 1;
     }
     size_t hl = (size_t)(hend - h), pl = strlen(p);
-    if (pl == 0 || pl > 5 || strspn(p, "0123456789") != pl || atol(p) > 65535) {
+    if (pl == 0 || pl > 5 || strspn(p, "0123456789") != pl ||
+        strtol(p, NULL, 10) > 65535) {
         snprintf(err, errlen, "'%s': the port must be a number 0..65535", s);
         return -1;
     }

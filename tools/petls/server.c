@@ -553,7 +553,7 @@ int server_main(int argc, char **argv)
         cli_errorf("server: %s", err);
         return CLI_EXIT_FAIL;
     }
-    s.conns = calloc((size_t)o.max_conns, sizeof(*s.conns));
+    s.conns = calloc((size_t)o.max_conns, sizeof(struct conn *));
     if (s.conns == NULL) {
         cli_errorf("server: out of memory");
         goto out;
