@@ -30,7 +30,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config libcriterion-dev clang llvm
   libclang-rt-dev valgrind)
 if [ "$want_peers" = 1 ]; then
-  pkgs+=(openssl gnutls-bin nodejs)
+  pkgs+=(openssl gnutls-bin nodejs curl jq)
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
