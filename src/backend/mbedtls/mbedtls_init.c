@@ -16,6 +16,14 @@
 #include <mbedtls/version.h>
 #include <psa/crypto.h>
 
+#if defined(MBEDTLS_ENTROPY_HARDWARE_ALT)
+#include <mbedtls/entropy.h>
+#endif
+#if defined(MBEDTLS_PLATFORM_TIME_ALT) || defined(MBEDTLS_PLATFORM_MS_TIME_ALT)
+#include <mbedtls/platform.h>
+#include <mbedtls/platform_time.h>
+#endif
+
 #if !defined(__STDC_NO_ATOMICS__)
 #include <stdatomic.h>
 #endif
@@ -126,6 +134,48 @@ static int port_entropy(void *unused, unsigned char *out, size_t len)
     return 0;
 }
 
+#if defined(MBEDTLS_ENTROPY_HARDWARE_ALT)
+/* mbedTLS declares this only in a private header (library/entropy_poll.h);
+ * with HARDWARE_ALT the application supplies it, and it feeds both the
+ * legacy entropy module and PSA's. */
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len,
+                          size_t *olen);
+
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len,
+                          size_t *olen)
+{
+    (void)data;
+    *olen = 0;
+    if (petls_port_entropy(output, len) != 0) {
+        return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+    }
+    *olen = len;
+    return 0;
+}
+#endif
+
+#if defined(MBEDTLS_PLATFORM_MS_TIME_ALT)
+/* Ages TLS 1.3 tickets; the port's clock is the only one there is. */
+mbedtls_ms_time_t mbedtls_ms_time(void)
+{
+    return (mbedtls_ms_time_t)petls_port_monotonic_ms();
+}
+#endif
+
+#if defined(MBEDTLS_PLATFORM_TIME_ALT)
+/* Certificate validity checks read the wall clock through mbedtls_time.
+ * An unknown time (-1) is passed on, so validity fails closed. */
+static mbedtls_time_t port_unix_time(mbedtls_time_t *timer)
+{
+    mbedtls_time_t now = (mbedtls_time_t)petls_port_unix_time();
+
+    if (timer != NULL) {
+        *timer = now;
+    }
+    return now;
+}
+#endif
+
 int pb_init(char *err, size_t errlen)
 {
     static const unsigned char pers[] = "petls mbedtls backend";
@@ -137,6 +187,10 @@ int pb_init(char *err, size_t errlen)
         init_unlock();
         return 0;
     }
+#if defined(MBEDTLS_PLATFORM_TIME_ALT)
+    /* Cannot fail: it only stores the pointer. */
+    (void)mbedtls_platform_set_time(port_unix_time);
+#endif
     /* TLS 1.3 and parts of X.509 use PSA even without
      * MBEDTLS_USE_PSA_CRYPTO. */
     st = psa_crypto_init();
