@@ -59,7 +59,8 @@ static uint32_t token_bits(const char *tok, size_t len)
         {"legacy", PROTO_TLSv1_0 | PROTO_TLSv1_1 | PETLS_PROTOCOLS_ALL},
         {"secure", PETLS_PROTOCOLS_DEFAULT},
         {"default", PETLS_PROTOCOLS_DEFAULT},
-        {"tlsv1", PROTO_TLSv1_0 | PROTO_TLSv1_1},
+        /* libtls: "tlsv1" is every TLS 1.x version (TLS_PROTOCOL_TLSv1). */
+        {"tlsv1", PROTO_TLSv1_0 | PROTO_TLSv1_1 | PETLS_PROTOCOLS_ALL},
         {"tlsv1.0", PROTO_TLSv1_0},
         {"tlsv1.1", PROTO_TLSv1_1},
         {"tlsv1.2", PETLS_PROTOCOL_TLSv1_2},

@@ -21,6 +21,7 @@ Test(protocols, accepted_strings)
         {"TLSv1.2", V12},
         {"TLSV1.3", V13},
         {"tlsv1.2,tlsv1.3", V12 | V13},
+        {"tlsv1", V12 | V13},
         {"tlsv1.2:tlsv1.3", V12 | V13},
         {"tlsv1.3, tlsv1.2", V12 | V13},
         {" tlsv1.3 : tlsv1.2 ", V12 | V13},
@@ -34,7 +35,7 @@ Test(protocols, accepted_strings)
         /* TLS 1.0/1.1 are accepted and ignored. */
         {"tlsv1.0,tlsv1.2", V12},
         {"tlsv1.1:tlsv1.3", V13},
-        {"tlsv1,tlsv1.3", V13},
+        {"tlsv1,tlsv1.3", V12 | V13},
         /* A leading negation starts from everything, as libtls. */
         {"!tlsv1.2", V13},
         {"!tlsv1.3", V12},
@@ -80,7 +81,9 @@ Test(protocols, rejected_strings)
         {"tlsv1.0", "no supported protocol version in 'tlsv1.0'"},
         {"tlsv1.0,tlsv1.1", "no supported protocol version in "
                             "'tlsv1.0,tlsv1.1'"},
-        {"tlsv1", "no supported protocol version in 'tlsv1'"},
+        {"!tlsv1", "no supported protocol version in '!tlsv1'"},
+        {"tlsv1,!tlsv1.2,!tlsv1.3",
+         "no supported protocol version in 'tlsv1,!tlsv1.2,!tlsv1.3'"},
         {"!tlsv1.2,!tlsv1.3",
          "no supported protocol version in '!tlsv1.2,!tlsv1.3'"},
         {"all,!all", "no supported protocol version in 'all,!all'"},
