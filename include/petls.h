@@ -178,7 +178,8 @@ void petls_config_verify_client_optional(struct petls_config *config);
 int petls_config_set_verify_client(struct petls_config *config, int mode);
 
 /* Handshake timeout in milliseconds (Node's handshakeTimeout); 0 disables.
- * A handshake not finished in time fails with "handshake timed out". */
+ * A handshake not finished in time fails with "handshake timed out after N
+ * ms". */
 int petls_config_set_handshake_timeout(struct petls_config *config,
                                        uint32_t timeout_ms);
 
@@ -207,7 +208,8 @@ int petls_accept_cbs(struct petls *ctx, struct petls **cctx,
  * "host:port"), or over an already connected socket, descriptors or
  * callbacks. servername is the name verified and sent as SNI (IP literals
  * are verified against iPAddress SANs and never sent as SNI); NULL means no
- * name, which requires noverifyname. */
+ * name, which requires noverifyname, except for petls_connect_servername(),
+ * where NULL means host (as libtls). */
 int petls_connect(struct petls *ctx, const char *host, const char *port);
 int petls_connect_servername(struct petls *ctx, const char *host,
                              const char *port, const char *servername);
