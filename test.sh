@@ -78,6 +78,7 @@ run_ctest() { # label dir [ctest args...]
 
 # ---- 1. Dependencies ---------------------------------------------------------
 step "dependencies" scripts/install-deps.sh
+step "API reference covers include/petls.h" scripts/check-api-docs.sh
 
 # ---- 2. Default build ----------------------------------------------------------
 if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then :; fi
