@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Longest token quoted back in an error message. */
-#define ERR_TOKEN_MAX 64
+#include "list_token.h"
 
 #define ALL_ALIASES                                                            \
     (PETLS_CS_SECURE | PETLS_CS_COMPAT | PETLS_CS_LEGACY | PETLS_CS_INSECURE)
@@ -198,50 +197,14 @@ static const struct {
     {"insecure", PETLS_CS_INSECURE}, {"all", PETLS_CS_INSECURE},
 };
 
-static void set_err(char *err, size_t errlen, const char *what, const char *tok,
-                    size_t toklen)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    if (tok == NULL) {
-        snprintf(err, errlen, "%s", what);
-        return;
-    }
-    if (toklen > ERR_TOKEN_MAX)
-        toklen = ERR_TOKEN_MAX;
-    snprintf(err, errlen, "%s '%.*s'", what, (int)toklen, tok);
-}
-
-static int ascii_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-static int token_is(const char *tok, size_t len, const char *lit)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        if (lit[i] == '\0' || ascii_lower((unsigned char)tok[i]) !=
-                                  ascii_lower((unsigned char)lit[i]))
-            return 0;
-    }
-    return lit[len] == '\0';
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* Table index of the suite named tok, or -1. */
 static int index_by_name(const char *tok, size_t len)
 {
     size_t i;
 
     for (i = 0; i < N_CIPHERS; i++) {
-        if (token_is(tok, len, cipher_table[i].openssl) ||
-            token_is(tok, len, cipher_table[i].iana))
+        if (petls_token_eq(tok, len, cipher_table[i].openssl) ||
+            petls_token_eq(tok, len, cipher_table[i].iana))
             return (int)i;
     }
     return -1;
@@ -282,7 +245,7 @@ static int select_token(const char *tok, size_t len,
 
     memset(sel, 0, N_CIPHERS);
     for (i = 0; i < sizeof(cipher_aliases) / sizeof(cipher_aliases[0]); i++) {
-        if (token_is(tok, len, cipher_aliases[i].name)) {
+        if (petls_token_eq(tok, len, cipher_aliases[i].name)) {
             size_t k;
 
             for (k = 0; k < N_CIPHERS; k++)
@@ -308,7 +271,7 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
     const char *p;
 
     if (str == NULL) {
-        set_err(err, errlen, "empty cipher list", NULL, 0);
+        petls_list_error(err, errlen, "empty cipher list", NULL, 0);
         return -1;
     }
     memset(banned, 0, sizeof(banned));
@@ -319,7 +282,7 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
         size_t len, k;
         int negate = 0;
 
-        while (is_space(*p))
+        while (petls_list_is_space(*p))
             p++;
         if (*p == '!') {
             negate = 1;
@@ -329,18 +292,18 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
         while (*p != '\0' && *p != ',' && *p != ':')
             p++;
         end = p;
-        while (end > tok && is_space(end[-1]))
+        while (end > tok && petls_list_is_space(end[-1]))
             end--;
         len = (size_t)(end - tok);
 
         if (len == 0 && negate) {
-            set_err(err, errlen, "unknown cipher", tok - 1, 1);
+            petls_list_error(err, errlen, "unknown cipher", tok - 1, 1);
             return -1;
         }
         if (len != 0) {
             tokens++;
             if (select_token(tok, len, sel) != 0) {
-                set_err(err, errlen, "unknown cipher", tok, len);
+                petls_list_error(err, errlen, "unknown cipher", tok, len);
                 return -1;
             }
             for (k = 0; k < N_CIPHERS; k++) {
@@ -366,8 +329,8 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
                 if (j < count)
                     continue;
                 if (out == NULL || count >= max) {
-                    set_err(err, errlen, "too many ciphers in", str,
-                            strlen(str));
+                    petls_list_error(err, errlen, "too many ciphers in", str,
+                                     strlen(str));
                     return -1;
                 }
                 out[count++] = cipher_table[k].id;
@@ -380,11 +343,12 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
     }
 
     if (tokens == 0) {
-        set_err(err, errlen, "empty cipher list", NULL, 0);
+        petls_list_error(err, errlen, "empty cipher list", NULL, 0);
         return -1;
     }
     if (count == 0) {
-        set_err(err, errlen, "no ciphers selected by", str, strlen(str));
+        petls_list_error(err, errlen, "no ciphers selected by", str,
+                         strlen(str));
         return -1;
     }
     return (int)count;

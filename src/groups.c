@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Longest token quoted back in an error message. */
-#define ERR_TOKEN_MAX 64
+#include "list_token.h"
 
 static const struct {
     const char *name; /* accepted spelling; the first per id is canonical */
@@ -22,42 +21,6 @@ static const struct {
 
 #define N_GROUP_NAMES (sizeof(group_names) / sizeof(group_names[0]))
 
-static void set_err(char *err, size_t errlen, const char *what, const char *tok,
-                    size_t toklen)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    if (tok == NULL) {
-        snprintf(err, errlen, "%s", what);
-        return;
-    }
-    if (toklen > ERR_TOKEN_MAX)
-        toklen = ERR_TOKEN_MAX;
-    snprintf(err, errlen, "%s '%.*s'", what, (int)toklen, tok);
-}
-
-static int ascii_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-static int token_is(const char *tok, size_t len, const char *lit)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        if (lit[i] == '\0' || ascii_lower((unsigned char)tok[i]) !=
-                                  ascii_lower((unsigned char)lit[i]))
-            return 0;
-    }
-    return lit[len] == '\0';
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
                        size_t errlen)
 {
@@ -66,7 +29,7 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
     int saw_auto = 0;
 
     if (str == NULL) {
-        set_err(err, errlen, "empty group list", NULL, 0);
+        petls_list_error(err, errlen, "empty group list", NULL, 0);
         return -1;
     }
 
@@ -76,31 +39,31 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
         size_t len, i, k;
         uint16_t id = 0;
 
-        while (is_space(*p))
+        while (petls_list_is_space(*p))
             p++;
         tok = p;
         while (*p != '\0' && *p != ',' && *p != ':')
             p++;
         end = p;
-        while (end > tok && is_space(end[-1]))
+        while (end > tok && petls_list_is_space(end[-1]))
             end--;
         len = (size_t)(end - tok);
 
         if (len == 0) {
             /* Stray separators ("X25519::P-256") are harmless. */
-        } else if (token_is(tok, len, "auto") ||
-                   token_is(tok, len, "default")) {
+        } else if (petls_token_eq(tok, len, "auto") ||
+                   petls_token_eq(tok, len, "default")) {
             saw_auto = 1;
             tokens++;
         } else {
             for (i = 0; i < N_GROUP_NAMES; i++) {
-                if (token_is(tok, len, group_names[i].name)) {
+                if (petls_token_eq(tok, len, group_names[i].name)) {
                     id = group_names[i].id;
                     break;
                 }
             }
             if (id == 0) {
-                set_err(err, errlen, "unknown group", tok, len);
+                petls_list_error(err, errlen, "unknown group", tok, len);
                 return -1;
             }
             tokens++;
@@ -110,8 +73,8 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
             }
             if (k == count) {
                 if (out == NULL || count >= max) {
-                    set_err(err, errlen, "too many groups in", str,
-                            strlen(str));
+                    petls_list_error(err, errlen, "too many groups in", str,
+                                     strlen(str));
                     return -1;
                 }
                 out[count++] = id;
@@ -124,14 +87,15 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
     }
 
     if (tokens == 0) {
-        set_err(err, errlen, "empty group list", NULL, 0);
+        petls_list_error(err, errlen, "empty group list", NULL, 0);
         return -1;
     }
     if (saw_auto && tokens > 1) {
         /* "auto" means the backend's list; mixing it with names has no
          * sensible meaning, so say so rather than guess. */
-        set_err(err, errlen, "'auto' cannot be combined with other groups in",
-                str, strlen(str));
+        petls_list_error(err, errlen,
+                         "'auto' cannot be combined with other groups in", str,
+                         strlen(str));
         return -1;
     }
     return (int)count;

@@ -4,49 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "list_token.h"
+
 #include "petls.h"
 
 /* Bits for versions that libtls names but petls does not implement; they
  * never leave this file. */
 #define PROTO_TLSv1_0 (1u << 1)
 #define PROTO_TLSv1_1 (1u << 2)
-
-/* Longest token quoted back in an error message, so that a huge input
- * cannot make the message useless. */
-#define ERR_TOKEN_MAX 64
-
-static void set_err(char *err, size_t errlen, const char *what, const char *tok,
-                    size_t toklen)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    if (toklen > ERR_TOKEN_MAX)
-        toklen = ERR_TOKEN_MAX;
-    snprintf(err, errlen, "%s '%.*s'", what, (int)toklen, tok);
-}
-
-static int ascii_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-/* Case-insensitive comparison of a length-delimited token with a literal. */
-static int token_is(const char *tok, size_t len, const char *lit)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        if (lit[i] == '\0' ||
-            ascii_lower((unsigned char)tok[i]) != (unsigned char)lit[i])
-            return 0;
-    }
-    return lit[len] == '\0';
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 /* The protocol bits one libtls token stands for, 0 if unknown. */
 static uint32_t token_bits(const char *tok, size_t len)
@@ -69,7 +34,7 @@ static uint32_t token_bits(const char *tok, size_t len)
     size_t i;
 
     for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        if (token_is(tok, len, words[i].name))
+        if (petls_token_eq(tok, len, words[i].name))
             return words[i].bits;
     }
     return 0;
@@ -82,7 +47,7 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
     const char *p;
 
     if (protocols == NULL) {
-        set_err(err, errlen, "no place to store protocols for", "", 0);
+        petls_list_error(err, errlen, "no place to store protocols for", "", 0);
         return -1;
     }
     /* libtls: a NULL string selects the default protocols. */
@@ -98,19 +63,19 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
         int negate = 0;
         uint32_t bits;
 
-        while (is_space(*p))
+        while (petls_list_is_space(*p))
             p++;
         if (*p == '!') {
             negate = 1;
             p++;
-            while (is_space(*p))
+            while (petls_list_is_space(*p))
                 p++;
         }
         tok = p;
         while (*p != '\0' && *p != ',' && *p != ':')
             p++;
         end = p;
-        while (end > tok && is_space(end[-1]))
+        while (end > tok && petls_list_is_space(end[-1]))
             end--;
         len = (size_t)(end - tok);
 
@@ -120,7 +85,7 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
 
         bits = token_bits(tok, len);
         if (bits == 0) {
-            set_err(err, errlen, "unknown protocol", tok, len);
+            petls_list_error(err, errlen, "unknown protocol", tok, len);
             return -1;
         }
         if (negate)
@@ -135,8 +100,8 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
 
     protos &= PETLS_PROTOCOLS_ALL;
     if (protos == 0) {
-        set_err(err, errlen, "no supported protocol version in", str,
-                strlen(str));
+        petls_list_error(err, errlen, "no supported protocol version in", str,
+                         strlen(str));
         return -1;
     }
     *protocols = protos;
@@ -169,21 +134,22 @@ int petls_version_parse(const char *str, uint32_t *bit, char *err,
     size_t i, len;
 
     if (str == NULL || bit == NULL) {
-        set_err(err, errlen, "invalid protocol version", "", 0);
+        petls_list_error(err, errlen, "invalid protocol version", "", 0);
         return -1;
     }
     len = strlen(str);
     for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        if (!token_is(str, len, words[i].name))
+        if (!petls_token_eq(str, len, words[i].name))
             continue;
         if (words[i].bit == 0) {
-            set_err(err, errlen, "unsupported protocol version", str, len);
+            petls_list_error(err, errlen, "unsupported protocol version", str,
+                             len);
             return -1;
         }
         *bit = words[i].bit;
         return 0;
     }
-    set_err(err, errlen, "invalid protocol version", str, len);
+    petls_list_error(err, errlen, "invalid protocol version", str, len);
     return -1;
 }
 
