@@ -211,24 +211,33 @@ static int ensure_handshake(struct petls *ctx, int *rc)
     return *rc == 0;
 }
 
+/* The checks petls_read and petls_write share: a live connection, a buffer,
+ * and a finished handshake (driven here when needed). Returns 1 when the
+ * caller may go on; otherwise 0 with *rc the value to return. */
+static int io_ready(struct petls *ctx, int have_buf, const char *no_buf_msg,
+                    int *rc)
+{
+    *rc = -1;
+    if (ctx == NULL || ctx->fatal)
+        return 0;
+    petls_err_clear(&ctx->err);
+    if (check_conn(ctx) != 0)
+        return 0;
+    if (!have_buf) {
+        petls_set_error(ctx, "%s", no_buf_msg);
+        return 0;
+    }
+    return ensure_handshake(ctx, rc);
+}
+
 ssize_t petls_read(struct petls *ctx, void *buf, size_t buflen)
 {
     char err[ERRLEN];
     ssize_t n;
     int rc;
 
-    if (ctx == NULL)
-        return -1;
-    if (ctx->fatal)
-        return -1;
-    petls_err_clear(&ctx->err);
-    if (check_conn(ctx) != 0)
-        return -1;
-    if (buf == NULL && buflen > 0) {
-        petls_set_error(ctx, "no buffer to read into");
-        return -1;
-    }
-    if (!ensure_handshake(ctx, &rc))
+    if (!io_ready(ctx, buf != NULL || buflen == 0, "no buffer to read into",
+                  &rc))
         return rc;
     if (ctx->eof_seen)
         return 0;
@@ -262,18 +271,8 @@ ssize_t petls_write(struct petls *ctx, const void *buf, size_t buflen)
     ssize_t n;
     int rc;
 
-    if (ctx == NULL)
-        return -1;
-    if (ctx->fatal)
-        return -1;
-    petls_err_clear(&ctx->err);
-    if (check_conn(ctx) != 0)
-        return -1;
-    if (buf == NULL && buflen > 0) {
-        petls_set_error(ctx, "no buffer to write from");
-        return -1;
-    }
-    if (!ensure_handshake(ctx, &rc))
+    if (!io_ready(ctx, buf != NULL || buflen == 0, "no buffer to write from",
+                  &rc))
         return rc;
     if (ctx->close_sent) {
         petls_set_error(ctx, "connection is closed");
