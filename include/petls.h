@@ -183,6 +183,181 @@ int petls_config_set_verify_client(struct petls_config *config, int mode);
 int petls_config_set_handshake_timeout(struct petls_config *config,
                                        uint32_t timeout_ms);
 
+/* ---- Session resumption: server --------------------------------------- */
+/*
+ * Two modes, as Node.js's SSL_OP_NO_TICKET switch (docs/resumption.md):
+ *  - stateless (the default): TLS 1.2 and TLS 1.3 resume from tickets sealed
+ *    under the config's ticket keys; the session store is not consulted for
+ *    them. TLS 1.2 clients that send no ticket extension resume by session
+ *    ID through the cache/store.
+ *  - stateful (petls_config_set_session_tickets(config, 0)): TLS 1.2 resumes
+ *    by session ID and TLS 1.3 tickets are opaque ids into the same cache or
+ *    store, so both versions resume and the store hooks see both.
+ * A session that cannot be resumed (unknown, expired, tampered, another
+ * session id context) always falls back to a full handshake, never an error.
+ */
+
+/* Session lifetime in seconds (libtls's tls_config_set_session_lifetime,
+ * Node's sessionTimeout). Default 300; at most 7 days (RFC 8446); 0 turns
+ * resumption off on a server. Tickets and cache entries expire with it. */
+#define PETLS_SESSION_LIFETIME_DEFAULT 300
+int petls_config_set_session_lifetime(struct petls_config *config,
+                                      int lifetime);
+/* Session id context (libtls's tls_config_set_session_id, Node's
+ * sessionIdContext): at most 32 bytes. Sessions and tickets made under one
+ * context never resume under another. Default: empty. */
+#define PETLS_SESSION_ID_CONTEXT_MAX 32
+int petls_config_set_session_id(struct petls_config *config,
+                                const unsigned char *session_id, size_t len);
+
+/* The built-in server session cache (session IDs, and stateful TLS 1.3
+ * tickets): bounded by entries and by bytes (0 bytes: no byte bound), LRU
+ * eviction, expiry by the session lifetime, safe under threads. Default
+ * 20480 entries, 8 MiB. max_entries 0 turns it off. */
+#define PETLS_SESSION_CACHE_DEFAULT_ENTRIES 20480
+#define PETLS_SESSION_CACHE_DEFAULT_BYTES (8u * 1024u * 1024u)
+int petls_config_set_session_cache(struct petls_config *config,
+                                   size_t max_entries, size_t max_bytes);
+struct petls_session_cache_stats {
+    uint64_t hits;
+    uint64_t misses;
+    uint64_t expired; /* lookups that found an expired entry, and expired
+                       * entries dropped */
+    uint64_t evicted; /* dropped to respect a bound (LRU) */
+    uint64_t stored;  /* entries added */
+    size_t entries;   /* now */
+    size_t bytes;     /* now: keys and values */
+};
+int petls_config_session_cache_stats(struct petls_config *config,
+                                     struct petls_session_cache_stats *stats);
+
+/* External session store (Node's newSession / resumeSession events). With a
+ * store set, the built-in cache is not used. Blobs handed to put() are
+ * sealed (AES-256-GCM under the store key, with their id, the session id
+ * context and the expiry bound in): a store sees no secrets and cannot
+ * forge a session; a blob that fails to open is a miss. Calls come from the
+ * thread driving the handshake. get() may answer later: it returns
+ * PETLS_STORE_PENDING, petls_handshake() then returns PETLS_WANT_STORE, and
+ * once the application calls petls_store_answer() on that connection, the
+ * next petls_handshake() goes on. */
+#define PETLS_STORE_MISS 0
+#define PETLS_STORE_FOUND 1
+#define PETLS_STORE_PENDING 2
+#define PETLS_WANT_STORE (-4)
+#define PETLS_STORE_BLOB_MAX 8192 /* largest sealed blob petls produces */
+struct petls_session_store {
+    /* Stores blob under id until the Unix time expires. 0 or -1 (ignored
+     * apart from a counter: a failed put only costs a later resumption). */
+    int (*put)(void *arg, const uint8_t *id, size_t id_len,
+               const uint8_t *blob, size_t blob_len, time_t expires);
+    /* Looks id up. Copies the blob into blob (capacity *blob_len,
+     * PETLS_STORE_BLOB_MAX) and sets *blob_len, returning
+     * PETLS_STORE_FOUND; or returns PETLS_STORE_MISS; or returns
+     * PETLS_STORE_PENDING and answers later with petls_store_answer(conn).
+     * Any other value is a miss. */
+    int (*get)(void *arg, struct petls *conn, const uint8_t *id,
+               size_t id_len, uint8_t *blob, size_t *blob_len);
+    /* Forgets id (a session that failed to open, or was used up). May be
+     * NULL. */
+    void (*remove)(void *arg, const uint8_t *id, size_t id_len);
+    void *arg;
+};
+/* Copies the struct. NULL removes the store. */
+int petls_config_set_session_store(struct petls_config *config,
+                                   const struct petls_session_store *store);
+/* The key sealing store blobs: 32 bytes. Default: random per config, so
+ * servers sharing a store across processes or machines must set the same
+ * key. */
+#define PETLS_STORE_KEY_SIZE 32
+int petls_config_set_session_store_key(struct petls_config *config,
+                                       const uint8_t *key, size_t len);
+/* Answers a pending get() for conn: blob NULL (or len 0) is a miss. */
+int petls_store_answer(struct petls *conn, const uint8_t *blob, size_t len);
+
+/* Tickets. 1 (default) is stateless mode, 0 stateful mode (see above). */
+int petls_config_set_session_tickets(struct petls_config *config, int enable);
+/* TLS 1.3 tickets sent after each handshake: default 2 (as OpenSSL), at
+ * most 8; 0 sends none (TLS 1.3 then never resumes). */
+#define PETLS_TLS13_TICKETS_DEFAULT 2
+int petls_config_set_tls13_tickets(struct petls_config *config,
+                                   unsigned int count);
+/* Allows TLS 1.3 resumption without a fresh (EC)DHE exchange (psk_ke).
+ * Off by default: only psk_dhe_ke, which keeps forward secrecy. */
+int petls_config_set_tls13_psk_ke(struct petls_config *config, int enable);
+
+/* Ticket keys: 48 bytes each, as Node's ticketKeys (16-byte key name, then
+ * 32 bytes of secret) and libtls's TLS_TICKET_KEY_SIZE. One key encrypts
+ * new tickets; older ones only decrypt until they are dropped.
+ *  - With no keys given, keys are generated and rotated automatically: a new
+ *    key every rotate_s seconds (default: the session lifetime), the old one
+ *    decrypting for grace_s more (default: the session lifetime), then
+ *    erased. A ticket opened with a decrypt-only key resumes and, in TLS
+ *    1.3, the client gets fresh tickets under the current key.
+ *  - petls_config_add_ticket_key(): libtls's call; the highest keyrev
+ *    encrypts, the others decrypt. Turns automatic rotation off.
+ *  - petls_config_set_ticket_keys() / get: Node's setTicketKeys /
+ *    getTicketKeys: a multiple of 48 bytes, the first key encrypts.
+ *  - A key file (docs/resumption.md: one key per line as 96 hex digits,
+ *    '#' comments, first line encrypts; or raw 48-byte records) shares keys
+ *    between processes and machines; petls_config_reload_ticket_keys()
+ *    re-reads it (e.g. on SIGHUP) without a restart. */
+#define PETLS_TICKET_KEY_SIZE 48
+int petls_config_add_ticket_key(struct petls_config *config, uint32_t keyrev,
+                                unsigned char *key, size_t keylen);
+int petls_config_set_ticket_keys(struct petls_config *config,
+                                 const uint8_t *keys, size_t len);
+/* Writes the current keys, encrypting key first, into keys (capacity cap);
+ * returns the number of bytes (a multiple of 48) or -1. */
+ssize_t petls_config_get_ticket_keys(struct petls_config *config,
+                                     uint8_t *keys, size_t cap);
+int petls_config_set_ticket_keys_file(struct petls_config *config,
+                                      const char *path);
+int petls_config_reload_ticket_keys(struct petls_config *config);
+int petls_config_set_ticket_rotation(struct petls_config *config,
+                                     uint32_t rotate_s, uint32_t grace_s);
+
+/* Ready-made stores for POSIX builds (port/posix/). A shared-memory store
+ * made before fork() is shared by the parent and all its children (as
+ * nginx's shared session cache): session IDs and stateful tickets from any
+ * worker resume on any other. The Redis store (built when hiredis is found;
+ * otherwise petls_store_redis_new() fails saying so) shares sessions
+ * between machines; keys are prefix + hex(id), with Redis expiry. */
+struct petls_store;
+struct petls_store *petls_store_shm_new(size_t max_entries, size_t max_bytes,
+                                        char *err, size_t errlen);
+struct petls_store *petls_store_redis_new(const char *host, int port,
+                                          const char *prefix, char *err,
+                                          size_t errlen);
+/* The hooks to pass to petls_config_set_session_store(). */
+const struct petls_session_store *petls_store_hooks(struct petls_store *store);
+/* Counters of a ready-made store (hits, misses, stored...; entries and
+ * bytes where the store knows them). */
+int petls_store_stats(struct petls_store *store,
+                      struct petls_session_cache_stats *stats);
+void petls_store_free(struct petls_store *store);
+
+/* ---- Session resumption: client --------------------------------------- */
+
+/* Called for each new session a client connection receives: at the end of
+ * a TLS 1.2 handshake, and for each TLS 1.3 ticket (they arrive after the
+ * handshake, during petls_read() or petls_handshake(), maybe several).
+ * Node's 'session' event. The bytes are what petls_conn_session() returns;
+ * they hold secrets: store them as such. */
+typedef void (*petls_session_cb)(struct petls *ctx, const uint8_t *session,
+                                 size_t len, void *arg);
+int petls_config_set_session_cb(struct petls_config *config,
+                                petls_session_cb cb, void *arg);
+/* libtls's tls_config_set_session_fd: a client reads a session from this
+ * file before each handshake and writes each new one back into it. The
+ * descriptor must be a regular file, not readable by others. */
+int petls_config_set_session_fd(struct petls_config *config, int session_fd);
+/* An in-memory client session cache shared by the connections of this
+ * config, keyed by host, port and server name: connections offer the
+ * newest session stored for their key and store what they receive. 0
+ * entries (default) turns it off. */
+int petls_config_set_client_session_cache(struct petls_config *config,
+                                          size_t max_entries);
+
 /* ---- Contexts ---------------------------------------------------------- */
 
 struct petls *petls_client(void);
@@ -232,6 +407,15 @@ ssize_t petls_write(struct petls *ctx, const void *buf, size_t buflen);
  * return the WANT values; call again. */
 int petls_close(struct petls *ctx);
 
+/* Client: offers this session (bytes from petls_conn_session() or a
+ * session callback) in the next handshake; call before petls_connect*().
+ * A session the server does not accept just means a full handshake. */
+int petls_set_session(struct petls *ctx, const uint8_t *session, size_t len);
+/* The connection's newest session (TLS 1.2 session, or the newest TLS 1.3
+ * ticket) as opaque bytes. Writes at most len bytes into buf (buf NULL:
+ * size query) and returns the full size, or -1 when there is none yet. */
+ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len);
+
 /* ---- Connection facts (valid after the handshake) ---------------------- */
 
 const char *petls_conn_version(struct petls *ctx);    /* "TLSv1.3" */
@@ -239,6 +423,9 @@ const char *petls_conn_cipher(struct petls *ctx);     /* OpenSSL name */
 const char *petls_conn_cipher_iana(struct petls *ctx); /* IANA name */
 int petls_conn_cipher_strength(struct petls *ctx);    /* symmetric bits */
 const char *petls_conn_servername(struct petls *ctx); /* SNI, or NULL */
+/* 1 exactly when this handshake resumed a session (ticket or session ID),
+ * on clients and servers, in TLS 1.2 and 1.3; 0 for a full handshake. */
+int petls_conn_session_resumed(struct petls *ctx);
 /* Node's authorized / authorizationError: 1 when the peer's certificate
  * verified (chain, time and, on clients, name), 0 otherwise. The error code
  * is a Node.js string such as "CERT_HAS_EXPIRED" or NULL when authorized;

@@ -65,7 +65,50 @@ struct pb_settings {
     int verify_depth;          /* max intermediate certificates, -1 = default
                                 * (exceeding it: facts.depth_exceeded with
                                 * PETLS_VF_OTHER) */
+
+    /* Sessions (server unless noted). The backend never keeps sessions
+     * itself: it serialises them and hands the bytes to the hooks below,
+     * which the engine seals, caches or stores. */
+    const struct pb_session_hooks *session_hooks; /* NULL: no resumption */
+    int tickets;        /* server: issue/accept tickets (TLS 1.2 and 1.3) */
+    int tls12_tickets;  /* server: 0 = TLS 1.2 handshakes get no ticket
+                         * extension and resume by session ID (stateful
+                         * mode; see pb_conn_params.no_tls12_tickets) */
+    int session_ids;    /* server: TLS 1.2 session-ID resumption through
+                         * hooks->cache_get/cache_put */
+    unsigned int tls13_tickets; /* server: tickets per TLS 1.3 handshake */
+    int tls13_psk_ke;   /* allow psk_ke (no DHE) besides psk_dhe_ke */
+    uint32_t ticket_lifetime_s; /* advertised lifetime hint */
 };
+
+/* Called by the backend from inside pb_conn_handshake()/pb_conn_read() on
+ * the thread driving that connection; owner is pb_conn_params.owner.
+ * Session bytes are the backend's own serialisation (opaque to the engine,
+ * which must not parse them); they hold master secrets. */
+struct pb_session_hooks {
+    /* Server: turn session bytes into a ticket (sealed, or an id into a
+     * store). version is 0x0303/0x0304. Returns 0 with *out_len and
+     * *lifetime_s set, or -1: no ticket this time. */
+    int (*ticket_make)(void *owner, uint16_t version, const uint8_t *sess,
+                       size_t sess_len, uint8_t *out, size_t cap,
+                       size_t *out_len, uint32_t *lifetime_s);
+    /* Server: turn a ticket back into session bytes. 0, or -1: not
+     * resumable (full handshake). */
+    int (*ticket_open)(void *owner, const uint8_t *ticket, size_t ticket_len,
+                       uint8_t *sess, size_t cap, size_t *sess_len);
+    /* Server, TLS 1.2 session IDs: store after a full handshake, look up
+     * when a ClientHello offers one. get returns 0 (found) or -1. */
+    int (*cache_put)(void *owner, const uint8_t *id, size_t id_len,
+                     const uint8_t *sess, size_t sess_len);
+    int (*cache_get)(void *owner, const uint8_t *id, size_t id_len,
+                     uint8_t *sess, size_t cap, size_t *sess_len);
+    /* Client: a new session to offer later (end of a TLS 1.2 handshake;
+     * each TLS 1.3 NewSessionTicket). */
+    void (*client_session)(void *owner, const uint8_t *sess, size_t len);
+};
+/* Largest session serialisation the backend produces (with a peer
+ * certificate chain kept). */
+#define PB_SESSION_MAX 6144
 
 struct pb_config *pb_config_new(char *err, size_t errlen);
 /* Frees everything, zeroizing private keys. */
@@ -123,6 +166,16 @@ struct pb_conn_params {
     pb_send_fn send;
     pb_recv_fn recv;
     void *io;
+    /* Passed back to the session hooks. */
+    void *owner;
+    /* Server: this connection's ClientHello offers no TLS 1.3 and the
+     * config is stateful, so use the variant of the config without ticket
+     * callbacks: TLS 1.2 then resumes by session ID (mbedTLS sends an empty
+     * session ID whenever it will issue a ticket). */
+    int no_tls12_tickets;
+    /* Client: session bytes (from hooks->client_session) to offer. */
+    const uint8_t *session;
+    size_t session_len;
 };
 
 struct pb_conn *pb_conn_new(struct pb_config *cfg,
@@ -150,6 +203,9 @@ int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen);
 
 uint16_t pb_conn_version(const struct pb_conn *c);     /* 0x0303, 0x0304 */
 uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
+/* 1 when the completed handshake resumed a session (TLS 1.2 session ID or
+ * ticket, TLS 1.3 ticket PSK; an external PSK is not a resumption). */
+int pb_conn_resumed(const struct pb_conn *c);
 /* Server: the SNI the client sent, or NULL. */
 const char *pb_conn_sni(const struct pb_conn *c);
 /* The verification result of the peer's certificate (client: the server's;

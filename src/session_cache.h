@@ -1,0 +1,42 @@
+/*
+ * The built-in server session cache: a hash table (constant-time lookup)
+ * with an LRU list, bounded by entries and by bytes, entries expiring at a
+ * wall-clock time. Safe under threads (one port mutex). Values are copied
+ * in and out and zeroized when dropped. Keys are short byte strings (a
+ * session ID or ticket id, prefixed by the engine with a hash of the
+ * session id context).
+ */
+#ifndef PETLS_SESSION_CACHE_H
+#define PETLS_SESSION_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "petls.h" /* struct petls_session_cache_stats */
+
+#define PETLS_CACHE_KEY_MAX 64
+
+struct petls_session_cache;
+
+/* max_bytes 0: no byte bound. NULL when out of memory or max_entries 0. */
+struct petls_session_cache *petls_session_cache_new(size_t max_entries,
+                                                    size_t max_bytes);
+void petls_session_cache_free(struct petls_session_cache *c);
+
+/* Inserts or replaces. now/expires are Unix seconds. Returns 0, or -1 when
+ * the entry alone exceeds the byte bound, the key is too long, or memory
+ * ran out. */
+int petls_session_cache_put(struct petls_session_cache *c, const uint8_t *key,
+                            size_t key_len, const uint8_t *val, size_t val_len,
+                            int64_t expires, int64_t now);
+/* 1 found (copied into out, *out_len set, entry becomes most recent), 0
+ * missing or expired (an expired entry is dropped), -1 cap too small. */
+int petls_session_cache_get(struct petls_session_cache *c, const uint8_t *key,
+                            size_t key_len, uint8_t *out, size_t cap,
+                            size_t *out_len, int64_t now);
+void petls_session_cache_remove(struct petls_session_cache *c,
+                                const uint8_t *key, size_t key_len);
+void petls_session_cache_stats(struct petls_session_cache *c,
+                               struct petls_session_cache_stats *out);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * The ticket key ring and the stateless ticket format.
+ *
+ * A key is 48 bytes: a 16-byte name (sent in the ticket, to find the key)
+ * and 32 bytes of secret from which the AES-256-GCM key is derived. One key
+ * encrypts; older keys only decrypt until they leave the ring.
+ *
+ * Automatic mode (no keys given): the ring rotates every rotate_s seconds
+ * and keeps a retired key for grace_s seconds, then zeroizes it (the
+ * s2n-tls model). Rotation is a one-way ratchet from a random seed taken at
+ * creation, on Unix-time epochs (floor(now / rotate_s)): processes forked
+ * from one parent derive the same keys at the same time without talking to
+ * each other, and a key does not reveal the keys before it.
+ *
+ * Ticket layout: key name (16) | iv (12) | expires (8, big endian) |
+ * ciphertext | tag (16); the additional data binds the key name, the expiry
+ * and the session id context.
+ *
+ * All calls are safe under threads (the ring has its own mutex).
+ */
+#ifndef PETLS_TICKET_KEYS_H
+#define PETLS_TICKET_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PETLS_TICKET_OVERHEAD (16 + 12 + 8 + 16)
+#define PETLS_TICKET_RING_MAX 16 /* keys held at once */
+
+struct petls_ticket_keys;
+
+/* Automatic mode with a random seed. NULL on failure. */
+struct petls_ticket_keys *petls_ticket_keys_new(uint32_t rotate_s,
+                                                uint32_t grace_s);
+void petls_ticket_keys_free(struct petls_ticket_keys *r);
+void petls_ticket_keys_set_rotation(struct petls_ticket_keys *r,
+                                    uint32_t rotate_s, uint32_t grace_s);
+
+/* Explicit keys (automatic rotation stops): a multiple of 48 bytes, the
+ * first key encrypts (Node's setTicketKeys). 0 or -1 with err. */
+int petls_ticket_keys_set(struct petls_ticket_keys *r, const uint8_t *keys,
+                          size_t len, char *err, size_t errlen);
+/* libtls's add_ticket_key: the highest keyrev encrypts. */
+int petls_ticket_keys_add(struct petls_ticket_keys *r, uint32_t keyrev,
+                          const uint8_t *key, size_t keylen, char *err,
+                          size_t errlen);
+/* The current keys, encrypting key first; returns bytes written or -1. */
+ssize_t petls_ticket_keys_get(struct petls_ticket_keys *r, uint8_t *out,
+                              size_t cap, int64_t now);
+/* Parses a key file's contents: lines of 96 hex digits ('#' comments,
+ * blank lines ignored; first key encrypts), or raw 48-byte records. Then
+ * as petls_ticket_keys_set. */
+int petls_ticket_keys_load(struct petls_ticket_keys *r, const uint8_t *data,
+                           size_t len, char *err, size_t errlen);
+
+/* Seals session bytes into a ticket under the encrypting key. lifetime_s
+ * bounds it (expires = now + lifetime_s). 0 or -1. */
+int petls_ticket_seal(struct petls_ticket_keys *r, int64_t now,
+                      uint32_t lifetime_s, const uint8_t *context,
+                      size_t context_len, const uint8_t *sess, size_t len,
+                      uint8_t *out, size_t cap, size_t *out_len);
+/* Opens a ticket: 0 with the session bytes in out and *renew set to 1 when
+ * a decrypt-only key opened it; -1 when unknown key, expired, truncated,
+ * oversized, tampered or bound to another context. */
+int petls_ticket_open(struct petls_ticket_keys *r, int64_t now,
+                      const uint8_t *context, size_t context_len,
+                      const uint8_t *ticket, size_t len, uint8_t *out,
+                      size_t cap, size_t *out_len, int *renew);
+
+#endif
