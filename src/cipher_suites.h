@@ -18,11 +18,10 @@ enum petls_kx {
     PETLS_KX_RSA_PSK,
 };
 
-/* Alias membership bits (libtls's aliases). */
-/* (CCM_8 suites, with their 64-bit tag, start at "legacy"; PSK suites are in
- * no alias, as they need a PSK: name them explicitly.) */
-#define PETLS_CS_SECURE 0x01u /* "secure"/"default": TLS 1.3 + ECDHE/DHE AEAD  \
-                               */
+/* Alias membership bits (libtls's aliases). CCM_8 suites, with their 64-bit
+ * tag, start at "legacy"; PSK suites are in no alias, as they need a PSK:
+ * name them explicitly. "secure"/"default" is TLS 1.3 + ECDHE/DHE AEAD. */
+#define PETLS_CS_SECURE 0x01u
 #define PETLS_CS_COMPAT 0x02u /* "compat": secure + ECDHE CBC */
 #define PETLS_CS_LEGACY                                                        \
     0x04u /* "legacy": compat + DHE CBC + RSA key exchange */

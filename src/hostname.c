@@ -94,8 +94,7 @@ static int parse_ipv6(const char *s, size_t len, uint8_t out[16])
                 return 0;
             words[n++] = (uint16_t)((v4[0] << 8) | v4[1]);
             words[n++] = (uint16_t)((v4[2] << 8) | v4[3]);
-            i = len;
-            break;
+            break; /* the IPv4 tail ends the address */
         }
         if (j == i || j - i > 4 || n >= 8)
             return 0;
