@@ -23,19 +23,30 @@ struct petls_session_cache *petls_session_cache_new(size_t max_entries,
                                                     size_t max_bytes);
 void petls_session_cache_free(struct petls_session_cache *c);
 
-/* Inserts or replaces. now/expires are Unix seconds. Returns 0, or -1 when
- * the entry alone exceeds the byte bound, the key is too long, or memory
- * ran out. */
+/* Inserts or replaces (the new entry is the most recent). now/expires are
+ * Unix seconds. Makes room by dropping the least recently used entries
+ * (counted as expired when past their time, else as evicted) and drops
+ * expired entries at the old end of the LRU list. Returns 0, or -1 when the
+ * entry alone exceeds the byte bound, the key is empty or too long, expires
+ * <= now, or memory ran out. */
 int petls_session_cache_put(struct petls_session_cache *c, const uint8_t *key,
                             size_t key_len, const uint8_t *val, size_t val_len,
                             int64_t expires, int64_t now);
 /* 1 found (copied into out, *out_len set, entry becomes most recent), 0
- * missing or expired (an expired entry is dropped), -1 cap too small. */
+ * missing or expired (an expired entry is dropped), -1 cap too small.
+ * Every lookup that is not a hit counts as a miss (so hits + misses is the
+ * number of lookups); one that found an expired entry also counts as
+ * expired. */
 int petls_session_cache_get(struct petls_session_cache *c, const uint8_t *key,
                             size_t key_len, uint8_t *out, size_t cap,
                             size_t *out_len, int64_t now);
 void petls_session_cache_remove(struct petls_session_cache *c,
                                 const uint8_t *key, size_t key_len);
+/* Drops every expired entry (a sweep over the whole cache, for callers
+ * that want entries/bytes to reflect live sessions only). Returns how many
+ * were dropped. */
+size_t petls_session_cache_flush_expired(struct petls_session_cache *c,
+                                         int64_t now);
 void petls_session_cache_stats(struct petls_session_cache *c,
                                struct petls_session_cache_stats *out);
 
