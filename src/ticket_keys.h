@@ -26,14 +26,28 @@
 #include <sys/types.h>
 
 #define PETLS_TICKET_OVERHEAD (16 + 12 + 8 + 16)
-#define PETLS_TICKET_RING_MAX 16 /* keys held at once */
+/* Longest ticket sealed or opened: room for the largest backend session
+ * (PB_SESSION_MAX, 6144) plus overhead; longer tickets are not opened. */
+#define PETLS_TICKET_MAX 8192
+#define PETLS_TICKET_RING_MAX                                                  \
+    16 /* keys held at once; in automatic mode a                               \
+        * grace window longer than 15 periods keeps                            \
+        * only the newest 16 keys */
 
 struct petls_ticket_keys;
 
-/* Automatic mode with a random seed. NULL on failure. */
+/* Automatic mode with a random seed, anchored at the port's clock (so
+ * workers forked afterwards ratchet in step). rotate_s 0: one key, never
+ * rotated. NULL on failure. */
 struct petls_ticket_keys *petls_ticket_keys_new(uint32_t rotate_s,
                                                 uint32_t grace_s);
+/* The same, anchored at now (Unix seconds; -1: at the first use). */
+struct petls_ticket_keys *
+petls_ticket_keys_new_at(uint32_t rotate_s, uint32_t grace_s, int64_t now);
 void petls_ticket_keys_free(struct petls_ticket_keys *r);
+/* Changes the period and grace window. Before any key was used the ring
+ * re-anchors on the new period; afterwards the current key is retired (it
+ * decrypts for grace_s more) and a fresh one encrypts. */
 void petls_ticket_keys_set_rotation(struct petls_ticket_keys *r,
                                     uint32_t rotate_s, uint32_t grace_s);
 
@@ -41,7 +55,9 @@ void petls_ticket_keys_set_rotation(struct petls_ticket_keys *r,
  * first key encrypts (Node's setTicketKeys). 0 or -1 with err. */
 int petls_ticket_keys_set(struct petls_ticket_keys *r, const uint8_t *keys,
                           size_t len, char *err, size_t errlen);
-/* libtls's add_ticket_key: the highest keyrev encrypts. */
+/* libtls's add_ticket_key: the highest keyrev encrypts; a keyrev (or key
+ * name) already present is an error; a full ring drops the lowest keyrev.
+ * The 48 bytes are name | secret, as for set. Leaves automatic mode. */
 int petls_ticket_keys_add(struct petls_ticket_keys *r, uint32_t keyrev,
                           const uint8_t *key, size_t keylen, char *err,
                           size_t errlen);
