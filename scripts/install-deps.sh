@@ -30,7 +30,8 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config libcriterion-dev clang llvm
   libclang-rt-dev valgrind)
 if [ "$want_peers" = 1 ]; then
-  pkgs+=(openssl gnutls-bin nodejs curl jq)
+  # redis-server and libhiredis-dev: the Redis session store and its test.
+  pkgs+=(openssl gnutls-bin nodejs curl jq redis-server libhiredis-dev)
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
