@@ -35,15 +35,17 @@ struct petls_client_hello {
 };
 
 /* Looks at the bytes received so far (TLS records). Returns 1 when a whole
- * ClientHello handshake message is there (*msg/*msg_len point at its body,
+ * ClientHello handshake message is there (*msg and *msg_len: its body,
  * after the 4-byte handshake header, inside buf or, when it spans records,
  * inside scratch of size scratch_cap), 0 when more bytes are needed, -1
  * when the bytes are not a TLS ClientHello (err says why). */
-int petls_client_hello_collect(const uint8_t *buf, size_t len,
-                               uint8_t *scratch, size_t scratch_cap,
-                               const uint8_t **msg, size_t *msg_len,
-                               char *err, size_t errlen);
-/* Parses a ClientHello body. 0, or -1 with err. */
+int petls_client_hello_collect(const uint8_t *buf, size_t len, uint8_t *scratch,
+                               size_t scratch_cap, const uint8_t **msg,
+                               size_t *msg_len, char *err, size_t errlen);
+/* Parses a ClientHello body. 0, or -1 with err ("ClientHello: ..."): every
+ * length is checked, a duplicate extension, a pre_shared_key that is not
+ * the last extension, or more than 256 extensions are errors. Of more than
+ * PETLS_CH_MAX_PSK_IDENTITIES identities the first ones are kept. */
 int petls_client_hello_parse(const uint8_t *msg, size_t len,
                              struct petls_client_hello *out, char *err,
                              size_t errlen);
