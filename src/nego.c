@@ -1,0 +1,81 @@
+/*
+ * Glue between the negotiation features and the rest of the engine: what
+ * the config hands the backend at freeze, what each connection passes to
+ * pb_conn_new, the backend's callbacks, and cleanup.
+ */
+#include <string.h>
+
+#include "nego.h"
+#include "petls_internal.h"
+
+/* Backend callbacks (keylog.c, renegotiation.c). */
+static const struct pb_nego_hooks nego_hooks = {
+    petls_nego_keylog,
+    petls_nego_client_reneg,
+    petls_nego_renegotiated,
+};
+
+int petls_nego_config_frozen(struct petls_config *c)
+{
+    int f;
+
+    petls_port_mutex_lock(c->mutex);
+    f = c->frozen;
+    petls_port_mutex_unlock(c->mutex);
+    if (f)
+        petls_config_set_error(c,
+                               "config is in use and can no longer be changed");
+    return f;
+}
+
+const struct pb_nego_settings *petls_nego_settings(struct petls_config *c)
+{
+    struct petls_nego_config *n = &c->nego;
+
+    memset(&n->pb, 0, sizeof(n->pb));
+    n->pb.alpn = (const char *const *)n->alpn.names;
+    n->pb.renegotiation = !n->reneg_off;
+    n->pb.max_frag_len = n->max_frag_len;
+    return &n->pb;
+}
+
+int petls_nego_needs_preparse(const struct petls_config *c)
+{
+    return c->nego.alpn_cb != NULL;
+}
+
+void petls_nego_config_free(struct petls_config *c)
+{
+    petls_alpn_list_free(&c->nego.alpn);
+}
+
+void petls_nego_conn_params(struct petls *ctx, struct pb_conn_params *p)
+{
+    struct petls_nego_conn *n = &ctx->nego;
+    struct pb_nego_params *np = &n->pb;
+
+    memset(np, 0, sizeof(*np));
+    np->hooks = &nego_hooks;
+    np->max_send_fragment = n->max_send_fragment != 0
+                                ? n->max_send_fragment
+                                : ctx->config->nego.max_send_fragment;
+    if (n->alpn_decided > 0) {
+        np->alpn_select = n->alpn_choice;
+    } else if (n->alpn_decided < 0) {
+        np->alpn_refuse = 1;
+        np->alpn_offered = n->alpn_offered;
+        np->alpn_offered_len = n->alpn_offered_len;
+    }
+    p->nego = np;
+}
+
+void petls_nego_conn_free(struct petls *ctx)
+{
+    struct petls_nego_conn *n = &ctx->nego;
+
+    petls_port_free(n->alpn_offered);
+    n->alpn_offered = NULL;
+    n->alpn_offered_len = 0;
+    n->alpn_decided = 0;
+    memset(&n->limiter, 0, sizeof(n->limiter));
+}
