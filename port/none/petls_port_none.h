@@ -9,8 +9,15 @@
  * Connections use petls_connect_cbs()/petls_accept_cbs() with the
  * application's own read/write callbacks; petls_connect(), *_socket(),
  * *_fds() and the *_file()/ca_path setters fail with
- * "not supported on this port". Memory comes from the C library's calloc and
- * free (newlib); mutexes are no-ops (one thread, or one thread using petls).
+ * "not supported on this port". Mutexes are no-ops (one thread, or one
+ * thread using petls).
+ *
+ * Memory comes from the C library's calloc and free (newlib) until the
+ * application hands the port a heap with petls_port_none_set_heap(): from
+ * then on every allocation of petls, and of mbedTLS when its config routes
+ * mbedtls_calloc to petls_port_calloc (port/mbedtls/ configs do), comes from
+ * that buffer, and the peak use can be read back. Built with
+ * -DPETLS_NO_MALLOC=ON the port never calls the C library's allocator.
  */
 #ifndef PETLS_PORT_NONE_H
 #define PETLS_PORT_NONE_H
@@ -37,6 +44,25 @@ void petls_port_none_set_clock(petls_port_none_monotonic_ms_fn monotonic_ms,
                                petls_port_none_unix_time_fn unix_time,
                                void *arg);
 void petls_port_none_set_entropy(petls_port_none_entropy_fn entropy, void *arg);
+
+/* The no-malloc mode: every later allocation comes from [buf, buf+len)
+ * (e.g. a static array, or a dedicated RAM bank). Call it before
+ * petls_init() and never free buf while petls may use it. Returns 0, or -1
+ * when len is too small for even one block. */
+int petls_port_none_set_heap(void *buf, size_t len);
+
+struct petls_port_none_heap_stats {
+    size_t size;     /* usable bytes */
+    size_t in_use;   /* bytes taken now (8-byte headers included) */
+    size_t peak;     /* highest in_use since set_heap or the last reset */
+    size_t blocks;   /* live allocations */
+    size_t allocs;   /* allocations served */
+    size_t failures; /* allocations refused for lack of room */
+};
+/* Fills out; -1 when no heap was set. */
+int petls_port_none_heap_stats(struct petls_port_none_heap_stats *out);
+/* Starts a new peak measurement from the current use (e.g. per connection). */
+void petls_port_none_heap_reset_peak(void);
 
 #ifdef __cplusplus
 }

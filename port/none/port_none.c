@@ -4,6 +4,7 @@
  */
 #include "petls_port.h"
 #include "petls_port_none.h"
+#include "common/petls_arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,14 +76,67 @@ void petls_port_mutex_unlock(petls_port_mutex *m)
     (void)m;
 }
 
+/* Memory: from the arena once the application gave one (the no-malloc
+ * mode), else from the C library unless the build forbids it
+ * (PETLS_NO_MALLOC). free() must tell the two apart: memory handed out
+ * before the arena was set still goes back to the C library. */
+static struct petls_arena heap;
+static int heap_set;
+
+int petls_port_none_set_heap(void *buf, size_t len)
+{
+    if (petls_arena_init(&heap, buf, len) != 0) {
+        heap_set = 0;
+        return -1;
+    }
+    heap_set = 1;
+    return 0;
+}
+
+int petls_port_none_heap_stats(struct petls_port_none_heap_stats *out)
+{
+    struct petls_arena_stats st;
+
+    if (out == NULL || !heap_set)
+        return -1;
+    petls_arena_stats(&heap, &st);
+    out->size = st.size;
+    out->in_use = st.in_use;
+    out->peak = st.peak;
+    out->blocks = st.blocks;
+    out->allocs = st.allocs;
+    out->failures = st.failures;
+    return 0;
+}
+
+void petls_port_none_heap_reset_peak(void)
+{
+    if (heap_set)
+        petls_arena_reset_peak(&heap);
+}
+
 void *petls_port_calloc(size_t n, size_t size)
 {
+    if (heap_set)
+        return petls_arena_calloc(&heap, n, size);
+#if defined(PETLS_NO_MALLOC)
+    return NULL;
+#else
     return calloc(n, size);
+#endif
 }
 
 void petls_port_free(void *p)
 {
+    if (p == NULL)
+        return;
+    if (heap_set && petls_arena_owns(&heap, p)) {
+        petls_arena_free(&heap, p);
+        return;
+    }
+#if !defined(PETLS_NO_MALLOC)
     free(p);
+#endif
 }
 
 static void set_err(char *err, size_t errlen, const char *what)
@@ -147,5 +201,32 @@ int petls_port_dir_foreach(const char *dir,
     (void)fn;
     (void)arg;
     set_err(err, errlen, "reading directories");
+    return -1;
+}
+
+int petls_port_session_fd_check(int fd, char *err, size_t errlen)
+{
+    (void)fd;
+    set_err(err, errlen, "session files");
+    return -1;
+}
+
+ssize_t petls_port_fd_pread_all(int fd, void *buf, size_t cap, char *err,
+                                size_t errlen)
+{
+    (void)fd;
+    (void)buf;
+    (void)cap;
+    set_err(err, errlen, "reading a session file");
+    return -1;
+}
+
+int petls_port_fd_replace(int fd, const void *buf, size_t len, char *err,
+                          size_t errlen)
+{
+    (void)fd;
+    (void)buf;
+    (void)len;
+    set_err(err, errlen, "writing a session file");
     return -1;
 }

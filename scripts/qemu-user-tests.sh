@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Cross-builds the Criterion suite (petls_unit_tests) for ARM Linux and runs
+# it under qemu user mode: mbedTLS from .deps/mbedtls-src (full config),
+# Criterion and the target's C library from Debian's multiarch packages in
+# .deps/sysroot-<arch> (scripts/fetch-sysroot.sh). The interop scripts need
+# host peers (openssl, gnutls, node) and stay native.
+#
+# Criterion starts each test worker by re-executing itself, which the host
+# kernel cannot do for an ARM binary without binfmt_misc; the shim in
+# tests/qemu-user/exec_via_qemu.c (preloaded into the emulated process)
+# re-executes through qemu instead.
+#
+# Usage: scripts/qemu-user-tests.sh [ARCH...]   (arm64, armhf; default both)
+# Env: JOBS (default 2), PETLS_QEMU_BUILD_ROOT (default: the repo, build dirs
+# build-qemu-<arch>, kept between runs so mbedTLS is compiled once).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+jobs=${JOBS:-2}
+root=${PETLS_QEMU_BUILD_ROOT:-$here}
+archs=("$@")
+[ ${#archs[@]} -gt 0 ] || archs=(arm64 armhf)
+status=0
+
+run_arch() { # arch
+  local arch=$1 triple qemu tc sysroot dir shim start=$SECONDS
+  case "$arch" in
+  arm64) triple=aarch64-linux-gnu qemu=qemu-aarch64 tc=aarch64-linux-gnu ;;
+  armhf) triple=arm-linux-gnueabihf qemu=qemu-arm tc=arm-linux-gnueabihf ;;
+  *) echo "qemu-user-tests: unknown arch '$arch'" >&2; return 2 ;;
+  esac
+  sysroot="$here/.deps/sysroot-$arch"
+  dir="$root/build-qemu-$arch"
+  echo "== $arch: Criterion suite under $qemu"
+  command -v "$qemu" >/dev/null || { echo "qemu-user-tests: $qemu missing (package qemu-user)" >&2; return 1; }
+  command -v "$triple-gcc" >/dev/null || { echo "qemu-user-tests: $triple-gcc missing" >&2; return 1; }
+  "$here/scripts/fetch-sysroot.sh" "$arch" || return 1
+  if [ ! -e "$sysroot/usr/lib/$triple/libcriterion.so" ]; then
+    echo "qemu-user-tests: no Criterion for $arch in $sysroot" >&2
+    return 1
+  fi
+  mkdir -p "$dir"
+  shim="$dir/exec_via_qemu.so"
+  "$triple-gcc" -O2 -Wall -Wextra -Werror -shared -fPIC \
+    "$here/tests/qemu-user/exec_via_qemu.c" -o "$shim" -ldl || return 1
+  local emu
+  emu="$(command -v "$qemu");-L;$sysroot;-E;LD_PRELOAD=$shim"
+  emu+=";-E;PETLS_QEMU_BIN=$(command -v "$qemu");-E;PETLS_QEMU_PREFIX=$sysroot"
+  emu+=";-E;PETLS_QEMU_SHIM=$shim"
+  if ! cmake -S "$here" -B "$dir" \
+    -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/$tc.cmake" \
+    -DCMAKE_BUILD_TYPE=Release -DPETLS_PORT=posix \
+    -DPETLS_TARGET_SYSROOT="$sysroot" \
+    "-DCMAKE_CROSSCOMPILING_EMULATOR=$emu" \
+    -DPETLS_MBEDTLS_SOURCE_DIR="$here/.deps/mbedtls-src" \
+    -DPETLS_MBEDTLS_CONFIG=full -DPETLS_BUILD_TOOLS=OFF \
+    -DPETLS_BUILD_SHARED=OFF -DPETLS_BUILD_FUZZ=OFF \
+    >"$dir/configure.log" 2>&1; then
+    echo "qemu-user-tests[$arch]: configure failed; see $dir/configure.log" >&2
+    tail -20 "$dir/configure.log" >&2
+    return 1
+  fi
+  if ! cmake --build "$dir" -j"$jobs" --target petls_unit_tests \
+    >"$dir/build.log" 2>&1; then
+    echo "qemu-user-tests[$arch]: build failed; see $dir/build.log" >&2
+    grep -E 'error' "$dir/build.log" | head -20 >&2
+    return 1
+  fi
+  file "$dir/tests/petls_unit_tests" 2>/dev/null | sed 's/^/-- /'
+  echo "-- built in $((SECONDS - start)) s"
+  (cd "$dir" && ctest --output-on-failure --timeout 900 -R '^(certs|unit)$')
+  local rc=$?
+  echo "-- $arch: ctest rc=$rc, $((SECONDS - start)) s"
+  return $rc
+}
+
+for a in "${archs[@]}"; do
+  run_arch "$a" || status=1
+done
+[ "$status" = 0 ] && echo "qemu-user-tests: ok" || echo "qemu-user-tests: FAILED" >&2
+exit "$status"
