@@ -358,6 +358,95 @@ int petls_config_set_session_fd(struct petls_config *config, int session_fd);
 int petls_config_set_client_session_cache(struct petls_config *config,
                                           size_t max_entries);
 
+/* ---- Virtual hosts (SNI) ---------------------------------------------- */
+/*
+ * A server serves several host names from one listener (docs/sni-psk.md).
+ * Without any of this, libtls's behaviour holds: a config with several
+ * keypairs serves the ones whose certificate names the requested host.
+ */
+
+/* Node's server.addContext(hostname, context): a client asking for name
+ * (an exact name, or "*.example.com": any one left-most label, RFC 6125
+ * style; case-insensitive) gets host_config's keypairs, CA, CRL and
+ * client-verification mode; everything else (protocols, ciphers, sessions,
+ * timeouts) stays config's. Exact names win over wildcards; otherwise the
+ * last added wins. host_config is frozen by this call (as by
+ * petls_configure) and kept until config is freed. A name no context
+ * matches uses config itself. Sessions and tickets made under one context
+ * never resume under another. */
+int petls_config_add_sni_context(struct petls_config *config, const char *name,
+                                 struct petls_config *host_config);
+/* Strict SNI: a name that no context matches (and the callback does not
+ * take) ends the handshake with the fatal alert unrecognized_name. A
+ * client sending no name still gets the default. Off by default. */
+int petls_config_set_strict_sni(struct petls_config *config, int strict);
+
+/* Node's SNICallback: asked with the name the client sent (never for
+ * clients sending none), before the contexts above. Returns
+ * PETLS_SNI_USE with *host_config set (the connection takes a reference,
+ * freezing it), PETLS_SNI_DEFAULT (the contexts above, then the default),
+ * PETLS_SNI_REJECT (unrecognized_name), or PETLS_SNI_PENDING to answer
+ * later: petls_handshake() then returns PETLS_WANT_SNI until
+ * petls_sni_answer() is called on conn, and the next petls_handshake()
+ * goes on. */
+#define PETLS_SNI_DEFAULT 0
+#define PETLS_SNI_USE 1
+#define PETLS_SNI_PENDING 2
+#define PETLS_SNI_REJECT (-1)
+#define PETLS_WANT_SNI (-5)
+typedef int (*petls_sni_cb)(struct petls *conn, const char *servername,
+                            struct petls_config **host_config, void *arg);
+int petls_config_set_sni_cb(struct petls_config *config, petls_sni_cb cb,
+                            void *arg);
+/* The late answer: result is PETLS_SNI_USE (host_config not NULL),
+ * PETLS_SNI_DEFAULT or PETLS_SNI_REJECT. */
+int petls_sni_answer(struct petls *conn, int result,
+                     struct petls_config *host_config);
+
+/* ---- Pre-shared keys (PSK) -------------------------------------------- */
+/*
+ * External PSKs, TLS 1.2 (PSK, DHE-PSK and ECDHE-PSK suites) and TLS 1.3
+ * (psk_dhe_ke; psk_ke only with petls_config_set_tls13_psk_ke). A server
+ * with PSKs needs no certificate. With the default cipher list, PSK suites
+ * are added for TLS 1.2 (after the certificate ones); a custom list must
+ * name them. Identities are text; keys are raw bytes (mbed TLS takes at
+ * most 48; TLS 1.3 external PSKs use SHA-256 suites).
+ */
+#define PETLS_PSK_IDENTITY_MAX 128
+#define PETLS_PSK_KEY_MAX 64
+
+/* Server: a static identity (repeatable). Client: the PSK to offer (the
+ * first one added). */
+int petls_config_add_psk(struct petls_config *config, const char *identity,
+                         const uint8_t *key, size_t len);
+/* Node's server pskCallback(socket, identity): writes the key for identity
+ * into key (capacity PETLS_PSK_KEY_MAX) and returns its length, or returns
+ * 0 (or -1) for an unknown identity (TLS 1.2: alert unknown_psk_identity;
+ * TLS 1.3: the PSK is ignored, and without a certificate the handshake
+ * fails). Asked after the static identities. */
+typedef int (*petls_psk_server_cb)(struct petls *conn, const char *identity,
+                                   uint8_t *key, size_t key_cap, void *arg);
+int petls_config_set_psk_server_cb(struct petls_config *config,
+                                   petls_psk_server_cb cb, void *arg);
+/* Node's pskIdentityHint. Kept, but mbed TLS 3.6 never sends it (its TLS
+ * 1.2 server sends no or an empty hint; TLS 1.3 has none). */
+int petls_config_set_psk_identity_hint(struct petls_config *config,
+                                       const char *hint);
+/* Node's client pskCallback(hint): writes a NUL-terminated identity (at
+ * most PETLS_PSK_IDENTITY_MAX bytes) and the key, returning the key
+ * length; 0 offers no PSK (a certificate handshake), -1 fails the
+ * connect. Called once per connection before the handshake, with hint
+ * NULL (mbed TLS does not deliver the server's hint). Takes precedence
+ * over petls_config_add_psk(). */
+typedef int (*petls_psk_client_cb)(struct petls *conn, const char *hint,
+                                   char *identity, size_t identity_cap,
+                                   uint8_t *key, size_t key_cap, void *arg);
+int petls_config_set_psk_client_cb(struct petls_config *config,
+                                   petls_psk_client_cb cb, void *arg);
+/* After a handshake that used an external PSK: its identity (server: the
+ * one the client sent). NULL for certificate and resumed handshakes. */
+const char *petls_conn_psk_identity(struct petls *ctx);
+
 /* ---- Contexts ---------------------------------------------------------- */
 
 struct petls *petls_client(void);
@@ -452,6 +541,97 @@ const char *petls_peer_cert_san(struct petls *ctx, size_t idx);
 const uint8_t *petls_peer_cert_chain_pem(struct petls *ctx, size_t *len);
 /* The leaf as DER. */
 const uint8_t *petls_peer_cert_der(struct petls *ctx, size_t *len);
+
+/* ---- Negotiation: ALPN, renegotiation, key log, records, exporter ----- */
+/* docs/negotiation.md maps each of these from Node's tls options. */
+
+/* ALPN (RFC 7301), as libtls: a comma-separated list, most preferred first
+ * ("h2,http/1.1"); each name 1 to 255 bytes. A client offers it; a server
+ * selects the first of its own protocols that the client offers (server
+ * preference) and ends the handshake with a no_application_protocol alert
+ * when there is none. Clients offering no ALPN are served without. NULL or
+ * "" clears the list. */
+int petls_config_set_alpn(struct petls_config *config, const char *alpn);
+/* Node's ALPNCallback (server): called during the handshake of a client
+ * that offers ALPN, with the SNI (or NULL) and the offered protocols in the
+ * client's order. Returns the index of the protocol to select, or -1 to
+ * refuse (no_application_protocol alert; the handshake fails with "ALPN
+ * callback refused the client's protocols"). Replaces the server's list
+ * for selection. */
+typedef int (*petls_alpn_cb)(struct petls *conn, const char *servername,
+                             const char *const *protocols, size_t n,
+                             void *arg);
+int petls_config_set_alpn_cb(struct petls_config *config, petls_alpn_cb cb,
+                             void *arg);
+/* The protocol the handshake selected (both sides, also on resumed
+ * connections), or NULL. libtls's tls_conn_alpn_selected. */
+const char *petls_conn_alpn_selected(struct petls *ctx);
+
+/* TLS 1.2 renegotiation: secure renegotiation (RFC 5746) only, on by
+ * default. Servers limit client-initiated renegotiations to limit per
+ * window_s seconds (Node's CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW,
+ * default 3 per 600 s); the next one ends that connection: petls_read()
+ * fails with "ERR_TLS_SESSION_ATTACK: ..." (Node's error code) and the
+ * renegotiation callback is told. set_renegotiation(config, 0) refuses
+ * every renegotiation (the peer gets a no_renegotiation warning alert and
+ * the connection goes on). TLS 1.3 has no renegotiation. */
+#define PETLS_RENEG_LIMIT_DEFAULT 3
+#define PETLS_RENEG_WINDOW_DEFAULT 600
+#define PETLS_ERR_TLS_SESSION_ATTACK "ERR_TLS_SESSION_ATTACK"
+int petls_config_set_renegotiation(struct petls_config *config, int enable);
+int petls_config_set_reneg_limit(struct petls_config *config,
+                                 unsigned int limit, unsigned int window_s);
+/* Server: called for each client-initiated renegotiation with the count in
+ * the current window; refused is 1 when it exceeded the limit and the
+ * connection is being ended (Node's ERR_TLS_SESSION_ATTACK). */
+typedef void (*petls_reneg_cb)(struct petls *conn, unsigned int count,
+                               int refused, void *arg);
+int petls_config_set_reneg_cb(struct petls_config *config, petls_reneg_cb cb,
+                              void *arg);
+/* Node's renegotiate(). Client: runs a new TLS 1.2 handshake; returns 0
+ * when done, PETLS_WANT_POLLIN/POLLOUT (call again), or -1. Server: sends a
+ * HelloRequest and returns 0; the client's new handshake runs inside later
+ * petls_read() calls, and petls_conn_renegotiations() counts it when
+ * done. verify_client (server) is a PETLS_VERIFY_CLIENT_* mode for that
+ * handshake, e.g. to ask for a client certificate late; -1 keeps the
+ * config's. Fails on TLS 1.3 ("renegotiate: TLS 1.3 has no
+ * renegotiation") and when renegotiation is disabled. */
+int petls_renegotiate(struct petls *ctx, int verify_client);
+/* Completed renegotiations on this connection (both sides). */
+int petls_conn_renegotiations(struct petls *ctx);
+
+/* Node's 'keylog' event: called with each NSS key-log line (no newline)
+ * of the connections of this config: "CLIENT_RANDOM <client random>
+ * <master secret>" for TLS 1.2; CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+ * SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0 and
+ * SERVER_TRAFFIC_SECRET_0 for TLS 1.3. The lines hold secrets: anyone with
+ * them can decrypt the traffic. The library never reads SSLKEYLOGFILE. */
+typedef void (*petls_keylog_cb)(struct petls *ctx, const char *line,
+                                void *arg);
+int petls_config_set_keylog_cb(struct petls_config *config,
+                               petls_keylog_cb cb, void *arg);
+
+/* Node's setMaxSendFragment: each record sent carries at most size
+ * plaintext bytes, 512 to 16384 (the default). The config call sets it for
+ * every connection; the context call changes one connection at any time. */
+#define PETLS_MAX_SEND_FRAGMENT_MIN 512
+#define PETLS_MAX_SEND_FRAGMENT_MAX 16384
+int petls_config_set_max_send_fragment(struct petls_config *config,
+                                       size_t size);
+int petls_set_max_send_fragment(struct petls *ctx, size_t size);
+/* Client: offers the RFC 6066 max_fragment_length extension (512, 1024,
+ * 2048 or 4096; 0 turns it off, the default). A server always honours a
+ * client's offer. record_size_limit (RFC 8449) is not available. */
+int petls_config_set_max_fragment_length(struct petls_config *config,
+                                         size_t len);
+
+/* Node's exportKeyingMaterial: RFC 5705 (TLS 1.2) / RFC 8446 7.5 (TLS 1.3)
+ * keying material, len bytes (1 to 8160) into out, after the handshake.
+ * context NULL means no context (which differs from an empty one in TLS
+ * 1.2). Returns 0 or -1. */
+int petls_export_keying_material(struct petls *ctx, uint8_t *out, size_t len,
+                                 const char *label, const uint8_t *context,
+                                 size_t context_len);
 
 #if defined(PETLS_BUILDING_LIBRARY) && defined(__GNUC__)
 #pragma GCC visibility pop

@@ -43,6 +43,8 @@ const char *pb_version(void);
 /* ---- Configuration ---- */
 
 struct pb_config;
+struct pb_nego_settings;
+struct pb_nego_params;
 
 /* Settings frozen at the first use of a petls_config. */
 struct pb_settings {
@@ -79,6 +81,15 @@ struct pb_settings {
     unsigned int tls13_tickets; /* server: tickets per TLS 1.3 handshake */
     int tls13_psk_ke;   /* allow psk_ke (no DHE) besides psk_dhe_ke */
     uint32_t ticket_lifetime_s; /* advertised lifetime hint */
+
+    /* ALPN, renegotiation, max_fragment_length (backend_nego.h); NULL:
+     * none of them, renegotiation refused. */
+    const struct pb_nego_settings *nego;
+
+    /* External PSKs (psk.c): a server looks keys up through
+     * pb_vhost_hooks.psk_lookup; with the default cipher list (n_ciphers
+     * 0) the TLS 1.2 PSK suites are added after the certificate ones. */
+    int psk;
 };
 
 /* Called by the backend from inside pb_conn_handshake()/pb_conn_read() on
@@ -148,6 +159,7 @@ int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
 /* ---- Connections ---- */
 
 struct pb_conn;
+struct pb_vhost_hooks;
 
 /* Transport hooks the engine supplies. Return bytes moved, 0 at EOF (recv),
  * PB_WANT_READ / PB_WANT_WRITE, PB_ERR_TIMEOUT or PB_ERR. */
@@ -176,7 +188,37 @@ struct pb_conn_params {
     /* Client: session bytes (from hooks->client_session) to offer. */
     const uint8_t *session;
     size_t session_len;
+
+    /* Server: virtual hosts and PSK lookups (sni.c, psk.c); NULL: none.
+     * Called back with owner. */
+    const struct pb_vhost_hooks *vhost;
+    /* ALPN choice, key log, renegotiation hooks, send fragment size
+     * (backend_nego.h); NULL: none. Called back with owner. */
+    const struct pb_nego_params *nego;
+    /* Client: the external PSK to offer (TLS 1.2 PSK suites, TLS 1.3
+     * pre_shared_key); identity NULL: none. Copied. */
+    const uint8_t *psk_identity;
+    size_t psk_identity_len;
+    const uint8_t *psk_key;
+    size_t psk_key_len;
 };
+
+/* Server hooks for virtual hosts and PSKs, called from inside
+ * pb_conn_handshake() on the thread driving the connection. */
+struct pb_vhost_hooks {
+    /* The client sent SNI name (NUL-terminated, no NUL inside). Sets *host
+     * to the frozen config of the host context to use (NULL: the default
+     * one) and returns 0, or returns -1 to end the handshake with an
+     * unrecognized_name alert. */
+    int (*sni_select)(void *owner, const char *name, struct pb_config **host);
+    /* A client's PSK identity (not NUL-terminated). Writes the key into
+     * key (capacity cap) and returns 0 with *key_len set, or -1: unknown
+     * identity. */
+    int (*psk_lookup)(void *owner, const uint8_t *identity, size_t id_len,
+                      uint8_t *key, size_t cap, size_t *key_len);
+};
+/* Longest PSK the backend takes (mbedTLS: MBEDTLS_PSK_MAX_LEN). */
+size_t pb_psk_max_len(void);
 
 struct pb_conn *pb_conn_new(struct pb_config *cfg,
                             const struct pb_conn_params *p, char *err,
@@ -208,6 +250,10 @@ uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
 int pb_conn_resumed(const struct pb_conn *c);
 /* Server: the SNI the client sent, or NULL. */
 const char *pb_conn_sni(const struct pb_conn *c);
+/* The identity of the external PSK the completed handshake used (server:
+ * the client's; client: its own), or NULL for certificate and resumed
+ * handshakes. */
+const char *pb_conn_psk_identity(const struct pb_conn *c);
 /* The verification result of the peer's certificate (client: the server's;
  * server: the client's, or PETLS_VF_NO_CERT when none was sent). */
 void pb_conn_verify_facts(const struct pb_conn *c,

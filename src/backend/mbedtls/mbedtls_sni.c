@@ -1,0 +1,194 @@
+/*
+ * Virtual hosts on mbedTLS: the SNI callback applies the host context the
+ * engine picks (its keypairs, trust anchors and client-verification mode,
+ * per handshake), libtls's choice among several keypairs by name, the
+ * certificate callback that records which TLS 1.3 key exchange was chosen,
+ * and readable messages for failures that SNI or PSK cause.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/ssl.h>
+
+#include "backend/mbedtls/mbedtls_internal.h"
+#include "petls.h"
+#include "petls_port.h"
+
+static int authmode_of(int verify_client)
+{
+    switch (verify_client) {
+    case PETLS_VERIFY_CLIENT_REQUIRE:
+        return MBEDTLS_SSL_VERIFY_REQUIRED;
+    case PETLS_VERIFY_CLIENT_OPTIONAL:
+        return MBEDTLS_SSL_VERIFY_OPTIONAL;
+    default:
+        return MBEDTLS_SSL_VERIFY_NONE;
+    }
+}
+
+/* The host context's keypairs (when it has any; otherwise the default
+ * ones stay), trust anchors and client-verification mode. */
+static int apply_host(mbedtls_ssl_context *ssl, struct pb_config *host)
+{
+    struct pb_keypair *kp;
+    int ret;
+
+    for (kp = host->keypairs; kp != NULL; kp = kp->next) {
+        ret = mbedtls_ssl_set_hs_own_cert(ssl, &kp->chain, &kp->key);
+        if (ret != 0) {
+            return ret;
+        }
+    }
+    if (host->n_ca > 0) {
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
+        mbedtls_ssl_set_hs_ca_chain(ssl, &host->ca,
+                                    host->n_crl > 0 ? &host->crl : NULL);
+#else
+        mbedtls_ssl_set_hs_ca_chain(ssl, &host->ca, NULL);
+#endif
+    }
+    mbedtls_ssl_set_hs_authmode(ssl, authmode_of(host->verify_client));
+    return 0;
+}
+
+/* libtls: with several keypairs, the ones whose certificate names the
+ * requested host are used; when none does, all stay (mbedTLS then picks by
+ * key type and signature algorithms). */
+static int pick_keypairs_by_name(mbedtls_ssl_context *ssl,
+                                 struct pb_config *cfg, const char *name)
+{
+    struct pb_keypair *kp;
+    int n = 0, matched = 0, ret;
+
+    for (kp = cfg->keypairs; kp != NULL; kp = kp->next) {
+        n++;
+    }
+    if (n < 2) {
+        return 0;
+    }
+    for (kp = cfg->keypairs; kp != NULL; kp = kp->next) {
+        if (pb_mbedtls_cert_names_match(&kp->chain, name) == 1) {
+            ret = mbedtls_ssl_set_hs_own_cert(ssl, &kp->chain, &kp->key);
+            if (ret != 0) {
+                return ret;
+            }
+            matched++;
+        }
+    }
+    (void)matched;
+    return 0;
+}
+
+int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
+                      const unsigned char *name, size_t len)
+{
+    struct pb_conn *c = mbedtls_ssl_get_user_data_p(ssl);
+    struct pb_config *host = NULL;
+
+    (void)unused;
+    if (c == NULL) {
+        return 0;
+    }
+    /* A name with an embedded NUL is not a host name: keep none and serve
+     * the default context. */
+    if (memchr(name, '\0', len) != NULL) {
+        return 0;
+    }
+    if (c->sni == NULL) {
+        c->sni = petls_port_calloc(1, len + 1);
+        if (c->sni == NULL) {
+            return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+        }
+        memcpy(c->sni, name, len);
+    }
+    if (c->vh.hooks != NULL && c->vh.hooks->sni_select != NULL) {
+        if (c->vh.hooks->sni_select(c->vh.owner, c->sni, &host) != 0) {
+            /* mbedTLS answers a failing SNI callback with the fatal alert
+             * unrecognized_name. */
+            return -1;
+        }
+    }
+    c->vh.host = host;
+    if (host != NULL) {
+        return apply_host(ssl, host);
+    }
+    return pick_keypairs_by_name(ssl, c->cfg, c->sni);
+}
+
+int pb_mbedtls_vhost_conf(mbedtls_ssl_config *conf, int endpoint,
+                          const struct pb_settings *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    if (endpoint != MBEDTLS_SSL_IS_SERVER) {
+        return 0;
+    }
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED)
+    if (s->psk) {
+        /* A callback (not mbedtls_ssl_conf_psk) because a server has any
+         * number of identities, looked up by the engine. */
+        mbedtls_ssl_conf_psk_cb(conf, pb_mbedtls_psk_cb, NULL);
+    }
+#else
+    if (s->psk) {
+        pb_mbedtls_msg(err, errlen,
+                       "PSK is not supported by this mbed TLS build");
+        return PB_ERR;
+    }
+#endif
+    return 0;
+}
+
+int pb_mbedtls_vhost_conn(struct pb_conn *c, const struct pb_conn_params *p,
+                          const mbedtls_ssl_config **conf, char *err,
+                          size_t errlen)
+{
+    if (c->is_server) {
+        c->vh.hooks = p->vhost;
+        c->vh.owner = p->owner;
+        return 0;
+    }
+    return pb_mbedtls_psk_client_conf(c, p, conf, err, errlen);
+}
+
+void pb_mbedtls_vhost_conn_free(struct pb_conn *c)
+{
+    pb_mbedtls_psk_conn_free(c);
+}
+
+int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
+                             char *err, size_t errlen)
+{
+    switch (ret) {
+    case MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME:
+        pb_mbedtls_msg(err, errlen,
+                       "%s: unrecognized server name '%s' (strict SNI: "
+                       "sent alert unrecognized_name)",
+                       op, c->sni != NULL ? c->sni : "");
+        return 1;
+    case MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY:
+        pb_mbedtls_msg(err, errlen,
+                       "%s: unknown PSK identity '%s' (sent alert "
+                       "unknown_psk_identity)",
+                       op, c->vh.psk_unknown != NULL ? c->vh.psk_unknown : "");
+        return 1;
+    default:
+        break;
+    }
+    if (c->handshake_done) {
+        return 0;
+    }
+    /* A wrong key shows as a Finished (TLS 1.2) or binder (TLS 1.3) that
+     * does not verify. */
+    if (c->is_server && c->vh.psk_identity != NULL &&
+        (ret == MBEDTLS_ERR_SSL_INVALID_MAC ||
+         ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE || ret == 1)) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: PSK mismatch: the client's key for identity "
+                       "'%s' differs from ours",
+                       op, c->vh.psk_identity);
+        return 1;
+    }
+    return 0;
+}
