@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_opts.h"
+#include "client_session.h"
 #include "net.h"
 #include "report.h"
 
@@ -21,6 +22,10 @@ enum {
     COPT_SEND,
     COPT_IDLE,
     COPT_QUIET,
+    COPT_RECONNECT,
+    COPT_SESS_IN,
+    COPT_SESS_OUT,
+    COPT_SESSION_WAIT,
 };
 
 static const struct cli_option client_options[] = {
@@ -32,6 +37,14 @@ static const struct cli_option client_options[] = {
      "with --send: stop reading after this long without data (default 2)"},
     {"quiet", NULL, COPT_QUIET, CLI_ROLE_CLIENT,
      "do not print the connection summary"},
+    {"reconnect", "N", COPT_RECONNECT, CLI_ROLE_CLIENT,
+     "N more connections, each offering the newest session"},
+    {"sess-in", "FILE", COPT_SESS_IN, CLI_ROLE_CLIENT,
+     "offer the session saved in FILE (bad or stale: full handshake)"},
+    {"sess-out", "FILE", COPT_SESS_OUT, CLI_ROLE_CLIENT,
+     "save the newest session received into FILE (mode 0600)"},
+    {"session-wait", "SECONDS", COPT_SESSION_WAIT, CLI_ROLE_CLIENT,
+     "how long to wait for TLS 1.3 tickets after the handshake (default 1)"},
     {"help", NULL, COPT_HELP, CLI_ROLE_CLIENT, "this help"},
     {NULL, NULL, 0, 0, NULL},
 };
@@ -53,6 +66,10 @@ struct client_opts {
     const char *send;
     uint32_t idle_ms;
     int quiet;
+    long reconnect;
+    const char *sess_in;
+    const char *sess_out;
+    uint32_t session_wait_ms;
 };
 
 /* Returns -1 to go on, or the exit status. */
@@ -69,6 +86,7 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
     memset(o, 0, sizeof(*o));
     cli_tls_opts_init(&o->tls);
     o->idle_ms = 2000;
+    o->session_wait_ms = 1000;
     cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_CLIENT);
     while ((rc = cli_scan_next(&scan, tables, &opt, &value, err,
                                sizeof(err))) >= 0) {
@@ -100,6 +118,26 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
             break;
         case COPT_QUIET:
             o->quiet = 1;
+            break;
+        case COPT_RECONNECT:
+            if (cli_parse_count(value, 0, 100000, &o->reconnect) != 0) {
+                cli_errorf("client: --reconnect: '%s' is not a count", value);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case COPT_SESS_IN:
+            o->sess_in = value;
+            break;
+        case COPT_SESS_OUT:
+            o->sess_out = value;
+            break;
+        case COPT_SESSION_WAIT:
+            if (cli_parse_seconds(value, &o->session_wait_ms) != 0) {
+                cli_errorf("client: --session-wait: '%s' is not a number of "
+                           "seconds",
+                           value);
+                return CLI_EXIT_USAGE;
+            }
             break;
         default:
             if (cli_tls_opts_apply(&o->tls, opt, value, err, sizeof(err)) !=
@@ -280,17 +318,118 @@ static void close_gently(struct petls *ctx, int fd)
     }
 }
 
+/* TLS 1.3 tickets come after the handshake: read (discarding nothing: the
+ * server sends no data before we do) until one arrives, the peer closes, or
+ * wait_ms passes. TLS 1.2 sessions are known at the end of the handshake. */
+static void wait_for_session(struct petls *ctx, int fd,
+                             struct client_sessions *cs, unsigned before,
+                             uint32_t wait_ms)
+{
+    int64_t deadline = net_now_ms() + wait_ms;
+    char buf[4096];
+    while (cs->received == before) {
+        ssize_t n = petls_read(ctx, buf, sizeof(buf));
+        if (n > 0) {
+            fwrite(buf, 1, (size_t)n, stdout);
+            continue;
+        }
+        if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT)
+            return;
+        int timeout = net_poll_timeout(deadline);
+        if (timeout == 0 || wait_for(fd, (int)n, timeout) <= 0)
+            return;
+    }
+}
+
+struct client_run {
+    struct client_opts *o;
+    struct petls_config *cfg;
+    const char *host, *port, *servername;
+    const char *send_data;
+    size_t send_len;
+    struct client_sessions sessions;
+};
+
+/* One connection: offers the newest session, reports, exchanges data,
+ * collects the session(s) it gets. Returns the exit status. */
+static int client_connect_once(struct client_run *r)
+{
+    struct client_opts *o = r->o;
+    char peer[NET_ADDR_MAX], err[1024];
+    struct petls *ctx = NULL;
+    int status = CLI_EXIT_FAIL;
+
+    snprintf(peer, sizeof(peer), "%s", o->target);
+    int fd = net_connect(r->host, r->port, o->tls.handshake_timeout_ms, peer,
+                         sizeof(peer), err, sizeof(err));
+    if (fd < 0) {
+        cli_errorf("client: %s", err);
+        if (o->tls.json)
+            report_failure_json(stdout, peer, err);
+        return CLI_EXIT_FAIL;
+    }
+    if ((ctx = petls_client()) == NULL) {
+        cli_errorf("client: cannot create a TLS context");
+        goto out;
+    }
+    if (petls_configure(ctx, r->cfg) != 0) {
+        cli_errorf("client: %s", petls_error(ctx));
+        goto out;
+    }
+    /* A session petls cannot use (damaged file, other library) only means
+     * a full handshake, as with s_client -sess_in. */
+    if (r->sessions.newest != NULL &&
+        petls_set_session(ctx, r->sessions.newest, r->sessions.len) != 0)
+        cli_errorf("client: session not offered: %s", petls_error(ctx));
+    if (petls_connect_socket(ctx, fd, r->servername) != 0) {
+        cli_errorf("client: %s", petls_error(ctx));
+        goto out;
+    }
+    unsigned before = r->sessions.received;
+    const char *hs_error = NULL;
+    if (do_handshake(ctx, fd, o->tls.handshake_timeout_ms, &hs_error) != 0) {
+        cli_errorf("client: %s", hs_error);
+        if (o->tls.json)
+            report_failure_json(stdout, peer, hs_error);
+        goto out;
+    }
+
+    struct conn_facts facts;
+    conn_facts_get(ctx, &facts);
+    if (o->tls.json)
+        report_handshake_json(stdout, peer, &facts);
+    else if (!o->quiet)
+        report_client_lines(stdout, &facts);
+
+    status = CLI_EXIT_OK;
+    if (r->send_data != NULL) {
+        if (exchange(ctx, fd, r->send_data, r->send_len, o->idle_ms) != 0)
+            status = CLI_EXIT_FAIL;
+    }
+    if ((o->reconnect > 0 || o->sess_out != NULL) &&
+        r->sessions.received == before)
+        wait_for_session(ctx, fd, &r->sessions, before, o->session_wait_ms);
+    fflush(stdout);
+    close_gently(ctx, fd);
+
+out:
+    if (ctx != NULL)
+        petls_free(ctx);
+    close(fd);
+    return status;
+}
+
 int client_main(int argc, char **argv)
 {
     struct client_opts o;
-    char host[NET_HOST_MAX], port[NET_PORT_MAX], peer[NET_ADDR_MAX];
+    struct client_run r;
+    char host[NET_HOST_MAX], port[NET_PORT_MAX];
     char err[1024];
-    struct petls_config *cfg = NULL;
-    host[0] = '\0';
-    struct petls *ctx = NULL;
     char *stdin_data = NULL;
-    int fd = -1, status = CLI_EXIT_FAIL;
+    int status = CLI_EXIT_FAIL;
 
+    memset(&r, 0, sizeof(r));
+    host[0] = '\0';
     int rc = parse_args(&o, argc, argv);
     if (rc >= 0)
         return rc;
@@ -303,76 +442,70 @@ int client_main(int argc, char **argv)
         cli_errorf("client: '%s' has no host", o.target);
         return CLI_EXIT_USAGE;
     }
-    const char *servername = o.servername_set ? o.servername : host;
-    if (servername[0] == '\0')
-        servername = NULL;
+    r.o = &o;
+    r.host = host;
+    r.port = port;
+    r.servername = o.servername_set ? o.servername : host;
+    if (r.servername[0] == '\0')
+        r.servername = NULL;
 
-    size_t send_len = 0;
-    const char *send_data = o.send;
+    r.send_data = o.send;
     if (o.send != NULL && strcmp(o.send, "-") == 0) {
-        stdin_data = slurp_stdin(&send_len);
+        stdin_data = slurp_stdin(&r.send_len);
         if (stdin_data == NULL) {
             cli_errorf("client: cannot read stdin");
             return CLI_EXIT_FAIL;
         }
-        send_data = stdin_data;
+        r.send_data = stdin_data;
     } else if (o.send != NULL) {
-        send_len = strlen(o.send);
+        r.send_len = strlen(o.send);
     }
 
-    cfg = cli_tls_config_build(&o.tls, CLI_ROLE_CLIENT, err, sizeof(err));
-    if (cfg == NULL) {
+    r.cfg = cli_tls_config_build(&o.tls, CLI_ROLE_CLIENT, err, sizeof(err));
+    if (r.cfg == NULL) {
         cli_errorf("client: %s", err);
         goto out;
     }
-    snprintf(peer, sizeof(peer), "%s", o.target);
-    fd = net_connect(host, port, o.tls.handshake_timeout_ms, peer, sizeof(peer),
-                     err, sizeof(err));
-    if (fd < 0) {
-        cli_errorf("client: %s", err);
-        if (o.tls.json)
-            report_failure_json(stdout, peer, err);
+    if (client_sessions_attach(&r.sessions, r.cfg) != 0) {
+        cli_errorf("client: %s", petls_config_error(r.cfg));
         goto out;
     }
-    if ((ctx = petls_client()) == NULL) {
-        cli_errorf("client: cannot create a TLS context");
-        goto out;
-    }
-    if (petls_configure(ctx, cfg) != 0 ||
-        petls_connect_socket(ctx, fd, servername) != 0) {
-        cli_errorf("client: %s", petls_error(ctx));
-        goto out;
-    }
-    const char *hs_error = NULL;
-    if (do_handshake(ctx, fd, o.tls.handshake_timeout_ms, &hs_error) != 0) {
-        cli_errorf("client: %s", hs_error);
-        if (o.tls.json)
-            report_failure_json(stdout, peer, hs_error);
-        goto out;
+    if (o.sess_in != NULL) {
+        uint8_t *bytes;
+        size_t len;
+        if (session_file_read(o.sess_in, &bytes, &len, err, sizeof(err)) != 0) {
+            cli_errorf("client: %s", err);
+            goto out;
+        }
+        rc = client_sessions_set(&r.sessions, bytes, len);
+        memset(bytes, 0, len);
+        free(bytes);
+        if (rc != 0) {
+            cli_errorf("client: out of memory");
+            goto out;
+        }
     }
 
-    struct conn_facts facts;
-    /* No resumption in the API yet: every connection is new. */
-    conn_facts_get(ctx, 0, &facts);
-    if (o.tls.json)
-        report_handshake_json(stdout, peer, &facts);
-    else if (!o.quiet)
-        report_client_lines(stdout, &facts);
-
-    status = CLI_EXIT_OK;
-    if (send_data != NULL) {
-        if (exchange(ctx, fd, send_data, send_len, o.idle_ms) != 0)
+    for (long i = 0; i <= o.reconnect; i++) {
+        status = client_connect_once(&r);
+        if (status != CLI_EXIT_OK)
+            break;
+    }
+    if (status == CLI_EXIT_OK && o.sess_out != NULL) {
+        if (r.sessions.received == 0) {
+            cli_errorf("client: --sess-out: the server sent no session");
             status = CLI_EXIT_FAIL;
+        } else if (session_file_write(o.sess_out, r.sessions.newest,
+                                      r.sessions.len, err, sizeof(err)) != 0) {
+            cli_errorf("client: %s", err);
+            status = CLI_EXIT_FAIL;
+        }
     }
-    close_gently(ctx, fd);
 
 out:
-    if (ctx != NULL)
-        petls_free(ctx);
-    if (cfg != NULL)
-        petls_config_free(cfg);
-    if (fd >= 0)
-        close(fd);
+    client_sessions_free(&r.sessions);
+    if (r.cfg != NULL)
+        petls_config_free(r.cfg);
     free(stdin_data);
     return status;
 }

@@ -2,11 +2,12 @@
 
 #include "json_out.h"
 
-void conn_facts_get(struct petls *ctx, int resumed, struct conn_facts *f)
+void conn_facts_get(struct petls *ctx, struct conn_facts *f)
 {
     f->version = petls_conn_version(ctx);
     f->cipher = petls_conn_cipher(ctx);
-    f->resumed = resumed;
+    f->resumed = petls_conn_session_resumed(ctx) == 1;
+    f->worker = -1;
     f->servername = petls_conn_servername(ctx);
     /* ALPN is not in the API yet; the key stays so consumers need not
      * change when it arrives. */
@@ -40,6 +41,8 @@ void report_handshake_json(FILE *out, const char *peer,
     json_bool(&j, "authorized", f->authorized);
     json_str(&j, "authorizationError", f->authorization_error);
     json_str(&j, "peer_subject", f->peer_subject);
+    if (f->worker >= 0)
+        json_int(&j, "worker", f->worker);
     json_end(&j, out);
 }
 
@@ -58,6 +61,9 @@ void report_server_line(FILE *out, const char *peer, const struct conn_facts *f)
     fprintf(out, "ACCEPT %s %s %s servername=%s authorized=%s", peer,
             or_dash(f->version), or_dash(f->cipher), or_dash(f->servername),
             f->authorized ? "yes" : "no");
+    fprintf(out, " resumed=%s", f->resumed ? "yes" : "no");
+    if (f->worker >= 0)
+        fprintf(out, " worker=%d", f->worker);
     if (f->authorization_error != NULL)
         fprintf(out, " authorizationError=%s", f->authorization_error);
     if (f->peer_subject != NULL)

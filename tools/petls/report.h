@@ -21,11 +21,12 @@ struct conn_facts {
     const char *authorization_error;   /* Node code, NULL when authorized */
     const char *authorization_message; /* its text */
     const char *peer_subject;          /* NULL: no peer certificate */
+    int worker; /* petls server --workers: the worker's index; -1: none */
 };
 
-/* Reads the facts of ctx after its handshake. resumed is passed in because
- * the public API has no call for it yet. Strings are owned by ctx. */
-void conn_facts_get(struct petls *ctx, int resumed, struct conn_facts *f);
+/* Reads the facts of ctx after its handshake (worker -1). Strings are owned
+ * by ctx. */
+void conn_facts_get(struct petls *ctx, struct conn_facts *f);
 
 /* {"event":"handshake","peer":...,"version":...,...} */
 void report_handshake_json(FILE *out, const char *peer,
@@ -34,7 +35,8 @@ void report_handshake_json(FILE *out, const char *peer,
 void report_failure_json(FILE *out, const char *peer, const char *error);
 
 /* ACCEPT <peer> <version> <cipher> servername=<name|-> authorized=<yes|no>
- * [authorizationError=<CODE>] [peer_subject=<subject>] */
+ * resumed=<yes|no> [worker=<N>] [authorizationError=<CODE>]
+ * [peer_subject=<subject>] */
 void report_server_line(FILE *out, const char *peer,
                         const struct conn_facts *f);
 /* ERROR <peer> <error> */

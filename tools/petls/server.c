@@ -9,6 +9,8 @@
 #include "cli_opts.h"
 #include "net.h"
 #include "report.h"
+#include "server_resume.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -25,6 +27,7 @@ enum {
     SOPT_WWW,
     SOPT_MAX_CONNS,
     SOPT_COUNT,
+    SOPT_WORKERS,
 };
 
 static const struct cli_option server_options[] = {
@@ -36,7 +39,9 @@ static const struct cli_option server_options[] = {
     {"max-conns", "N", SOPT_MAX_CONNS, CLI_ROLE_SERVER,
      "connections served at once (default 1024)"},
     {"count", "N", SOPT_COUNT, CLI_ROLE_SERVER,
-     "exit after N finished connections"},
+     "exit after N finished connections (all workers together)"},
+    {"workers", "N", SOPT_WORKERS, CLI_ROLE_SERVER,
+     "fork N worker processes sharing the socket, keys and shm store"},
     {"help", NULL, SOPT_HELP, CLI_ROLE_SERVER, "this help"},
     {NULL, NULL, 0, 0, NULL},
 };
@@ -50,6 +55,7 @@ static void server_usage(FILE *out)
             "Without --echo or --www, application data is read and "
             "discarded.\n\noptions:\n");
     cli_print_options(out, server_options, CLI_ROLE_SERVER);
+    cli_print_options(out, resume_options, CLI_ROLE_SERVER);
     cli_print_options(out, cli_tls_options, CLI_ROLE_SERVER);
 }
 
@@ -60,14 +66,16 @@ struct server_opts {
     const char *listen;
     enum app_mode mode;
     long max_conns;
-    long count; /* 0: serve forever */
+    long count;   /* 0: serve forever */
+    long workers; /* 0: serve in this process */
+    struct resume_opts resume;
 };
 
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(struct server_opts *o, int argc, char **argv)
 {
-    static const struct cli_option *const tables[] = {server_options,
-                                                      cli_tls_options, NULL};
+    static const struct cli_option *const tables[] = {
+        server_options, resume_options, cli_tls_options, NULL};
     struct cli_scan scan;
     const struct cli_option *opt;
     const char *value;
@@ -76,6 +84,7 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
 
     memset(o, 0, sizeof(*o));
     cli_tls_opts_init(&o->tls);
+    resume_opts_init(&o->resume);
     o->listen = "127.0.0.1:4433";
     o->max_conns = 1024;
     cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_SERVER);
@@ -116,9 +125,20 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             break;
+        case SOPT_WORKERS:
+            if (cli_parse_count(value, 1, 256, &o->workers) != 0) {
+                cli_errorf("server: --workers: '%s' is not in 1..256", value);
+                return CLI_EXIT_USAGE;
+            }
+            break;
         default:
-            if (cli_tls_opts_apply(&o->tls, opt, value, err, sizeof(err)) !=
-                0) {
+            rc = resume_opts_apply(&o->resume, opt, value, err, sizeof(err));
+            if (rc == 0)
+                rc = cli_tls_opts_apply(&o->tls, opt, value, err,
+                                        sizeof(err)) == 0
+                         ? 1
+                         : -1;
+            if (rc < 0) {
                 cli_errorf("server: %s", err);
                 return CLI_EXIT_USAGE;
             }
@@ -173,7 +193,10 @@ struct conn {
 
 struct server {
     struct server_opts *o;
+    struct petls_config *cfg;
     struct petls *tls;
+    int worker;                    /* index under --workers, -1: none */
+    struct workers_shared *shared; /* --count across workers, or NULL */
     int lfd;
     struct conn **conns;
     size_t nconns;
@@ -183,11 +206,27 @@ struct server {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void on_stop_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGHUP)
+        reload_requested = 1;
+    else
+        stop_requested = 1;
+}
+
+/* SIGHUP: re-read --ticket-keys. Done from the loop, not the handler. */
+static void server_reload(struct server *s)
+{
+    char err[512];
+    reload_requested = 0;
+    int rc = resume_reload(&s->o->resume, s->cfg, err, sizeof(err));
+    if (rc == 0)
+        fprintf(stderr, "reloaded ticket keys\n");
+    else if (rc < 0)
+        cli_errorf("server: %s", err);
+    fflush(stderr);
 }
 
 static short want_events(int want)
@@ -247,7 +286,7 @@ static void www_respond(struct conn *c)
 {
     struct conn_facts f;
     char body[4096];
-    conn_facts_get(c->ctx, 0, &f);
+    conn_facts_get(c->ctx, &f);
     int blen = snprintf(
         body, sizeof(body),
         "%s\nversion: %s\ncipher: %s\nservername: %s\nauthorized: %s\n"
@@ -290,7 +329,8 @@ static int www_request_done(struct conn *c, const char *buf, size_t n)
 static void conn_handshake_done(struct server *s, struct conn *c)
 {
     struct conn_facts f;
-    conn_facts_get(c->ctx, 0, &f);
+    conn_facts_get(c->ctx, &f);
+    f.worker = s->worker;
     if (s->o->tls.json)
         report_handshake_json(stdout, c->peer, &f);
     else
@@ -458,7 +498,8 @@ static int server_reap(struct server *s)
         struct conn *c = s->conns[i];
         if (c->state == ST_DONE) {
             conn_free(c);
-            s->finished++;
+            s->finished = s->shared != NULL ? workers_shared_add(s->shared)
+                                            : s->finished + 1;
         } else {
             s->conns[keep++] = c;
         }
@@ -476,6 +517,8 @@ static int server_loop(struct server *s)
         return CLI_EXIT_FAIL;
     }
     while (!stop_requested) {
+        if (reload_requested)
+            server_reload(s);
         int64_t now = net_now_ms();
         int64_t earliest = 0;
         int runnable = 0;
@@ -527,10 +570,70 @@ static int server_loop(struct server *s)
     return CLI_EXIT_OK;
 }
 
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: poll() must return so the loop sees the request. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Serves on s->lfd in this process: the whole server without --workers,
+ * or one worker. Returns the exit status. */
+static int serve(struct server *s)
+{
+    int status = CLI_EXIT_FAIL;
+    s->conns = calloc((size_t)s->o->max_conns, sizeof(struct conn *));
+    if (s->conns == NULL) {
+        cli_errorf("server: out of memory");
+        goto out;
+    }
+    if ((s->tls = petls_server()) == NULL) {
+        cli_errorf("server: cannot create a TLS context");
+        goto out;
+    }
+    if (petls_configure(s->tls, s->cfg) != 0) {
+        cli_errorf("server: %s", petls_error(s->tls));
+        goto out;
+    }
+    status = server_loop(s);
+out:
+    for (size_t i = 0; i < s->nconns; i++)
+        conn_free(s->conns[i]);
+    free(s->conns);
+    s->conns = NULL;
+    s->nconns = 0;
+    if (s->tls != NULL)
+        petls_free(s->tls);
+    s->tls = NULL;
+    return status;
+}
+
+/* One worker under --workers: the config (ticket keys included), the store
+ * and the socket were made by the parent before fork. */
+static int worker_main(int index, void *arg)
+{
+    struct server *s = arg;
+    s->worker = index;
+    stop_requested = 0;
+    reload_requested = 0;
+    install_handlers();
+    int status = serve(s);
+    if (status != CLI_EXIT_OK)
+        return status;
+    /* Stopped by a signal, or --count reached: both end quietly. */
+    return WORKER_EXIT_DONE;
+}
+
 int server_main(int argc, char **argv)
 {
     struct server_opts o;
     struct server s;
+    struct resume_state rs;
     char host[NET_HOST_MAX], port[NET_PORT_MAX], bound[NET_ADDR_MAX];
     char err[1024];
     int status = CLI_EXIT_FAIL;
@@ -545,25 +648,24 @@ int server_main(int argc, char **argv)
     }
 
     memset(&s, 0, sizeof(s));
+    memset(&rs, 0, sizeof(rs));
     s.o = &o;
     s.lfd = -1;
-    struct petls_config *cfg =
-        cli_tls_config_build(&o.tls, CLI_ROLE_SERVER, err, sizeof(err));
-    if (cfg == NULL) {
+    s.worker = -1;
+    s.cfg = cli_tls_config_build(&o.tls, CLI_ROLE_SERVER, err, sizeof(err));
+    if (s.cfg == NULL) {
         cli_errorf("server: %s", err);
         return CLI_EXIT_FAIL;
     }
-    s.conns = calloc((size_t)o.max_conns, sizeof(struct conn *));
-    if (s.conns == NULL) {
-        cli_errorf("server: out of memory");
+    /* Before any fork: workers inherit the ticket key ring and the shm
+     * store from here. */
+    if (resume_setup(&o.resume, s.cfg, &rs, err, sizeof(err)) != 0) {
+        cli_errorf("server: %s", err);
         goto out;
     }
-    if ((s.tls = petls_server()) == NULL) {
-        cli_errorf("server: cannot create a TLS context");
-        goto out;
-    }
-    if (petls_configure(s.tls, cfg) != 0) {
-        cli_errorf("server: %s", petls_error(s.tls));
+    if (o.workers > 0 && o.count > 0 &&
+        (s.shared = workers_shared_new()) == NULL) {
+        cli_errorf("server: shared counter: %s", strerror(errno));
         goto out;
     }
     s.lfd = net_listen(host, port, bound, sizeof(bound), err, sizeof(err));
@@ -572,26 +674,22 @@ int server_main(int argc, char **argv)
         goto out;
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: poll() must return so the loop sees the request. */
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    fprintf(stderr, "listening on %s\n", bound);
-    fflush(stderr);
-    status = server_loop(&s);
+    if (o.workers > 0) {
+        fprintf(stderr, "listening on %s\n", bound);
+        fflush(stderr);
+        status = workers_run((int)o.workers, worker_main, &s);
+    } else {
+        install_handlers();
+        fprintf(stderr, "listening on %s\n", bound);
+        fflush(stderr);
+        status = serve(&s);
+    }
 
 out:
-    for (size_t i = 0; i < s.nconns; i++)
-        conn_free(s.conns[i]);
-    free(s.conns);
     if (s.lfd >= 0)
         close(s.lfd);
-    if (s.tls != NULL)
-        petls_free(s.tls);
-    petls_config_free(cfg);
+    workers_shared_free(s.shared);
+    petls_config_free(s.cfg);
+    resume_teardown(&rs);
     return status;
 }
