@@ -154,6 +154,7 @@ int pb_mbedtls_alpn_conn(struct pb_conn *c, const mbedtls_ssl_config *conf,
             pb_mbedtls_msg(err, errlen, "cannot refuse the ALPN offer");
             return PB_ERR;
         }
+        n->alpn_refused = 1;
     } else {
         l = strlen(np->alpn_select);
         if (l == 0 || l > ALPN_NAME_MAX) {

@@ -150,6 +150,34 @@ size_t pb_mbedtls_nego_write_chunk(const struct pb_conn *c, size_t len)
     return len;
 }
 
+int pb_mbedtls_nego_explain(const struct pb_conn *c, int ret, const char *op,
+                            char *err, size_t errlen)
+{
+#if defined(MBEDTLS_SSL_ALPN)
+    if (ret == MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL) {
+        if (c->nego.alpn_refused) {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the ALPN callback refused the client's "
+                           "protocols (sent no_application_protocol)",
+                           op);
+        } else {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: no ALPN protocol in common with the client "
+                           "(sent no_application_protocol)",
+                           op);
+        }
+        return 1;
+    }
+#else
+    (void)c;
+    (void)ret;
+    (void)op;
+    (void)err;
+    (void)errlen;
+#endif
+    return 0;
+}
+
 int pb_mbedtls_nego_after_read(struct pb_conn *c, int ret, char *err,
                                size_t errlen)
 {

@@ -36,6 +36,7 @@ struct pb_nego_conn {
     mbedtls_ssl_config *conf_copy;
     const char *alpn_list[2];
     char *alpn_name;
+    int alpn_refused;         /* alpn_name is a name the client did not offer */
     size_t max_send_fragment; /* 0: the backend's maximum */
 
     unsigned int tls12_keys; /* TLS 1.2 key derivations: one per handshake */
@@ -77,6 +78,11 @@ size_t pb_mbedtls_nego_write_chunk(const struct pb_conn *c, size_t len);
  * filled) when the read failed because a renegotiation was refused. */
 int pb_mbedtls_nego_after_read(struct pb_conn *c, int ret, char *err,
                                size_t errlen);
+
+/* In map_error: explains failures of ours (no common ALPN protocol, an
+ * ALPN refusal). 1 when err was written. */
+int pb_mbedtls_nego_explain(const struct pb_conn *c, int ret, const char *op,
+                            char *err, size_t errlen);
 
 /* ---- Inside the negotiation files ---- */
 
