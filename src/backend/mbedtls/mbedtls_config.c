@@ -161,6 +161,7 @@ struct pb_config *pb_config_new(char *err, size_t errlen)
 #endif
     mbedtls_ssl_config_init(&cfg->client);
     mbedtls_ssl_config_init(&cfg->server);
+    mbedtls_ssl_config_init(&cfg->server_noticket);
     cfg->verify_depth = -1;
     return cfg;
 }
@@ -194,6 +195,7 @@ void pb_config_free(struct pb_config *cfg)
     }
     mbedtls_ssl_config_free(&cfg->client);
     mbedtls_ssl_config_free(&cfg->server);
+    mbedtls_ssl_config_free(&cfg->server_noticket);
     pb_config_clear_keypairs(cfg);
     mbedtls_x509_crt_free(&cfg->ca);
 #if defined(MBEDTLS_X509_CRL_PARSE_C)
@@ -626,12 +628,8 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
             return PB_ERR;
         }
     }
-    /* Session tickets arrive with a later change; until then a server
-     * issues none (no ticket callback) and a client does not ask. */
-#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
-    mbedtls_ssl_conf_session_tickets(conf,
-                                     MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
-#endif
+    /* Sessions (tickets, cache, TLS 1.3 modes): pb_mbedtls_session_conf,
+     * which pb_config_freeze calls after this. */
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
     mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 #endif
@@ -642,6 +640,7 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
                      char *err, size_t errlen)
 {
     uint32_t protocols;
+    int stateful;
 
     if (cfg->frozen) {
         return 0;
@@ -667,14 +666,39 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
                    errlen) != 0) {
         goto fail;
     }
+    /* Stateful mode: TLS 1.3 still gets tickets (ids into the store), but
+     * an mbedTLS TLS 1.2 server that can issue a ticket sends an empty
+     * session ID, so TLS 1.2 handshakes use a copy of the server config
+     * without ticket callbacks. */
+    cfg->hooks = s->session_hooks;
+    cfg->ticket_lifetime_s = s->ticket_lifetime_s;
+    stateful = s->session_hooks != NULL && s->tickets && !s->tls12_tickets;
+    pb_mbedtls_session_conf(cfg, &cfg->client, MBEDTLS_SSL_IS_CLIENT, 1, s);
+    pb_mbedtls_session_conf(cfg, &cfg->server, MBEDTLS_SSL_IS_SERVER,
+                            !stateful ||
+                                (protocols & PETLS_PROTOCOL_TLSv1_3) != 0,
+                            s);
+    if (stateful && (protocols & PETLS_PROTOCOL_TLSv1_2)) {
+        if (setup_role(cfg, &cfg->server_noticket, MBEDTLS_SSL_IS_SERVER,
+                       protocols, s, err, errlen) != 0) {
+            goto fail;
+        }
+        pb_mbedtls_session_conf(cfg, &cfg->server_noticket,
+                                MBEDTLS_SSL_IS_SERVER, 0, s);
+        cfg->have_server_noticket = 1;
+    }
     cfg->frozen = 1;
     return 0;
 
 fail:
     mbedtls_ssl_config_free(&cfg->client);
     mbedtls_ssl_config_free(&cfg->server);
+    mbedtls_ssl_config_free(&cfg->server_noticket);
     mbedtls_ssl_config_init(&cfg->client);
     mbedtls_ssl_config_init(&cfg->server);
+    mbedtls_ssl_config_init(&cfg->server_noticket);
+    cfg->have_server_noticket = 0;
+    cfg->hooks = NULL;
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
     cfg->ciphers = NULL;

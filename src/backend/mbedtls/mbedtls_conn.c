@@ -323,6 +323,7 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
                             const struct pb_conn_params *p, char *err,
                             size_t errlen)
 {
+    const mbedtls_ssl_config *conf;
     struct pb_conn *c;
     int ret;
 
@@ -354,8 +355,12 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
         }
         memcpy(c->verify_name, p->verify_name, n);
     }
-    ret =
-        mbedtls_ssl_setup(&c->ssl, c->is_server ? &cfg->server : &cfg->client);
+    c->owner = p->owner;
+    conf = c->is_server ? &cfg->server : &cfg->client;
+    if (c->is_server && p->no_tls12_tickets && cfg->have_server_noticket) {
+        conf = &cfg->server_noticket; /* stateful: TLS 1.2 by session ID */
+    }
+    ret = mbedtls_ssl_setup(&c->ssl, conf);
     if (ret != 0) {
         pb_mbedtls_err(err, errlen, ret, "cannot set up the connection");
         goto fail;
@@ -372,6 +377,11 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
         if (ret != 0) {
             pb_mbedtls_err(err, errlen, ret, "cannot set the server name");
             goto fail;
+        }
+        /* A session that does not load (another mbedTLS build, damaged
+         * bytes) is not offered: a full handshake, not an error. */
+        if (p->session != NULL && p->session_len > 0) {
+            (void)pb_mbedtls_client_set_session(c, p->session, p->session_len);
         }
     }
     return c;
@@ -407,7 +417,7 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
         return ret;
     }
     c->io_status = 0;
-    ret = mbedtls_ssl_handshake(&c->ssl);
+    ret = pb_mbedtls_session_handshake(c);
     if (ret == 0) {
         c->handshake_done = 1;
         return 0;
@@ -440,7 +450,7 @@ ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
     }
     for (;;) {
         c->io_status = 0;
-        ret = mbedtls_ssl_read(&c->ssl, buf, len);
+        ret = pb_mbedtls_session_read(c, buf, len);
         if (ret > 0) {
             return ret;
         }
@@ -454,11 +464,6 @@ ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
                            "close_notify (truncated)");
             return record_failure(c, PB_EOF);
         }
-#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            continue; /* tickets are not used yet: read on */
-        }
-#endif
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
             c->peer_closed = 1;
             return 0;
@@ -490,8 +495,8 @@ ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len, char *err,
     }
     while (c->write_done < len) {
         c->io_status = 0;
-        ret =
-            mbedtls_ssl_write(&c->ssl, p + c->write_done, len - c->write_done);
+        ret = pb_mbedtls_session_write(c, p + c->write_done,
+                                       len - c->write_done);
         if (ret > 0) {
             c->write_done += (size_t)ret;
             continue;
@@ -515,7 +520,7 @@ int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen)
         return 0;
     }
     c->io_status = 0;
-    ret = mbedtls_ssl_close_notify(&c->ssl);
+    ret = pb_mbedtls_session_close(c);
     if (ret == 0) {
         return 0;
     }

@@ -35,6 +35,12 @@ struct pb_config {
     int frozen;
     mbedtls_ssl_config client; /* built at freeze, one per role */
     mbedtls_ssl_config server;
+    /* Stateful mode (settings tls12_tickets = 0): the server config without
+     * ticket callbacks, for connections whose ClientHello offers no TLS
+     * 1.3 (pb_conn_params.no_tls12_tickets), so that TLS 1.2 gets a session
+     * ID. Same certificates, keys, CAs and lists as server. */
+    mbedtls_ssl_config server_noticket;
+    int have_server_noticket;
     int *ciphers;     /* 0-terminated; both ssl configs point to it */
     uint16_t *groups; /* 0-terminated; likewise */
 
@@ -42,6 +48,10 @@ struct pb_config {
     int verify_time;
     int verify_client;
     int verify_depth;
+
+    /* Sessions (mbedtls_session.c). */
+    const struct pb_session_hooks *hooks;
+    uint32_t ticket_lifetime_s;
 };
 
 /* Facts the verify callback records while mbedTLS verifies the peer. */
@@ -74,6 +84,14 @@ struct pb_conn {
     int peer_closed; /* close_notify received */
 
     struct pb_vstate vstate;
+
+    /* Resumption (mbedtls_session.c, pb_conn_resumed). */
+    void *owner;          /* pb_conn_params.owner, for the hooks */
+    int offered_session;  /* client: a session was set for this handshake */
+    int session_opened;   /* server: ticket_open/cache_get gave a session */
+    int ticket_renew;     /* server: that ticket wants re-issuing */
+    int saw_certificate;  /* the handshake went through ServerCertificate */
+    int resumed;          /* decided when the handshake completed */
 
     /* pb_conn_peer_cert cache (mbedtls_x509.c). */
     int cert_cached; /* 0 not yet, 1 filled, -1 no certificate */
@@ -124,5 +142,30 @@ void pb_mbedtls_cert_cache_free(struct pb_conn *c);
 /* The server's SNI callback (records the name in the conn). */
 int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
                       const unsigned char *name, size_t len);
+
+/* ---- mbedtls_session.c ---- */
+
+/* Makes c the connection the session callbacks act for on this thread;
+ * returns the previous one, to pass to pb_mbedtls_leave. */
+struct pb_conn *pb_mbedtls_enter(struct pb_conn *c);
+void pb_mbedtls_leave(struct pb_conn *prev);
+/* Installs the session settings (tickets, cache, TLS 1.3 modes) on one
+ * ssl config; with_tickets 0 leaves the ticket callbacks out. */
+void pb_mbedtls_session_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
+                             int endpoint, int with_tickets,
+                             const struct pb_settings *s);
+/* Client: offers session bytes on c. 0, or -1 (unusable: not offered). */
+int pb_mbedtls_client_set_session(struct pb_conn *c, const uint8_t *bytes,
+                                  size_t len);
+/* Client: exports the current session to hooks->client_session. */
+void pb_mbedtls_client_export(struct pb_conn *c);
+/* mbedtls_ssl_handshake/read/write/close_notify with c as the current
+ * connection, TLS 1.3 NewSessionTickets handed to the client hook (and
+ * never returned), and the handshake stepped to tell a resumption. */
+int pb_mbedtls_session_handshake(struct pb_conn *c);
+int pb_mbedtls_session_read(struct pb_conn *c, unsigned char *buf, size_t len);
+int pb_mbedtls_session_write(struct pb_conn *c, const unsigned char *buf,
+                             size_t len);
+int pb_mbedtls_session_close(struct pb_conn *c);
 
 #endif /* PETLS_MBEDTLS_INTERNAL_H */

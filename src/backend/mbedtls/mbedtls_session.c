@@ -1,0 +1,579 @@
+/*
+ * Session resumption on mbedTLS: the server's ticket and session-cache
+ * callbacks over the engine's pb_session_hooks, the client's session import
+ * and export, and the serialisation both sides share.
+ *
+ * The backend keeps no session itself. mbedTLS calls the ticket and cache
+ * callbacks with the config's pointer only, so the connection being driven
+ * (for its owner, and to record that a session was opened) is found in a
+ * per-thread "current connection" that mbedtls_conn.c sets around every call
+ * into mbedTLS that can run a handshake step.
+ *
+ * Session bytes handed to the engine are
+ *     format (1, = 1) | wall clock at export (8, big endian Unix seconds,
+ *     -1 unknown) | mbedtls_ssl_session_save() output
+ * The wall-clock stamp exists because mbedTLS ages TLS 1.3 tickets with
+ * mbedtls_ms_time(), a boot-relative clock (CLOCK_BOOTTIME on Linux): a
+ * ticket issued by another machine, or a client session kept over a
+ * reboot, would carry a creation/reception time from another clock. On
+ * import the time is rebased onto this process's clock when the two clocks
+ * disagree (see rebase_ticket_time).
+ */
+
+/* Private access, for what mbedTLS 3.6 has no accessor for: (1) four
+ * session fields: tls_version (to refuse a TLS 1.3 session offered in a
+ * TLS 1.2 ticket and the other way round), endpoint, ticket_creation_time
+ * (server) and ticket_reception_time (client), the last two rewritten by
+ * rebase_ticket_time; (2) the handshake state (ssl->state), read by
+ * drive_handshake to tell a resumed handshake, for which mbedTLS has no
+ * public flag, and by pb_mbedtls_session_read to see a NewSessionTicket
+ * announced (mbedtls_ssl_is_handshake_over() is true in that state too).
+ * Nothing else here touches private fields. */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
+#include <string.h>
+
+#include <mbedtls/platform_time.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/ssl.h>
+
+#include "backend/mbedtls/mbedtls_internal.h"
+#include "petls_port.h"
+
+#define SESS_FORMAT 1
+#define SESS_HEADER 9
+/* RFC 8446 4.6.1: servers must not advertise more than 7 days. */
+#define TLS13_MAX_LIFETIME_S 604800u
+/* Monotonic and wall-clock ages closer than this are the same clock. */
+#define CLOCK_SLACK_MS 2000
+/* NewSessionTickets taken in by one read before it gives up with
+ * WANT_READ (servers send one to a few). */
+#define MAX_TICKETS_PER_READ 64
+
+/* ---- The connection being driven on this thread ---- */
+
+/* A bare-metal build (no OS, no threads) has no thread-local storage to
+ * link against; there one connection at a time runs anyway. */
+#if defined(PETLS_SINGLE_THREADED)
+#define PB_THREAD_LOCAL
+#elif defined(MBEDTLS_THREADING_C) || defined(__unix__) ||                     \
+    defined(__APPLE__) || defined(_WIN32)
+#define PB_THREAD_LOCAL _Thread_local
+#else
+#define PB_THREAD_LOCAL
+#endif
+
+static PB_THREAD_LOCAL struct pb_conn *g_current;
+
+struct pb_conn *pb_mbedtls_enter(struct pb_conn *c)
+{
+    struct pb_conn *prev = g_current;
+
+    g_current = c;
+    return prev;
+}
+
+void pb_mbedtls_leave(struct pb_conn *prev)
+{
+    g_current = prev;
+}
+
+/* ---- Serialisation ---- */
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+    int i;
+
+    for (i = 7; i >= 0; i--) {
+        p[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+/* Writes the header and the session into out. 0, or -1 (too small...). */
+static int session_export(const mbedtls_ssl_session *sess, uint8_t *out,
+                          size_t cap, size_t *out_len)
+{
+    size_t n = 0;
+
+    if (cap < SESS_HEADER) {
+        return -1;
+    }
+    out[0] = SESS_FORMAT;
+    put_be64(out + 1, (uint64_t)petls_port_unix_time());
+    if (mbedtls_ssl_session_save(sess, out + SESS_HEADER, cap - SESS_HEADER,
+                                 &n) != 0) {
+        mbedtls_platform_zeroize(out, cap);
+        return -1;
+    }
+    *out_len = SESS_HEADER + n;
+    return 0;
+}
+
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) &&                                       \
+    defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_HAVE_TIME)
+/* Moves a TLS 1.3 ticket's creation (server) or reception (client) time
+ * onto this process's mbedtls_ms_time() clock when the wall clock says the
+ * stored time came from another clock. */
+static void rebase_ticket_time(mbedtls_ssl_session *sess, int64_t stamped)
+{
+    mbedtls_ms_time_t now = mbedtls_ms_time(), *t = NULL, mono_age, wall_age;
+    int64_t wall_now = petls_port_unix_time();
+
+    if (sess->tls_version != MBEDTLS_SSL_VERSION_TLS1_3 || stamped < 0 ||
+        wall_now < 0) {
+        return;
+    }
+#if defined(MBEDTLS_SSL_SRV_C)
+    if (sess->endpoint == MBEDTLS_SSL_IS_SERVER) {
+        t = &sess->ticket_creation_time;
+    }
+#endif
+#if defined(MBEDTLS_SSL_CLI_C)
+    if (sess->endpoint == MBEDTLS_SSL_IS_CLIENT) {
+        t = &sess->ticket_reception_time;
+    }
+#endif
+    if (t == NULL) {
+        return;
+    }
+    wall_age = (mbedtls_ms_time_t)(wall_now - stamped) * 1000;
+    if (wall_age < 0) {
+        wall_age = 0; /* clocks of two machines slightly apart */
+    }
+    mono_age = now - *t;
+    if (mono_age - wall_age <= CLOCK_SLACK_MS &&
+        wall_age - mono_age <= CLOCK_SLACK_MS) {
+        return; /* same clock: keep the millisecond precision */
+    }
+    *t = now - wall_age;
+}
+#endif
+
+/* Loads session bytes into a fresh session. 0, or -1 (session freed). */
+static int session_import(mbedtls_ssl_session *sess, const uint8_t *in,
+                          size_t len)
+{
+    int64_t stamped;
+
+    if (len <= SESS_HEADER || in[0] != SESS_FORMAT) {
+        return -1;
+    }
+    stamped = (int64_t)get_be64(in + 1);
+    if (mbedtls_ssl_session_load(sess, in + SESS_HEADER, len - SESS_HEADER) !=
+        0) {
+        mbedtls_ssl_session_free(sess);
+        return -1;
+    }
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) &&                                       \
+    defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_HAVE_TIME)
+    rebase_ticket_time(sess, stamped);
+#else
+    (void)stamped;
+#endif
+    return 0;
+}
+
+/* ---- Server: tickets ---- */
+
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C)
+static int ticket_write(void *p_cfg, const mbedtls_ssl_session *session,
+                        unsigned char *start, const unsigned char *end,
+                        size_t *tlen, uint32_t *lifetime)
+{
+    struct pb_config *cfg = p_cfg;
+    struct pb_conn *c = g_current;
+    const struct pb_session_hooks *h = cfg->hooks;
+    uint8_t *buf;
+    size_t n = 0, cap = (size_t)(end - start);
+    uint32_t life = cfg->ticket_lifetime_s;
+    uint16_t version = (uint16_t)session->tls_version;
+    int ok;
+
+    *tlen = 0;
+    *lifetime = 0;
+    if (c == NULL || h == NULL || h->ticket_make == NULL) {
+        return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+    }
+    buf = petls_port_calloc(1, PB_SESSION_MAX);
+    if (buf == NULL) {
+        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
+    ok = session_export(session, buf, PB_SESSION_MAX, &n) == 0 &&
+         h->ticket_make(c->owner, version, buf, n, start, cap, tlen, &life) ==
+             0 &&
+         *tlen > 0 && *tlen <= cap;
+    mbedtls_platform_zeroize(buf, PB_SESSION_MAX);
+    petls_port_free(buf);
+    if (ok) {
+        if (version == MBEDTLS_SSL_VERSION_TLS1_3 &&
+            life > TLS13_MAX_LIFETIME_S) {
+            life = TLS13_MAX_LIFETIME_S; /* mbedTLS refuses more */
+        }
+        *lifetime = life;
+        return 0;
+    }
+    *tlen = 0;
+    if (version != MBEDTLS_SSL_VERSION_TLS1_3 || cap < 1) {
+        /* TLS 1.2 sends an empty ticket: no resumption, no failure. */
+        return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+    }
+    /* A TLS 1.3 server whose ticket callback fails aborts the handshake,
+     * and a NewSessionTicket cannot be empty. A one-byte ticket with
+     * lifetime 0 tells the client to discard it at once (RFC 8446 4.6.1);
+     * it would not open anyway. */
+    start[0] = 0;
+    *tlen = 1;
+    *lifetime = 0;
+    return 0;
+}
+
+static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
+                        unsigned char *buf, size_t len)
+{
+    struct pb_config *cfg = p_cfg;
+    struct pb_conn *c = g_current;
+    const struct pb_session_hooks *h = cfg->hooks;
+    uint8_t *sess;
+    size_t n = 0;
+    int rc, ret = MBEDTLS_ERR_SSL_INVALID_MAC;
+
+    if (c == NULL || h == NULL || h->ticket_open == NULL) {
+        return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+    }
+    sess = petls_port_calloc(1, PB_SESSION_MAX);
+    if (sess == NULL) {
+        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
+    rc = h->ticket_open(c->owner, buf, len, sess, PB_SESSION_MAX, &n);
+    if (rc >= 0 && n <= PB_SESSION_MAX &&
+        session_import(session, sess, n) == 0) {
+        /* A ticket from a TLS 1.2 connection must not resume TLS 1.3 or
+         * the other way round (mbedTLS checks the first case only). */
+        if ((uint16_t)session->tls_version !=
+            mbedtls_ssl_get_version_number(&c->ssl)) {
+            mbedtls_ssl_session_free(session);
+        } else {
+            c->session_opened = 1;
+            c->ticket_renew = rc == 1;
+            ret = 0;
+        }
+    }
+    mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
+    petls_port_free(sess);
+    return ret;
+}
+#endif
+
+/* ---- Server: session IDs ---- */
+
+#if defined(MBEDTLS_SSL_SRV_C)
+static int cache_get(void *p_cfg, unsigned char const *id, size_t id_len,
+                     mbedtls_ssl_session *session)
+{
+    struct pb_config *cfg = p_cfg;
+    struct pb_conn *c = g_current;
+    const struct pb_session_hooks *h = cfg->hooks;
+    uint8_t *sess;
+    size_t n = 0;
+    int ret = -1;
+
+    if (c == NULL || h == NULL || h->cache_get == NULL) {
+        return -1;
+    }
+    sess = petls_port_calloc(1, PB_SESSION_MAX);
+    if (sess == NULL) {
+        return -1;
+    }
+    if (h->cache_get(c->owner, id, id_len, sess, PB_SESSION_MAX, &n) == 0 &&
+        n <= PB_SESSION_MAX && session_import(session, sess, n) == 0) {
+        if (session->tls_version != MBEDTLS_SSL_VERSION_TLS1_2 ||
+            session->id_len != id_len || memcmp(session->id, id, id_len) != 0) {
+            mbedtls_ssl_session_free(session);
+        } else {
+            c->session_opened = 1;
+            ret = 0;
+        }
+    }
+    mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
+    petls_port_free(sess);
+    return ret;
+}
+
+static int cache_set(void *p_cfg, unsigned char const *id, size_t id_len,
+                     const mbedtls_ssl_session *session)
+{
+    struct pb_config *cfg = p_cfg;
+    struct pb_conn *c = g_current;
+    const struct pb_session_hooks *h = cfg->hooks;
+    uint8_t *sess;
+    size_t n = 0;
+    int ret = -1;
+
+    /* TLS 1.3 never resumes by session ID (mbedTLS does not call this for
+     * it today; the check keeps it that way). */
+    if (c == NULL || h == NULL || h->cache_put == NULL ||
+        session->tls_version != MBEDTLS_SSL_VERSION_TLS1_2) {
+        return -1;
+    }
+    sess = petls_port_calloc(1, PB_SESSION_MAX);
+    if (sess == NULL) {
+        return -1;
+    }
+    if (session_export(session, sess, PB_SESSION_MAX, &n) == 0) {
+        ret = h->cache_put(c->owner, id, id_len, sess, n) == 0 ? 0 : -1;
+    }
+    mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
+    petls_port_free(sess);
+    return ret;
+}
+#endif
+
+/* ---- Config ---- */
+
+void pb_mbedtls_session_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
+                             int endpoint, int with_tickets,
+                             const struct pb_settings *s)
+{
+    const struct pb_session_hooks *h = s->session_hooks;
+
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    {
+        /* psk_ke (no (EC)DHE, no forward secrecy) only on request. */
+        int modes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
+                    MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL;
+        if (s->tls13_psk_ke) {
+            modes |= MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK;
+        }
+        mbedtls_ssl_conf_tls13_key_exchange_modes(conf, modes);
+    }
+#endif
+    if (endpoint == MBEDTLS_SSL_IS_CLIENT) {
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+        int on = h != NULL && h->client_session != NULL;
+        mbedtls_ssl_conf_session_tickets(
+            conf, on ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+                     : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+        mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+            conf, on ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
+                     : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);
+#endif
+#endif
+        (void)cfg;
+        (void)with_tickets;
+        return;
+    }
+#if defined(MBEDTLS_SSL_SRV_C)
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    if (h != NULL && s->tickets && with_tickets && h->ticket_make != NULL &&
+        h->ticket_open != NULL) {
+        mbedtls_ssl_conf_session_tickets_cb(conf, ticket_write, ticket_parse,
+                                            cfg);
+    }
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    mbedtls_ssl_conf_new_session_tickets(
+        conf,
+        (uint16_t)(s->tls13_tickets > 0xFFFF ? 0xFFFF : s->tls13_tickets));
+#endif
+#endif
+    if (h != NULL && s->session_ids && h->cache_get != NULL &&
+        h->cache_put != NULL) {
+        mbedtls_ssl_conf_session_cache(conf, cfg, cache_get, cache_set);
+    }
+#else
+    (void)cfg;
+    (void)with_tickets;
+#endif
+}
+
+/* ---- Client ---- */
+
+int pb_mbedtls_client_set_session(struct pb_conn *c, const uint8_t *bytes,
+                                  size_t len)
+{
+#if defined(MBEDTLS_SSL_CLI_C)
+    mbedtls_ssl_session sess;
+    int ret;
+
+    mbedtls_ssl_session_init(&sess);
+    if (session_import(&sess, bytes, len) != 0) {
+        return -1; /* stale or foreign bytes: a full handshake */
+    }
+    ret = mbedtls_ssl_set_session(&c->ssl, &sess);
+    mbedtls_ssl_session_free(&sess); /* zeroizes */
+    if (ret != 0) {
+        return -1;
+    }
+    c->offered_session = 1;
+    return 0;
+#else
+    (void)c;
+    (void)bytes;
+    (void)len;
+    return -1;
+#endif
+}
+
+void pb_mbedtls_client_export(struct pb_conn *c)
+{
+#if defined(MBEDTLS_SSL_CLI_C)
+    const struct pb_session_hooks *h = c->cfg->hooks;
+    mbedtls_ssl_session sess;
+    uint8_t *buf;
+    size_t n = 0;
+
+    if (h == NULL || h->client_session == NULL) {
+        return;
+    }
+    mbedtls_ssl_session_init(&sess);
+    if (mbedtls_ssl_get_session(&c->ssl, &sess) != 0) {
+        mbedtls_ssl_session_free(&sess);
+        return;
+    }
+    buf = petls_port_calloc(1, PB_SESSION_MAX);
+    if (buf != NULL) {
+        if (session_export(&sess, buf, PB_SESSION_MAX, &n) == 0) {
+            h->client_session(c->owner, buf, n);
+        }
+        mbedtls_platform_zeroize(buf, PB_SESSION_MAX);
+        petls_port_free(buf);
+    }
+    mbedtls_ssl_session_free(&sess);
+#else
+    (void)c;
+#endif
+}
+
+/* ---- Driving mbedTLS with the current connection set ---- */
+
+/* A TLS 1.3 client got a NewSessionTicket: hand the session over. 1 when
+ * ret was that signal. */
+static int got_ticket(struct pb_conn *c, int ret)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        pb_mbedtls_client_export(c);
+        return 1;
+    }
+#else
+    (void)c;
+    (void)ret;
+#endif
+    return 0;
+}
+
+/* What mbedtls_ssl_handshake() does (step until the handshake is over),
+ * watching the state (private, see the top of the file): a handshake that
+ * never enters MBEDTLS_SSL_SERVER_CERTIFICATE authenticated without
+ * certificates, i.e. from a session or a PSK. Every state is the input of
+ * some step, so looking before each step sees all of them. */
+static int drive_handshake(struct pb_conn *c)
+{
+    int ret = 0;
+
+    while (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        if (c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) {
+            c->saw_certificate = 1;
+        }
+        ret = mbedtls_ssl_handshake_step(&c->ssl);
+        if (ret != 0) {
+            break;
+        }
+    }
+    return ret;
+}
+
+int pb_mbedtls_session_handshake(struct pb_conn *c)
+{
+    struct pb_conn *prev = pb_mbedtls_enter(c);
+    int ret;
+
+    do {
+        ret = drive_handshake(c);
+    } while (got_ticket(c, ret));
+    if (ret == 0) {
+        /* Resumed: no certificate exchanged, and the authentication came
+         * from a session (offered by us, or opened by the hooks in this
+         * handshake), not from an external PSK. */
+        c->resumed = !c->saw_certificate &&
+                     (c->is_server ? c->session_opened : c->offered_session);
+        if (!c->is_server && mbedtls_ssl_get_version_number(&c->ssl) ==
+                                 MBEDTLS_SSL_VERSION_TLS1_2) {
+            /* TLS 1.2 sessions (with their ticket) are complete now; TLS
+             * 1.3 tickets arrive later, through reads. */
+            pb_mbedtls_client_export(c);
+        }
+    }
+    pb_mbedtls_leave(prev);
+    return ret;
+}
+
+int pb_mbedtls_session_read(struct pb_conn *c, unsigned char *buf, size_t len)
+{
+    struct pb_conn *prev = pb_mbedtls_enter(c);
+    int ret = MBEDTLS_ERR_SSL_WANT_READ, i;
+
+    /* A ticket is not data: read on, so that the caller gets data or the
+     * transport's WANT_* (a blocking transport then waits in recv, as for
+     * any read). mbedTLS announces a NewSessionTicket with WANT_READ and
+     * the state MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET; the next read
+     * processes the message it kept. The bound only guards against a
+     * state machine that would not move on. */
+    for (i = 0; i < MAX_TICKETS_PER_READ; i++) {
+        ret = mbedtls_ssl_read(&c->ssl, buf, len);
+        if (got_ticket(c, ret)) {
+            continue;
+        }
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ &&
+            c->ssl.state == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET) {
+            continue;
+        }
+#endif
+        break;
+    }
+    pb_mbedtls_leave(prev);
+    return ret;
+}
+
+int pb_mbedtls_session_write(struct pb_conn *c, const unsigned char *buf,
+                             size_t len)
+{
+    struct pb_conn *prev = pb_mbedtls_enter(c);
+    int ret;
+
+    do {
+        ret = mbedtls_ssl_write(&c->ssl, buf, len);
+    } while (got_ticket(c, ret));
+    pb_mbedtls_leave(prev);
+    return ret;
+}
+
+int pb_mbedtls_session_close(struct pb_conn *c)
+{
+    struct pb_conn *prev = pb_mbedtls_enter(c);
+    int ret;
+
+    do {
+        ret = mbedtls_ssl_close_notify(&c->ssl);
+    } while (got_ticket(c, ret));
+    pb_mbedtls_leave(prev);
+    return ret;
+}
+
+int pb_conn_resumed(const struct pb_conn *c)
+{
+    return c->handshake_done && c->resumed;
+}
