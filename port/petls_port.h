@@ -76,4 +76,19 @@ int petls_port_dir_foreach(const char *dir,
                            int (*fn)(const char *path, void *arg), void *arg,
                            char *err, size_t errlen);
 
+/* ---- Session files (libtls's tls_config_set_session_fd) ---- */
+
+/* Checks that fd is a regular file that only its owner may read or write
+ * (it will hold session secrets). 0, or -1 with err filled. */
+int petls_port_session_fd_check(int fd, char *err, size_t errlen);
+/* Reads the whole file from offset 0 (the descriptor's own offset is left
+ * alone). Returns the bytes read (0 for an empty file), or -1 with err
+ * filled, also when the file holds more than cap bytes. */
+ssize_t petls_port_fd_pread_all(int fd, void *buf, size_t cap, char *err,
+                                size_t errlen);
+/* Replaces the file's contents with buf (written at offset 0, then the
+ * file is cut to len). 0, or -1 with err filled. */
+int petls_port_fd_replace(int fd, const void *buf, size_t len, char *err,
+                          size_t errlen);
+
 #endif /* PETLS_PORT_H */

@@ -10,9 +10,23 @@
 #include "groups.h"
 #include "petls_internal.h"
 #include "protocols.h"
+#include "psk.h"
+#include "session_cache.h"
+#include "ticket_keys.h"
 #include "util.h"
 
 #define ERRLEN 256
+
+/* The cache-key prefix of the session id context. */
+static int ctx_hash_update(struct petls_config *c)
+{
+    uint8_t h[32];
+
+    if (pb_sha256(c->session_id_ctx, c->session_id_ctx_len, h) != 0)
+        return -1;
+    memcpy(c->ctx_hash, h, sizeof(c->ctx_hash));
+    return 0;
+}
 
 struct petls_config *petls_config_new(void)
 {
@@ -26,10 +40,16 @@ struct petls_config *petls_config_new(void)
         return NULL;
     c->mutex = petls_port_mutex_new();
     c->pb = pb_config_new(err, sizeof(err));
-    if (c->mutex == NULL || c->pb == NULL) {
+    c->ticket_keys = petls_ticket_keys_new(PETLS_SESSION_LIFETIME_DEFAULT,
+                                           PETLS_SESSION_LIFETIME_DEFAULT);
+    if (c->mutex == NULL || c->pb == NULL || c->ticket_keys == NULL ||
+        pb_random(c->store_key, sizeof(c->store_key)) != 0 ||
+        ctx_hash_update(c) != 0) {
         if (c->pb != NULL)
             pb_config_free(c->pb);
+        petls_ticket_keys_free(c->ticket_keys);
         petls_port_mutex_free(c->mutex);
+        petls_explicit_bzero(c, sizeof(*c));
         petls_port_free(c);
         return NULL;
     }
@@ -42,6 +62,12 @@ struct petls_config *petls_config_new(void)
     c->verify_client = PETLS_VERIFY_CLIENT_NONE;
     c->verify_depth = -1;
     c->handshake_timeout_ms = PETLS_HANDSHAKE_TIMEOUT_DEFAULT_MS;
+    c->session_lifetime = PETLS_SESSION_LIFETIME_DEFAULT;
+    c->cache_max_entries = PETLS_SESSION_CACHE_DEFAULT_ENTRIES;
+    c->cache_max_bytes = PETLS_SESSION_CACHE_DEFAULT_BYTES;
+    c->tickets = 1;
+    c->tls13_tickets = PETLS_TLS13_TICKETS_DEFAULT;
+    c->session_fd = -1;
     return c;
 }
 
@@ -76,6 +102,13 @@ void petls_config_free(struct petls_config *c)
         return;
 
     pb_config_free(c->pb);
+    petls_sni_config_free(c);
+    petls_psk_config_free(c);
+    petls_nego_config_free(c);
+    petls_session_cache_free(c->cache);
+    petls_session_cache_free(c->client_cache);
+    petls_ticket_keys_free(c->ticket_keys);
+    petls_port_free(c->ticket_keys_file);
     petls_port_free(c->ciphers);
     petls_free_secret_str(c->passphrase);
     pending_cert_clear(c);
@@ -120,6 +153,29 @@ uint32_t petls_config_effective_protocols(const struct petls_config *c)
     return c->protocols & petls_protocols_range(lo, hi);
 }
 
+/* The backend's session settings. A server with lifetime 0 resumes
+ * nothing; the hooks stay for the client side. */
+static void session_settings(struct petls_config *c, struct pb_settings *s)
+{
+    int on = c->session_lifetime > 0;
+    int tls13 = (s->protocols & PETLS_PROTOCOL_TLSv1_3) != 0;
+
+    s->session_hooks = &petls_session_hooks;
+    /* Stateful mode still sends TLS 1.3 tickets: they are ids into the
+     * cache or store. */
+    s->tickets = on;
+    s->tls12_tickets = on && c->tickets;
+    s->session_ids = on && (c->have_store || c->cache_max_entries > 0);
+    s->tls13_tickets = on ? c->tls13_tickets : 0;
+    s->tls13_psk_ke = c->tls13_psk_ke;
+    s->ticket_lifetime_s = on ? (uint32_t)c->session_lifetime : 0;
+    /* Who reads the ClientHello before the backend: an external store may
+     * answer late, and stateful mode picks the backend variant without
+     * TLS 1.2 tickets for clients that cannot do TLS 1.3. */
+    c->preparse = (on && (c->have_store || (!c->tickets && tls13))) ||
+                  petls_sni_wants_preparse(c) || petls_nego_needs_preparse(c);
+}
+
 static int config_freeze(struct petls_config *c, char *err, size_t errlen)
 {
     struct pb_settings s;
@@ -145,6 +201,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     }
     s.ciphers = c->ciphers;
     s.n_ciphers = c->n_ciphers;
+    s.psk = petls_psk_enabled(c);
     s.groups = c->groups;
     s.n_groups = c->n_groups;
     s.prefer_server_ciphers = c->prefer_server_ciphers;
@@ -152,6 +209,8 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     s.verify_time = c->verify_time;
     s.verify_client = c->verify_client;
     s.verify_depth = c->verify_depth;
+    session_settings(c, &s);
+    s.nego = petls_nego_settings(c);
     berr[0] = '\0';
     if (pb_config_freeze(c->pb, &s, berr, sizeof(berr)) != 0) {
         snprintf(err, errlen, "%s", berr[0] ? berr : "invalid configuration");
@@ -768,5 +827,318 @@ int petls_config_set_handshake_timeout(struct petls_config *c,
 {
     SETTER_ENTRY(c);
     c->handshake_timeout_ms = timeout_ms;
+    return 0;
+}
+
+/* ---- Session resumption: server ---- */
+
+int petls_config_set_session_lifetime(struct petls_config *c, int lifetime)
+{
+    SETTER_ENTRY(c);
+    if (lifetime < 0 || lifetime > 7 * 24 * 3600) {
+        petls_config_set_error(c,
+                               "invalid session lifetime %d (0 to 604800 "
+                               "seconds)",
+                               lifetime);
+        return -1;
+    }
+    c->session_lifetime = lifetime;
+    if (!c->rotation_set && lifetime > 0)
+        petls_ticket_keys_set_rotation(c->ticket_keys, (uint32_t)lifetime,
+                                       (uint32_t)lifetime);
+    return 0;
+}
+
+int petls_config_set_session_id(struct petls_config *c,
+                                const unsigned char *session_id, size_t len)
+{
+    SETTER_ENTRY(c);
+    if (len > PETLS_SESSION_ID_CONTEXT_MAX) {
+        petls_config_set_error(c,
+                               "session id context too long (%zu bytes, at "
+                               "most %d)",
+                               len, PETLS_SESSION_ID_CONTEXT_MAX);
+        return -1;
+    }
+    if (len > 0 && session_id == NULL) {
+        petls_config_set_error(c, "session id context: no buffer given");
+        return -1;
+    }
+    if (len > 0)
+        memcpy(c->session_id_ctx, session_id, len);
+    c->session_id_ctx_len = len;
+    if (ctx_hash_update(c) != 0) {
+        petls_config_set_error(c, "session id context: hashing failed");
+        return -1;
+    }
+    return 0;
+}
+
+int petls_config_set_session_cache(struct petls_config *c, size_t max_entries,
+                                   size_t max_bytes)
+{
+    SETTER_ENTRY(c);
+    c->cache_max_entries = max_entries;
+    c->cache_max_bytes = max_bytes;
+    return 0;
+}
+
+int petls_config_session_cache_stats(struct petls_config *c,
+                                     struct petls_session_cache_stats *stats)
+{
+    struct petls_session_cache *cache;
+
+    if (c == NULL)
+        return -1;
+    if (stats == NULL) {
+        petls_config_set_error(c, "no place for the statistics");
+        return -1;
+    }
+    memset(stats, 0, sizeof(*stats));
+    petls_port_mutex_lock(c->mutex);
+    cache = c->cache;
+    petls_port_mutex_unlock(c->mutex);
+    /* A cache not made yet (no server used the config) is empty. */
+    if (cache != NULL)
+        petls_session_cache_stats(cache, stats);
+    return 0;
+}
+
+int petls_config_set_session_store(struct petls_config *c,
+                                   const struct petls_session_store *store)
+{
+    SETTER_ENTRY(c);
+    if (store == NULL) {
+        memset(&c->store, 0, sizeof(c->store));
+        c->have_store = 0;
+        return 0;
+    }
+    if (store->put == NULL || store->get == NULL) {
+        petls_config_set_error(c, "session store needs put and get");
+        return -1;
+    }
+    c->store = *store;
+    c->have_store = 1;
+    return 0;
+}
+
+int petls_config_set_session_store_key(struct petls_config *c,
+                                       const uint8_t *key, size_t len)
+{
+    SETTER_ENTRY(c);
+    if (key == NULL || len != PETLS_STORE_KEY_SIZE) {
+        petls_config_set_error(c, "session store key must be %d bytes",
+                               PETLS_STORE_KEY_SIZE);
+        return -1;
+    }
+    memcpy(c->store_key, key, PETLS_STORE_KEY_SIZE);
+    return 0;
+}
+
+int petls_config_set_session_tickets(struct petls_config *c, int enable)
+{
+    SETTER_ENTRY(c);
+    c->tickets = enable != 0;
+    return 0;
+}
+
+int petls_config_set_tls13_tickets(struct petls_config *c, unsigned int count)
+{
+    SETTER_ENTRY(c);
+    if (count > 8) {
+        petls_config_set_error(c, "invalid TLS 1.3 ticket count %u (0 to 8)",
+                               count);
+        return -1;
+    }
+    c->tls13_tickets = count;
+    return 0;
+}
+
+int petls_config_set_tls13_psk_ke(struct petls_config *c, int enable)
+{
+    SETTER_ENTRY(c);
+    c->tls13_psk_ke = enable != 0;
+    return 0;
+}
+
+/* ---- Ticket keys: changeable on a live config (the ring locks) ---- */
+
+int petls_config_add_ticket_key(struct petls_config *c, uint32_t keyrev,
+                                unsigned char *key, size_t keylen)
+{
+    char err[ERRLEN];
+
+    if (c == NULL)
+        return -1;
+    err[0] = '\0';
+    if (key == NULL || petls_ticket_keys_add(c->ticket_keys, keyrev, key,
+                                             keylen, err, sizeof(err)) != 0) {
+        /* The ring's messages name what failed ("ticket key: ..."). */
+        petls_config_set_error(c, "%s",
+                               err[0] ? err : "ticket key: no key given");
+        return -1;
+    }
+    return 0;
+}
+
+int petls_config_set_ticket_keys(struct petls_config *c, const uint8_t *keys,
+                                 size_t len)
+{
+    char err[ERRLEN];
+
+    if (c == NULL)
+        return -1;
+    err[0] = '\0';
+    if (keys == NULL || petls_ticket_keys_set(c->ticket_keys, keys, len, err,
+                                              sizeof(err)) != 0) {
+        petls_config_set_error(c, "%s",
+                               err[0] ? err : "ticket keys: none given");
+        return -1;
+    }
+    return 0;
+}
+
+ssize_t petls_config_get_ticket_keys(struct petls_config *c, uint8_t *keys,
+                                     size_t cap)
+{
+    ssize_t n;
+
+    if (c == NULL)
+        return -1;
+    if (keys == NULL) {
+        petls_config_set_error(c, "ticket keys: no buffer given");
+        return -1;
+    }
+    n = petls_ticket_keys_get(c->ticket_keys, keys, cap, petls_session_now());
+    if (n < 0)
+        petls_config_set_error(c,
+                               "ticket keys: buffer of %zu bytes is too "
+                               "small",
+                               cap);
+    return n;
+}
+
+/* Reads and installs the key file; the buffer holds secrets. */
+static int load_ticket_keys_file(struct petls_config *c, const char *path)
+{
+    char err[ERRLEN];
+    uint8_t *buf;
+    size_t len;
+    int rc;
+
+    err[0] = '\0';
+    if (petls_port_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
+        petls_config_set_error(c, "ticket key file %s: %s", path, err);
+        return -1;
+    }
+    err[0] = '\0';
+    rc = petls_ticket_keys_load(c->ticket_keys, buf, len, err, sizeof(err));
+    petls_free_secret(buf, len);
+    if (rc != 0) {
+        static const char prefix[] = "ticket key file: ";
+        const char *why = err[0] ? err : "invalid contents";
+        /* The parser says "ticket key file: ..."; put the path in. */
+        if (strncmp(why, prefix, sizeof(prefix) - 1) == 0)
+            why += sizeof(prefix) - 1;
+        petls_config_set_error(c, "ticket key file %s: %s", path, why);
+        return -1;
+    }
+    return 0;
+}
+
+int petls_config_set_ticket_keys_file(struct petls_config *c, const char *path)
+{
+    char *copy;
+
+    if (c == NULL)
+        return -1;
+    if (path == NULL) {
+        petls_config_set_error(c, "ticket key file: no file name given");
+        return -1;
+    }
+    if (load_ticket_keys_file(c, path) != 0)
+        return -1;
+    copy = petls_strdup(path);
+    if (copy == NULL) {
+        petls_config_set_error(c, "out of memory");
+        return -1;
+    }
+    petls_port_mutex_lock(c->mutex);
+    petls_port_free(c->ticket_keys_file);
+    c->ticket_keys_file = copy;
+    petls_port_mutex_unlock(c->mutex);
+    return 0;
+}
+
+int petls_config_reload_ticket_keys(struct petls_config *c)
+{
+    char path[1024];
+    int have;
+
+    if (c == NULL)
+        return -1;
+    petls_port_mutex_lock(c->mutex);
+    have = c->ticket_keys_file != NULL &&
+           strlen(c->ticket_keys_file) < sizeof(path);
+    if (have)
+        snprintf(path, sizeof(path), "%s", c->ticket_keys_file);
+    petls_port_mutex_unlock(c->mutex);
+    if (!have) {
+        petls_config_set_error(c, "no ticket key file set");
+        return -1;
+    }
+    /* A failed reload keeps the keys in use. */
+    return load_ticket_keys_file(c, path);
+}
+
+int petls_config_set_ticket_rotation(struct petls_config *c, uint32_t rotate_s,
+                                     uint32_t grace_s)
+{
+    if (c == NULL)
+        return -1;
+    if (rotate_s == 0) {
+        petls_config_set_error(c, "ticket rotation period must be > 0");
+        return -1;
+    }
+    petls_ticket_keys_set_rotation(c->ticket_keys, rotate_s, grace_s);
+    c->rotation_set = 1;
+    return 0;
+}
+
+/* ---- Session resumption: client ---- */
+
+int petls_config_set_session_cb(struct petls_config *c, petls_session_cb cb,
+                                void *arg)
+{
+    SETTER_ENTRY(c);
+    c->session_cb = cb;
+    c->session_cb_arg = arg;
+    return 0;
+}
+
+int petls_config_set_session_fd(struct petls_config *c, int session_fd)
+{
+    char err[ERRLEN];
+
+    SETTER_ENTRY(c);
+    if (session_fd < 0) {
+        c->session_fd = -1;
+        return 0;
+    }
+    err[0] = '\0';
+    if (petls_port_session_fd_check(session_fd, err, sizeof(err)) != 0) {
+        petls_config_set_error(c, "session fd %d: %s", session_fd,
+                               err[0] ? err : "unusable");
+        return -1;
+    }
+    c->session_fd = session_fd;
+    return 0;
+}
+
+int petls_config_set_client_session_cache(struct petls_config *c,
+                                          size_t max_entries)
+{
+    SETTER_ENTRY(c);
+    c->client_cache_entries = max_entries;
     return 0;
 }

@@ -213,6 +213,13 @@ int petls_conn_cipher_strength(struct petls *ctx)
     return ci != NULL ? ci->strength_bits : -1;
 }
 
+int petls_conn_session_resumed(struct petls *ctx)
+{
+    if (ctx == NULL || ctx->conn == NULL || !ctx->hs_done)
+        return 0;
+    return pb_conn_resumed(ctx->conn) ? 1 : 0;
+}
+
 const char *petls_conn_servername(struct petls *ctx)
 {
     if (ctx == NULL)

@@ -7,6 +7,7 @@
 
 #include "hostname.h"
 #include "petls_internal.h"
+#include "psk.h"
 #include "util.h"
 
 #define ERRLEN 256
@@ -54,6 +55,10 @@ void petls_conn_state_free(struct petls *ctx)
     if (ctx->conn != NULL)
         pb_conn_free(ctx->conn);
     ctx->conn = NULL;
+    petls_sni_conn_clear(ctx);
+    petls_nego_conn_free(ctx);
+    petls_preparse_free(ctx);
+    petls_session_client_free(ctx);
     close_own_fds(ctx);
     petls_port_free(ctx->servername);
     petls_port_free(ctx->verify_name);
@@ -109,7 +114,8 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
         config = fresh;
     }
     if ((ctx->flags & PETLS_CTX_SERVER) && config->n_keypairs == 0 &&
-        config->pending_cert == NULL && config->pending_key == NULL) {
+        config->pending_cert == NULL && config->pending_key == NULL &&
+        !petls_psk_server_capable(config) && !petls_sni_serves(config)) {
         petls_set_error(ctx, "server config has no certificate and key");
         petls_config_free(fresh);
         return -1;
@@ -122,6 +128,12 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
         return -1;
     }
     petls_config_free(fresh); /* the context's reference keeps it */
+    if ((ctx->flags & PETLS_CTX_SERVER) &&
+        petls_session_server_prepare(config, err, sizeof(err)) != 0) {
+        petls_set_error(ctx, "%s", err);
+        petls_config_free(config);
+        return -1;
+    }
     release_config(ctx);
     ctx->config = config;
     return 0;
@@ -132,6 +144,7 @@ void petls_reset(struct petls *ctx)
     if (ctx == NULL)
         return;
     petls_conn_state_free(ctx);
+    petls_session_offer_free(ctx);
     release_config(ctx);
     petls_err_clear(&ctx->err);
     /* An accepted connection becomes a plain server context, as libtls. */
@@ -144,6 +157,7 @@ void petls_free(struct petls *ctx)
     if (ctx == NULL)
         return;
     petls_conn_state_free(ctx);
+    petls_session_offer_free(ctx);
     release_config(ctx);
     petls_explicit_bzero(ctx, sizeof(*ctx));
     petls_port_free(ctx);
@@ -151,6 +165,7 @@ void petls_free(struct petls *ctx)
 
 int petls_conn_start(struct petls *ctx)
 {
+    struct petls_psk_scratch psk;
     struct pb_conn_params p;
     char err[ERRLEN];
 
@@ -161,8 +176,17 @@ int petls_conn_start(struct petls *ctx)
     p.send = petls_io_send;
     p.recv = petls_io_recv;
     p.io = ctx;
+    p.owner = ctx;
+    if (p.is_server)
+        petls_session_server_params(ctx, &p);
+    else
+        petls_session_client_offer(ctx, &p);
+    if (petls_psk_conn_params(ctx, &p, &psk) != 0)
+        return -1;
+    petls_nego_conn_params(ctx, &p);
     err[0] = '\0';
     ctx->conn = pb_conn_new(ctx->config->pb, &p, err, sizeof(err));
+    petls_psk_scratch_clear(&psk);
     if (ctx->conn == NULL) {
         petls_set_error(ctx, "%s", err[0] ? err : "cannot create connection");
         return -1;
@@ -213,7 +237,11 @@ static int accept_common(struct petls *ctx, struct petls **cctx,
 static int accept_finish(struct petls *ctx, struct petls **cctx,
                          struct petls *conn)
 {
-    if (petls_conn_start(conn) != 0) {
+    int pre = petls_preparse_begin(conn);
+
+    /* A connection that reads the ClientHello first makes its backend
+     * connection in petls_handshake(). */
+    if (pre < 0 || (pre == 0 && petls_conn_start(conn) != 0)) {
         petls_set_error(ctx, "%s", conn->err.msg);
         petls_free(conn);
         return -1;
@@ -468,5 +496,13 @@ int petls_connect_servername(struct petls *ctx, const char *host,
     ctx->fd_read = fd;
     ctx->fd_write = fd;
     ctx->own_fds = 1;
+    /* The client session cache keys sessions by host and port too. */
+    ctx->peer_host = petls_strdup(host);
+    ctx->peer_port = petls_strdup(port);
+    if (ctx->peer_host == NULL || ctx->peer_port == NULL) {
+        petls_conn_state_free(ctx);
+        petls_set_error(ctx, "out of memory");
+        return -1;
+    }
     return client_start(ctx);
 }

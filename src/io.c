@@ -86,6 +86,12 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len)
 
     if (len > INT_MAX)
         len = INT_MAX;
+    /* The ClientHello read ahead goes to the backend first. */
+    if (ctx->pre != NULL && len > 0) {
+        size_t r = petls_preparse_replay(ctx, buf, len);
+        if (r > 0)
+            return (int)r;
+    }
     if (ctx->io_kind == PETLS_IO_CBS) {
         n = ctx->read_cb(ctx, buf, len, ctx->cb_arg);
         if (n == 0)
@@ -102,7 +108,7 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len)
 
 static int check_conn(struct petls *ctx)
 {
-    if (ctx->conn != NULL)
+    if (ctx->conn != NULL || ctx->pre != NULL)
         return 0;
     if (ctx->flags & PETLS_CTX_SERVER)
         petls_set_error(ctx, "a server context has no connection: use the "
@@ -165,10 +171,18 @@ int petls_handshake(struct petls *ctx)
 
     petls_err_clear(&ctx->io_err);
     err[0] = '\0';
-    rc = pb_conn_handshake(ctx->conn, err, sizeof(err));
+    /* A server connection that reads the ClientHello first (external
+     * store, stateful mode) makes its backend connection once that is
+     * done and the store has answered. */
+    rc = ctx->conn == NULL ? petls_preparse_run(ctx, err, sizeof(err)) : 0;
+    if (rc == PETLS_WANT_STORE || rc == PETLS_WANT_SNI)
+        return rc;
+    if (rc == 0)
+        rc = pb_conn_handshake(ctx->conn, err, sizeof(err));
     switch (rc) {
     case PB_OK:
         ctx->hs_done = 1;
+        petls_preparse_done(ctx);
         petls_conn_compute_auth(ctx);
         return 0;
     case PB_WANT_READ:

@@ -13,8 +13,11 @@
 #include "petls_port.h"
 #include "backend/backend.h"
 #include "verify_result.h"
+#include "sni.h"
+#include "nego.h"
 
 #define PETLS_ERRBUF_SIZE 512
+#define PETLS_CTX_HASH_LEN 16
 #define PETLS_MAX_GROUPS 16
 
 /* An error buffer: set is 0 while no error was recorded. */
@@ -60,7 +63,49 @@ struct petls_config {
     uint8_t *pending_key;
     size_t pending_key_len;
     char *pending_key_name;
+
+    /* Virtual hosts and PSKs (sni.c, psk.c); NULL when unused. */
+    struct petls_sni_table *sni;
+    struct petls_psk_conf *psk;
+
+    /* ALPN, renegotiation, key log, records (nego.h). */
+    struct petls_nego_config nego;
+
+    /* ---- Sessions, server side (session_server.c) ---- */
+    int session_lifetime; /* seconds; 0: no resumption on a server */
+    uint8_t session_id_ctx[PETLS_SESSION_ID_CONTEXT_MAX];
+    size_t session_id_ctx_len;
+    /* SHA-256 of the context, truncated: prefixes cache keys, so that
+     * sessions of one context are never found under another. */
+    uint8_t ctx_hash[PETLS_CTX_HASH_LEN];
+    size_t cache_max_entries;
+    size_t cache_max_bytes;
+    struct petls_session_cache *cache; /* made at the first server use */
+    int have_store;
+    struct petls_session_store store;
+    uint8_t store_key[PETLS_STORE_KEY_SIZE]; /* zeroized when freed */
+    int tickets;                             /* 1 stateless, 0 stateful */
+    unsigned int tls13_tickets;
+    int tls13_psk_ke;
+    /* The ticket key ring stays changeable after the freeze (Node's
+     * setTicketKeys on a live server): it has its own mutex. */
+    struct petls_ticket_keys *ticket_keys;
+    int rotation_set; /* set_ticket_rotation called: lifetime no longer
+                       * drives it */
+    char *ticket_keys_file;
+    int preparse; /* server connections read the ClientHello first */
+
+    /* ---- Sessions, client side (session_client.c) ---- */
+    petls_session_cb session_cb;
+    void *session_cb_arg;
+    int session_fd; /* -1: none */
+    size_t client_cache_entries;
+    struct petls_session_cache *client_cache;
 };
+
+struct petls_session_cache;
+struct petls_ticket_keys;
+struct petls_preparse;
 
 enum petls_io_kind {
     PETLS_IO_NONE,
@@ -113,6 +158,28 @@ struct petls {
     /* Peer certificate, fetched once. */
     int cert_state; /* 0 not fetched, 1 present, -1 none */
     struct pb_cert_info cert;
+
+    /* Server connection: the SNI context chosen (sni.c). */
+    struct petls_sni_conn sni;
+
+    /* ALPN choice, renegotiation limiter, send fragment (nego.h). */
+    struct petls_nego_conn nego;
+
+    /* Server connection: the ClientHello read ahead of the backend, the
+     * store's (maybe late) answer, the bytes to replay. NULL when this
+     * connection needs no pre-parse, and after the replay. */
+    struct petls_preparse *pre;
+
+    /* Client sessions, in the engine's wrapped form (session_client.c). */
+    uint8_t *offer; /* petls_set_session(): kept until reset */
+    size_t offer_len;
+    uint8_t *offer_tmp; /* from the session fd or client cache, handed to
+                         * the backend for this connection */
+    size_t offer_tmp_len;
+    uint8_t *session; /* newest received on this connection */
+    size_t session_len;
+    char *peer_host; /* petls_connect's host and port (client cache key) */
+    char *peer_port;
 };
 
 /* ---- error.c ---- */
@@ -153,6 +220,61 @@ int petls_conn_start(struct petls *ctx);
 
 int petls_io_send(void *io, const unsigned char *buf, size_t len);
 int petls_io_recv(void *io, unsigned char *buf, size_t len);
+
+/* ---- session_server.c ---- */
+
+/* The hooks handed to the backend at freeze (server and client sides). */
+extern const struct pb_session_hooks petls_session_hooks;
+/* What a stored session is kept as: a TLS 1.2 session ID or a stateful
+ * TLS 1.3 ticket id (bound into cache keys and sealed blobs). */
+#define PETLS_SESSION_KIND_ID 'I'
+#define PETLS_SESSION_KIND_TICKET 'T'
+/* Copies msg into err (cut to fit). */
+void petls_session_errmsg(char *err, size_t errlen, const char *msg);
+/* Unix seconds, or the monotonic clock on platforms without a calendar. */
+int64_t petls_session_now(void);
+/* Creates the server cache of a frozen config on its first server use. 0
+ * or -1 (out of memory) with err. */
+int petls_session_server_prepare(struct petls_config *config, char *err,
+                                 size_t errlen);
+/* Server connection start. When the config needs it, sets up the
+ * pre-parse and returns 1 (the backend connection is created later by
+ * petls_preparse_run); 0 when the backend connection may be made now; -1
+ * out of memory (error set). */
+int petls_preparse_begin(struct petls *ctx);
+/* Reads and parses the ClientHello, asks the store, then creates the
+ * backend connection. Returns 0 when the backend connection exists,
+ * PETLS_WANT_STORE while the store has not answered, or a PB_* code of the
+ * transport (PB_WANT_READ, PB_EOF, PB_ERR_TIMEOUT, PB_ERR with io_err or
+ * err filled). */
+int petls_preparse_run(struct petls *ctx, char *err, size_t errlen);
+/* Bytes read ahead that the backend has not consumed yet: copies up to len
+ * into buf and returns the count (0 when there is nothing left). */
+size_t petls_preparse_replay(struct petls *ctx, unsigned char *buf, size_t len);
+/* The store's prefetched answer for (kind, id): -1 none was fetched for
+ * it, 0 a miss, 1 found (*blob, *blob_len point at the sealed blob). */
+int petls_preparse_answer(struct petls *ctx, int kind, const uint8_t *id,
+                          size_t id_len, const uint8_t **blob,
+                          size_t *blob_len);
+/* Server parameters of the backend connection (no_tls12_tickets). */
+void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p);
+/* Drops the pre-parse state once the handshake no longer needs it. */
+void petls_preparse_done(struct petls *ctx);
+void petls_preparse_free(struct petls *ctx);
+
+/* ---- session_client.c ---- */
+
+/* Fills the session to offer (explicit, session fd, client cache) into the
+ * backend connection parameters; the bytes stay valid until the connection
+ * state is freed. */
+void petls_session_client_offer(struct petls *ctx, struct pb_conn_params *p);
+/* The backend's client_session hook: a new session for this connection. */
+void petls_session_client_received(struct petls *ctx, const uint8_t *sess,
+                                   size_t len);
+/* Frees the client session state of a connection (not the offer). */
+void petls_session_client_free(struct petls *ctx);
+/* Frees the offered session (reset and free). */
+void petls_session_offer_free(struct petls *ctx);
 
 /* ---- conn_info.c ---- */
 

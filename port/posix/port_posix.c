@@ -264,3 +264,82 @@ int petls_port_dir_foreach(const char *dir,
     free(names);
     return rc;
 }
+
+/* ---- Session files ---- */
+
+int petls_port_session_fd_check(int fd, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "not a regular file");
+        return -1;
+    }
+    /* As libtls: the file holds master secrets. */
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+        snprintf(err, errlen,
+                 "file is accessible by group or others (mode %03o)",
+                 (unsigned)(st.st_mode & 0777));
+        return -1;
+    }
+    return 0;
+}
+
+ssize_t petls_port_fd_pread_all(int fd, void *buf, size_t cap, char *err,
+                                size_t errlen)
+{
+    unsigned char *p = buf;
+    size_t got = 0;
+    struct stat st;
+
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)cap) {
+        snprintf(err, errlen, "file too large (%lld bytes)",
+                 (long long)st.st_size);
+        return -1;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = pread(fd, p + got, (size_t)st.st_size - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "%s", strerror(errno));
+            return -1;
+        }
+        if (n == 0)
+            break; /* cut while reading */
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+int petls_port_fd_replace(int fd, const void *buf, size_t len, char *err,
+                          size_t errlen)
+{
+    const unsigned char *p = buf;
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = pwrite(fd, p + done, len - done, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(err, errlen, "%s",
+                     n < 0 ? strerror(errno) : "short write");
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    if (ftruncate(fd, (off_t)len) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -118,3 +118,79 @@ void tlspair_free(struct tlspair *p)
     mempipe_free(&p->pipe);
     memset(p, 0, sizeof(*p));
 }
+
+/* ---- One more connection on kept configs ---- */
+
+void tlsconn_start(struct tlsconn *c, struct petls *server,
+                   struct petls_config *ccfg, const uint8_t *session,
+                   size_t session_len, const char *servername)
+{
+    memset(c, 0, sizeof(*c));
+    mempipe_init(&c->pipe);
+    c->client_rc = PETLS_WANT_POLLOUT;
+    c->server_rc = PETLS_WANT_POLLIN;
+    c->client = petls_client();
+    cr_assert(c->client != NULL);
+    cr_assert(petls_configure(c->client, ccfg) == 0, "client: %s",
+              petls_error(c->client));
+    if (session != NULL)
+        cr_assert(petls_set_session(c->client, session, session_len) == 0,
+                  "set_session: %s", petls_error(c->client));
+    cr_assert(petls_accept_cbs(server, &c->sconn, mempipe_read, mempipe_write,
+                               &c->pipe.server) == 0,
+              "accept: %s", petls_error(server));
+    cr_assert(petls_connect_cbs(c->client, mempipe_read, mempipe_write,
+                                &c->pipe.client, servername) == 0,
+              "connect: %s", petls_error(c->client));
+}
+
+static int conn_pending(int rc)
+{
+    return rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT ||
+           rc == PETLS_WANT_STORE;
+}
+
+int tlsconn_handshake(struct tlsconn *c)
+{
+    int round;
+
+    for (round = 0; round < 400; round++) {
+        size_t moved = c->pipe.client.bytes_written +
+                       c->pipe.server.bytes_written +
+                       c->pipe.client.bytes_read + c->pipe.server.bytes_read;
+        if (conn_pending(c->client_rc))
+            c->client_rc = petls_handshake(c->client);
+        if (conn_pending(c->server_rc))
+            c->server_rc = petls_handshake(c->sconn);
+        if (c->server_rc == PETLS_WANT_STORE) {
+            c->want_store_seen++;
+            cr_assert(c->on_want_store != NULL,
+                      "server waits on the store and the test has no answer");
+            c->on_want_store(c, c->want_store_arg);
+            continue;
+        }
+        if (!conn_pending(c->client_rc) && !conn_pending(c->server_rc))
+            break;
+        if (c->pipe.client.bytes_written + c->pipe.server.bytes_written +
+                c->pipe.client.bytes_read + c->pipe.server.bytes_read ==
+            moved)
+            break;
+    }
+    return c->client_rc == 0 && c->server_rc == 0 ? 0 : -1;
+}
+
+void tlsconn_pingpong(struct tlsconn *c)
+{
+    static const char line[] = "ping\n";
+
+    tlspair_transfer(c->sconn, c->client, line, sizeof(line) - 1);
+    tlspair_transfer(c->client, c->sconn, line, sizeof(line) - 1);
+}
+
+void tlsconn_free(struct tlsconn *c)
+{
+    petls_free(c->client);
+    petls_free(c->sconn);
+    mempipe_free(&c->pipe);
+    memset(c, 0, sizeof(*c));
+}

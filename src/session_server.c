@@ -1,0 +1,274 @@
+/*
+ * The server's session hooks: what the backend calls to turn session bytes
+ * into tickets and back, and to keep TLS 1.2 sessions under their session
+ * ID. Stateless mode seals tickets under the config's key ring; stateful
+ * mode (and every session ID) keeps sessions in the built-in cache or the
+ * external store, the latter sealed under the store key.
+ */
+#include <string.h>
+
+#include "petls_internal.h"
+#include "session_cache.h"
+#include "session_seal.h"
+#include "ticket_keys.h"
+#include "util.h"
+
+/* Stateful TLS 1.3 tickets are random ids of this size. */
+#define STATEFUL_TICKET_LEN 32
+
+int64_t petls_session_now(void)
+{
+    int64_t now = petls_port_unix_time();
+
+    /* Firmware without a calendar still has a monotonic clock: expiry only
+     * needs time to move forward. */
+    if (now < 0)
+        now = (int64_t)(petls_port_monotonic_ms() / 1000u);
+    return now;
+}
+
+int petls_session_server_prepare(struct petls_config *c, char *err,
+                                 size_t errlen)
+{
+    int rc = 0;
+
+    petls_port_mutex_lock(c->mutex);
+    if (c->cache == NULL && !c->have_store && c->session_lifetime > 0 &&
+        c->cache_max_entries > 0) {
+        c->cache =
+            petls_session_cache_new(c->cache_max_entries, c->cache_max_bytes);
+        if (c->cache == NULL)
+            rc = -1;
+    }
+    petls_port_mutex_unlock(c->mutex);
+    if (rc != 0)
+        petls_session_errmsg(err, errlen,
+                             "cannot create the session cache "
+                             "(out of memory)");
+    return rc;
+}
+
+void petls_session_errmsg(char *err, size_t errlen, const char *msg)
+{
+    size_t n = strlen(msg);
+
+    if (errlen == 0)
+        return;
+    if (n >= errlen)
+        n = errlen - 1;
+    memcpy(err, msg, n);
+    err[n] = '\0';
+}
+
+/* The additional context sealed into a store blob: the kind (session ID or
+ * stateful ticket, so one can never be replayed as the other) and the
+ * session id context. */
+static size_t seal_context(const struct petls_config *c, int kind,
+                           uint8_t out[1 + PETLS_SESSION_ID_CONTEXT_MAX])
+{
+    out[0] = (uint8_t)kind;
+    memcpy(out + 1, c->session_id_ctx, c->session_id_ctx_len);
+    return 1 + c->session_id_ctx_len;
+}
+
+/* Cache key: kind | hash of the session id context | id. */
+static size_t cache_key(const struct petls_config *c, int kind,
+                        const uint8_t *id, size_t id_len,
+                        uint8_t out[PETLS_CACHE_KEY_MAX])
+{
+    if (id_len == 0 || 1 + PETLS_CTX_HASH_LEN + id_len > PETLS_CACHE_KEY_MAX)
+        return 0;
+    out[0] = (uint8_t)kind;
+    memcpy(out + 1, c->ctx_hash, PETLS_CTX_HASH_LEN);
+    memcpy(out + 1 + PETLS_CTX_HASH_LEN, id, id_len);
+    return 1 + PETLS_CTX_HASH_LEN + id_len;
+}
+
+/* Keeps session bytes under id in the store (sealed) or the cache. */
+static int session_save(struct petls *ctx, int kind, const uint8_t *id,
+                        size_t id_len, const uint8_t *sess, size_t sess_len)
+{
+    struct petls_config *c = ctx->config;
+    int64_t now = petls_session_now();
+    int64_t expires = now + c->session_lifetime;
+    uint8_t key[PETLS_CACHE_KEY_MAX];
+    size_t key_len;
+
+    if (c->have_store) {
+        uint8_t sctx[1 + PETLS_SESSION_ID_CONTEXT_MAX];
+        size_t sctx_len = seal_context(c, kind, sctx);
+        size_t cap = sess_len + PETLS_SEAL_OVERHEAD, blob_len = 0;
+        uint8_t *blob;
+        int rc = -1;
+
+        if (cap > PETLS_STORE_BLOB_MAX)
+            return -1;
+        blob = petls_port_calloc(1, cap);
+        if (blob == NULL)
+            return -1;
+        if (petls_seal(c->store_key, id, id_len, sctx, sctx_len, expires, sess,
+                       sess_len, blob, cap, &blob_len) == 0)
+            rc = c->store.put(c->store.arg, id, id_len, blob, blob_len,
+                              (time_t)expires) == 0
+                     ? 0
+                     : -1;
+        petls_free_secret(blob, cap);
+        return rc;
+    }
+    if (c->cache == NULL)
+        return -1;
+    key_len = cache_key(c, kind, id, id_len, key);
+    if (key_len == 0)
+        return -1;
+    return petls_session_cache_put(c->cache, key, key_len, sess, sess_len,
+                                   expires, now);
+}
+
+/* Opens a sealed store blob; a blob that fails to open is forgotten. */
+static int store_blob_open(struct petls *ctx, int kind, const uint8_t *id,
+                           size_t id_len, const uint8_t *blob, size_t blob_len,
+                           uint8_t *out, size_t cap, size_t *out_len)
+{
+    struct petls_config *c = ctx->config;
+    uint8_t sctx[1 + PETLS_SESSION_ID_CONTEXT_MAX];
+    size_t sctx_len = seal_context(c, kind, sctx);
+
+    if (petls_unseal(c->store_key, id, id_len, sctx, sctx_len,
+                     petls_session_now(), blob, blob_len, out, cap,
+                     out_len) == 0)
+        return 0;
+    if (c->store.remove != NULL)
+        c->store.remove(c->store.arg, id, id_len);
+    return -1;
+}
+
+/* Finds the session kept under id: the prefetched store answer first,
+ * then the store (synchronously: a late answer is a miss here), or the
+ * cache. */
+static int session_load(struct petls *ctx, int kind, const uint8_t *id,
+                        size_t id_len, uint8_t *out, size_t cap,
+                        size_t *out_len)
+{
+    struct petls_config *c = ctx->config;
+    uint8_t key[PETLS_CACHE_KEY_MAX];
+    size_t key_len;
+
+    if (c->have_store) {
+        const uint8_t *pblob;
+        size_t pblob_len, blob_len = PETLS_STORE_BLOB_MAX;
+        uint8_t *blob;
+        int rc;
+
+        rc = petls_preparse_answer(ctx, kind, id, id_len, &pblob, &pblob_len);
+        if (rc == 0)
+            return -1;
+        if (rc == 1)
+            return store_blob_open(ctx, kind, id, id_len, pblob, pblob_len, out,
+                                   cap, out_len);
+        blob = petls_port_calloc(1, PETLS_STORE_BLOB_MAX);
+        if (blob == NULL)
+            return -1;
+        rc = c->store.get(c->store.arg, ctx, id, id_len, blob, &blob_len);
+        if (rc == PETLS_STORE_FOUND && blob_len <= PETLS_STORE_BLOB_MAX)
+            rc = store_blob_open(ctx, kind, id, id_len, blob, blob_len, out,
+                                 cap, out_len);
+        else
+            rc = -1;
+        petls_free_secret(blob, PETLS_STORE_BLOB_MAX);
+        return rc;
+    }
+    if (c->cache == NULL)
+        return -1;
+    key_len = cache_key(c, kind, id, id_len, key);
+    if (key_len == 0)
+        return -1;
+    return petls_session_cache_get(c->cache, key, key_len, out, cap, out_len,
+                                   petls_session_now()) == 1
+               ? 0
+               : -1;
+}
+
+/* ---- The hooks ---- */
+
+static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
+                            size_t sess_len, uint8_t *out, size_t cap,
+                            size_t *out_len, uint32_t *lifetime_s)
+{
+    struct petls *ctx = owner;
+    struct petls_config *c = ctx->config;
+    uint8_t id[STATEFUL_TICKET_LEN];
+
+    (void)version;
+    if (c->session_lifetime <= 0)
+        return -1;
+    *lifetime_s = (uint32_t)c->session_lifetime;
+    if (c->tickets)
+        return petls_ticket_seal(c->ticket_keys, petls_session_now(),
+                                 (uint32_t)c->session_lifetime,
+                                 c->session_id_ctx, c->session_id_ctx_len, sess,
+                                 sess_len, out, cap, out_len);
+    /* Stateful: the ticket is only an id into the cache or store. */
+    if (cap < sizeof(id) || pb_random(id, sizeof(id)) != 0)
+        return -1;
+    if (session_save(ctx, PETLS_SESSION_KIND_TICKET, id, sizeof(id), sess,
+                     sess_len) != 0)
+        return -1;
+    memcpy(out, id, sizeof(id));
+    *out_len = sizeof(id);
+    return 0;
+}
+
+static int hook_ticket_open(void *owner, const uint8_t *ticket,
+                            size_t ticket_len, uint8_t *sess, size_t cap,
+                            size_t *sess_len)
+{
+    struct petls *ctx = owner;
+    struct petls_config *c = ctx->config;
+    int renew = 0;
+
+    if (c->session_lifetime <= 0)
+        return -1;
+    if (c->tickets)
+        /* A ticket under a decrypt-only key still resumes; the backend
+         * issues fresh tickets under the current key after every
+         * handshake, so renew needs no action here. */
+        return petls_ticket_open(c->ticket_keys, petls_session_now(),
+                                 c->session_id_ctx, c->session_id_ctx_len,
+                                 ticket, ticket_len, sess, cap, sess_len,
+                                 &renew);
+    if (ticket_len != STATEFUL_TICKET_LEN)
+        return -1;
+    return session_load(ctx, PETLS_SESSION_KIND_TICKET, ticket, ticket_len,
+                        sess, cap, sess_len);
+}
+
+static int hook_cache_put(void *owner, const uint8_t *id, size_t id_len,
+                          const uint8_t *sess, size_t sess_len)
+{
+    struct petls *ctx = owner;
+
+    if (ctx->config->session_lifetime <= 0)
+        return -1;
+    return session_save(ctx, PETLS_SESSION_KIND_ID, id, id_len, sess, sess_len);
+}
+
+static int hook_cache_get(void *owner, const uint8_t *id, size_t id_len,
+                          uint8_t *sess, size_t cap, size_t *sess_len)
+{
+    struct petls *ctx = owner;
+
+    if (ctx->config->session_lifetime <= 0)
+        return -1;
+    return session_load(ctx, PETLS_SESSION_KIND_ID, id, id_len, sess, cap,
+                        sess_len);
+}
+
+static void hook_client_session(void *owner, const uint8_t *sess, size_t len)
+{
+    petls_session_client_received(owner, sess, len);
+}
+
+const struct pb_session_hooks petls_session_hooks = {
+    hook_ticket_make, hook_ticket_open,    hook_cache_put,
+    hook_cache_get,   hook_client_session,
+};

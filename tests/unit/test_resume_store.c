@@ -1,0 +1,327 @@
+/* The external session store: which hooks run in which mode, late
+ * answers, and blobs that fail to open. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#include <time.h>
+
+#include "test_resume_util.h"
+
+/* Stateless mode: tickets resume and the store is never asked. */
+static void stateless_store_untouched(uint32_t protocols)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+
+    rfx_init(&f, protocols);
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+    cr_assert_eq(rfx_conn(&f), 1);
+    cr_assert_eq(s->puts, 0, "put called %d times for tickets", s->puts);
+    cr_assert_eq(s->gets, 0, "get called %d times for tickets", s->gets);
+    rfx_free(&f);
+    free(s);
+}
+
+Test(resume_store, stateless_tls13_store_not_called)
+{
+    stateless_store_untouched(PETLS_PROTOCOL_TLSv1_3);
+}
+
+Test(resume_store, stateless_tls12_store_not_called)
+{
+    stateless_store_untouched(PETLS_PROTOCOL_TLSv1_2);
+}
+
+/* Stateful mode: both versions put and get through the store, and the
+ * built-in cache is not used. A resumed TLS 1.2 handshake stores nothing
+ * new; a resumed TLS 1.3 one stores the one ticket mbedTLS sends then. */
+static void stateful_store_counted(uint32_t protocols, int puts_full,
+                                   int puts_resumed)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    struct petls_session_cache_stats st;
+
+    rfx_init(&f, protocols);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+    cr_assert_eq(s->puts, puts_full);
+    cr_assert_eq(s->gets, 0, "nothing was offered, nothing to look up");
+    cr_assert_eq(rfx_conn(&f), 1);
+    cr_assert_eq(s->gets, 1, "get called %d times", s->gets);
+    cr_assert_eq(s->get_hits, 1);
+    cr_assert_eq(s->puts, puts_full + puts_resumed, "puts %d", s->puts);
+    cr_assert(petls_config_session_cache_stats(f.scfg, &st) == 0);
+    cr_assert_eq(st.stored + st.hits + st.misses, 0,
+                 "the built-in cache was used beside the store");
+    rfx_free(&f);
+    free(s);
+}
+
+Test(resume_store, stateful_tls13_put_and_get)
+{
+    stateful_store_counted(PETLS_PROTOCOL_TLSv1_3, PETLS_TLS13_TICKETS_DEFAULT,
+                           1);
+}
+
+Test(resume_store, stateful_tls12_put_and_get)
+{
+    stateful_store_counted(PETLS_PROTOCOL_TLSv1_2, 1, 0);
+}
+
+/* A TLS 1.2 client without tickets on a stateless server: by session ID
+ * through the store. */
+Test(resume_store, stateless_session_id_through_store)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert(petls_config_set_session_tickets(f.ccfg, 0) == 0);
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+    cr_assert_eq(s->puts, 1);
+    cr_assert_eq(rfx_conn(&f), 1);
+    cr_assert_eq(s->get_hits, 1);
+    rfx_free(&f);
+    free(s);
+}
+
+/* The store answers on a later loop turn. */
+struct late {
+    struct tstore *s;
+    int turns; /* answer when this reaches 0 */
+};
+
+static void answer_late(struct tlsconn *c, void *arg)
+{
+    struct late *l = arg;
+
+    cr_assert_not_null(l->s->pending_conn, "WANT_STORE without a get()");
+    cr_assert_eq(l->s->pending_conn, c->sconn);
+    if (--l->turns > 0)
+        return;
+    cr_assert_eq(
+        petls_store_answer(c->sconn, l->s->pending_blob, l->s->pending_len), 0,
+        "%s", petls_error(c->sconn));
+    l->s->pending_conn = NULL;
+    /* A second answer is refused. */
+    cr_assert_eq(petls_store_answer(c->sconn, NULL, 0), -1);
+    cr_assert_str_eq(petls_error(c->sconn),
+                     "no session store lookup is pending on this connection");
+}
+
+static void async_store(uint32_t protocols)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    struct late l;
+    struct tlsconn c;
+
+    rfx_init(&f, protocols);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    tstore_attach(s, f.scfg);
+    s->async = 1;
+    cr_assert_eq(rfx_conn(&f), 0);
+    memset(&c, 0, sizeof(c));
+    l.s = s;
+    l.turns = 3;
+    c.on_want_store = answer_late;
+    c.want_store_arg = &l;
+    cr_assert_eq(rfx_conn_offer(&f, f.sess, f.sess_len, &c), 1,
+                 "no resumption after the late answer");
+    cr_assert_eq(c.want_store_seen, 3, "PETLS_WANT_STORE seen %d times",
+                 c.want_store_seen);
+    cr_assert_eq(s->gets, 1);
+    tlsconn_free(&c);
+    rfx_free(&f);
+    free(s);
+}
+
+Test(resume_store, async_answer_tls13)
+{
+    async_store(PETLS_PROTOCOL_TLSv1_3);
+}
+
+Test(resume_store, async_answer_tls12)
+{
+    async_store(PETLS_PROTOCOL_TLSv1_2);
+}
+
+/* A late miss: full handshake. */
+Test(resume_store, async_miss_is_full_handshake)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    struct late l;
+    struct tlsconn c;
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+    s->async = 1;
+    s->n = 0; /* the store lost everything */
+    memset(&c, 0, sizeof(c));
+    l.s = s;
+    l.turns = 1;
+    c.on_want_store = answer_late;
+    c.want_store_arg = &l;
+    cr_assert_eq(rfx_conn_offer(&f, f.sess, f.sess_len, &c), 0);
+    cr_assert_eq(c.want_store_seen, 1);
+    tlsconn_free(&c);
+    rfx_free(&f);
+    free(s);
+}
+
+/* The handshake timeout still runs while the store is silent. */
+Test(resume_store, timeout_while_waiting)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    struct tlsconn c;
+    int rc = 0, i;
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    cr_assert(petls_config_set_handshake_timeout(f.scfg, 50) == 0);
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+    s->async = 1;
+    tlsconn_start(&c, f.server, f.ccfg, f.sess, f.sess_len, "localhost");
+    cr_assert_eq(petls_handshake(c.client), PETLS_WANT_POLLIN);
+    for (i = 0; i < 100; i++) {
+        rc = petls_handshake(c.sconn);
+        if (rc != PETLS_WANT_STORE)
+            break;
+        cr_assert_eq(petls_read(c.sconn, f.sess, 1), PETLS_WANT_STORE);
+        {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    cr_assert_eq(rc, -1);
+    cr_assert_str_eq(petls_error(c.sconn), "handshake timed out after 50 ms");
+    tlsconn_free(&c);
+    rfx_free(&f);
+    free(s);
+}
+
+/* Blobs that do not open are a miss (and are removed); the server goes on
+ * serving. */
+static void bad_blob(int tamper, int truncate, uint32_t protocols)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    uint8_t first[RFX_SESS_MAX];
+    size_t first_len;
+
+    rfx_init(&f, protocols);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+    memcpy(first, f.sess, f.sess_len);
+    first_len = f.sess_len;
+    s->tamper = tamper;
+    s->truncate = truncate;
+    cr_assert_eq(rfx_conn_offer(&f, first, first_len, NULL), 0,
+                 "a bad blob resumed");
+    cr_assert_eq(s->get_hits, 1);
+    cr_assert_eq(s->removes, 1, "the bad blob was not removed");
+    /* The next client with a good session still resumes. */
+    s->tamper = 0;
+    s->truncate = 0;
+    cr_assert_eq(rfx_conn(&f), 1);
+    rfx_free(&f);
+    free(s);
+}
+
+Test(resume_store, tampered_blob_tls12)
+{
+    bad_blob(1, 0, PETLS_PROTOCOL_TLSv1_2);
+}
+
+Test(resume_store, tampered_blob_tls13)
+{
+    bad_blob(1, 0, PETLS_PROTOCOL_TLSv1_3);
+}
+
+Test(resume_store, truncated_blob_tls12)
+{
+    bad_blob(0, 1, PETLS_PROTOCOL_TLSv1_2);
+}
+
+/* Two servers share a store: with the same store key they resume each
+ * other's sessions; with another key the blob does not open. */
+Test(resume_store, store_key_shared_and_not)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    struct petls_config *other;
+    struct petls *srv2;
+    struct tlsconn c;
+    uint8_t key[PETLS_STORE_KEY_SIZE];
+
+    memset(key, 0x5a, sizeof(key));
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    cr_assert(petls_config_set_session_store_key(f.scfg, key, sizeof(key)) ==
+              0);
+    cr_assert_eq(petls_config_set_session_store_key(f.scfg, key, 31), -1);
+    cr_assert_str_eq(petls_config_error(f.scfg),
+                     "session store key must be 32 bytes");
+    tstore_attach(s, f.scfg);
+    cr_assert_eq(rfx_conn(&f), 0);
+
+    other = petls_config_new();
+    cr_assert(
+        petls_config_set_keypair_file(other, cert_path("server-ecdsa.pem"),
+                                      cert_path("server-ecdsa.key")) == 0);
+    cr_assert(petls_config_set_protocols(other, PETLS_PROTOCOL_TLSv1_2) == 0);
+    cr_assert(petls_config_set_session_tickets(other, 0) == 0);
+    cr_assert(petls_config_set_session_store_key(other, key, sizeof(key)) == 0);
+    tstore_attach(s, other);
+    srv2 = petls_server();
+    cr_assert(petls_configure(srv2, other) == 0);
+    tlsconn_start(&c, srv2, f.ccfg, f.sess, f.sess_len, "localhost");
+    cr_assert_eq(tlsconn_handshake(&c), 0);
+    cr_assert_eq(petls_conn_session_resumed(c.sconn), 1,
+                 "second server did not resume the first one's session");
+    cr_assert_eq(petls_conn_session_resumed(c.client), 1);
+    tlsconn_free(&c);
+    petls_free(srv2);
+    petls_config_free(other);
+
+    /* A third server with its own random store key. */
+    other = petls_config_new();
+    cr_assert(
+        petls_config_set_keypair_file(other, cert_path("server-ecdsa.pem"),
+                                      cert_path("server-ecdsa.key")) == 0);
+    cr_assert(petls_config_set_protocols(other, PETLS_PROTOCOL_TLSv1_2) == 0);
+    cr_assert(petls_config_set_session_tickets(other, 0) == 0);
+    tstore_attach(s, other);
+    srv2 = petls_server();
+    cr_assert(petls_configure(srv2, other) == 0);
+    tlsconn_start(&c, srv2, f.ccfg, f.sess, f.sess_len, "localhost");
+    cr_assert_eq(tlsconn_handshake(&c), 0);
+    cr_assert_eq(petls_conn_session_resumed(c.sconn), 0);
+    cr_assert_eq(s->removes, 1);
+    tlsconn_free(&c);
+    petls_free(srv2);
+    petls_config_free(other);
+    rfx_free(&f);
+    free(s);
+}
+
+Test(resume_store, store_needs_put_and_get)
+{
+    struct petls_config *c = petls_config_new();
+    struct petls_session_store hooks;
+
+    memset(&hooks, 0, sizeof(hooks));
+    hooks.put = tstore_put;
+    cr_assert_eq(petls_config_set_session_store(c, &hooks), -1);
+    cr_assert_str_eq(petls_config_error(c), "session store needs put and get");
+    cr_assert_eq(petls_config_set_session_store(c, NULL), 0);
+    petls_config_free(c);
+}
