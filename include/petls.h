@@ -11,8 +11,11 @@
  *
  * Thread safety: a petls_config may be shared by any number of contexts on
  * any number of threads once it is in use (after the first petls_configure()
- * that names it); change it only before that. A struct petls is used by one
- * thread at a time.
+ * that names it); change it only before that. The exception is the ticket
+ * keys (petls_config_add_ticket_key, _set_ticket_keys, _set_ticket_keys_file,
+ * _reload_ticket_keys, _set_ticket_rotation): the key ring has its own lock
+ * and may be changed on a live config from any thread, as Node's
+ * setTicketKeys. A struct petls is used by one thread at a time.
  */
 #ifndef PETLS_H
 #define PETLS_H
@@ -274,10 +277,13 @@ int petls_config_set_session_store_key(struct petls_config *config,
 /* Answers a pending get() for conn: blob NULL (or len 0) is a miss. */
 int petls_store_answer(struct petls *conn, const uint8_t *blob, size_t len);
 
-/* Tickets. 1 (default) is stateless mode, 0 stateful mode (see above). */
+/* Tickets. 1 (default) is stateless mode, 0 stateful mode (see above). On
+ * a client config, 0 also stops asking for TLS 1.2 tickets (the client
+ * then resumes by session ID). */
 int petls_config_set_session_tickets(struct petls_config *config, int enable);
-/* TLS 1.3 tickets sent after each handshake: default 2 (as OpenSSL), at
- * most 8; 0 sends none (TLS 1.3 then never resumes). */
+/* TLS 1.3 tickets sent after each full handshake: default 2 (as OpenSSL),
+ * at most 8; 0 sends none (TLS 1.3 then never resumes). A resumed
+ * handshake gets one (mbedTLS). */
 #define PETLS_TLS13_TICKETS_DEFAULT 2
 int petls_config_set_tls13_tickets(struct petls_config *config,
                                    unsigned int count);
@@ -340,7 +346,8 @@ void petls_store_free(struct petls_store *store);
 
 /* Called for each new session a client connection receives: at the end of
  * a TLS 1.2 handshake, and for each TLS 1.3 ticket (they arrive after the
- * handshake, during petls_read() or petls_handshake(), maybe several).
+ * handshake and are seen by petls_read(), maybe several: a client that
+ * wants a TLS 1.3 session reads at least once after the handshake).
  * Node's 'session' event. The bytes are what petls_conn_session() returns;
  * they hold secrets: store them as such. */
 typedef void (*petls_session_cb)(struct petls *ctx, const uint8_t *session,
@@ -485,7 +492,9 @@ int petls_connect_cbs(struct petls *ctx, petls_read_cb read_cb,
                       const char *servername);
 
 /* Drives the handshake. Returns 0 when done, PETLS_WANT_POLLIN/POLLOUT, or
- * -1 with petls_error() set. petls_read()/petls_write() do it implicitly. */
+ * -1 with petls_error() set; on a server with a session store also
+ * PETLS_WANT_STORE (see petls_store_answer). petls_read()/petls_write() do
+ * it implicitly. */
 int petls_handshake(struct petls *ctx);
 /* Returns bytes moved, 0 on a clean close_notify (read), the WANT values, or
  * -1. An end of stream without close_notify is -1 with the error
@@ -555,9 +564,9 @@ int petls_config_set_alpn(struct petls_config *config, const char *alpn);
 /* Node's ALPNCallback (server): called during the handshake of a client
  * that offers ALPN, with the SNI (or NULL) and the offered protocols in the
  * client's order. Returns the index of the protocol to select, or -1 to
- * refuse (no_application_protocol alert; the handshake fails with "ALPN
- * callback refused the client's protocols"). Replaces the server's list
- * for selection. */
+ * refuse (no_application_protocol alert; the server's handshake fails with
+ * "handshake: the ALPN callback refused the client's protocols (sent
+ * no_application_protocol)"). Replaces the server's list for selection. */
 typedef int (*petls_alpn_cb)(struct petls *conn, const char *servername,
                              const char *const *protocols, size_t n,
                              void *arg);
