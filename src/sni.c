@@ -214,6 +214,12 @@ int petls_sni_wants_preparse(const struct petls_config *c)
     return c->sni != NULL && c->sni->cb != NULL;
 }
 
+int petls_sni_verify_client(const struct petls *conn)
+{
+    return conn->sni.host != NULL ? conn->sni.host->verify_client
+                                  : conn->config->verify_client;
+}
+
 int petls_sni_serves(const struct petls_config *c)
 {
     return c->sni != NULL && (c->sni->n > 0 || c->sni->cb != NULL);

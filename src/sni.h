@@ -56,6 +56,10 @@ int petls_sni_wants_preparse(const struct petls_config *config);
  * without a default certificate, as Node's). */
 int petls_sni_serves(const struct petls_config *config);
 
+/* The client-verification mode of a server connection: its SNI
+ * context's, or its config's. */
+int petls_sni_verify_client(const struct petls *conn);
+
 /* Shared by the name checks: is pattern a valid context name ("host" or
  * "*.host.tld")? 1 or 0. */
 int petls_sni_name_valid(const char *name);
