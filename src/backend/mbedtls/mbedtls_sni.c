@@ -179,6 +179,18 @@ int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
     if (c->handshake_done) {
         return 0;
     }
+    /* TLS 1.3 ignores an unknown identity; a server with no certificate
+     * then has no way to authenticate. */
+    if (c->is_server && ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE &&
+        c->vh.psk_unknown != NULL && c->vh.psk_identity == NULL &&
+        c->cfg->keypairs == NULL &&
+        (c->vh.host == NULL || c->vh.host->keypairs == NULL)) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: unknown PSK identity '%s' and no certificate to "
+                       "fall back on",
+                       op, c->vh.psk_unknown);
+        return 1;
+    }
     /* A wrong key shows as a Finished (TLS 1.2) or binder (TLS 1.3) that
      * does not verify. */
     if (c->is_server && c->vh.psk_identity != NULL &&
