@@ -107,6 +107,11 @@ struct petls_nego_conn {
     size_t alpn_offered_len;
     int alpn_decided; /* 1 select alpn_choice, -1 refuse, 0 not asked */
     struct petls_reneg_limiter limiter;
+    /* Server: the mode its petls_renegotiate() asked for (-1: none; kept
+     * +1 so that zeroed memory means none), and once that renegotiation
+     * completed. */
+    int reneg_verify_plus1;
+    int reneg_verify_done_plus1;
 };
 
 /* ---- nego.c: glue ---- */
@@ -134,6 +139,11 @@ void petls_nego_keylog(void *owner, const char *label,
                        size_t secret_len);
 int petls_nego_client_reneg(void *owner, char *err, size_t errlen);
 void petls_nego_renegotiated(void *owner);
+
+/* conn_info.c: the client verification mode that applies to the peer
+ * facts: the one a server's petls_renegotiate() asked for once that
+ * renegotiation completed, else configured. */
+int petls_nego_verify_client(const struct petls *ctx, int configured);
 
 /* Returns 1 (with the error set on config) when c can no longer change. */
 int petls_nego_config_frozen(struct petls_config *c);

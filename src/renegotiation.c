@@ -92,6 +92,8 @@ void petls_nego_renegotiated(void *owner)
 {
     struct petls *ctx = owner;
 
+    if (ctx->nego.reneg_verify_plus1 > 0)
+        ctx->nego.reneg_verify_done_plus1 = ctx->nego.reneg_verify_plus1;
     ctx->cert_state = 0;
     memset(&ctx->cert, 0, sizeof(ctx->cert));
     petls_conn_compute_auth(ctx);
@@ -120,6 +122,8 @@ int petls_renegotiate(struct petls *ctx, int verify_client)
     rc = pb_conn_renegotiate(ctx->conn, verify_client, err, sizeof(err));
     switch (rc) {
     case PB_OK:
+        if ((ctx->flags & PETLS_CTX_SERVER_CONN) && verify_client >= 0)
+            ctx->nego.reneg_verify_plus1 = verify_client + 1;
         return 0;
     case PB_WANT_READ:
         return PETLS_WANT_POLLIN;
@@ -131,6 +135,13 @@ int petls_renegotiate(struct petls *ctx, int verify_client)
         petls_set_error(ctx, "%s", err[0] ? err : "renegotiate failed");
         return -1;
     }
+}
+
+int petls_nego_verify_client(const struct petls *ctx, int configured)
+{
+    if (ctx->nego.reneg_verify_done_plus1 > 0)
+        return ctx->nego.reneg_verify_done_plus1 - 1;
+    return configured;
 }
 
 int petls_conn_renegotiations(struct petls *ctx)

@@ -7,12 +7,14 @@
  * mbedTLS keeps no count and has no renegotiation callback. Two things give
  * us what we need: the server's certificate-selection callback runs once
  * per handshake right after the ClientHello, where the private field
- * ssl->renego_status tells a renegotiation from the initial handshake (the
- * only private field this file reads); and the export-keys callback
- * (mbedtls_keylog.c) counts TLS 1.2 key derivations, one per handshake.
+ * ssl->renego_status tells a renegotiation from the initial handshake; and the
+ * export-keys callback (mbedtls_keylog.c) counts TLS 1.2 key derivations, one
+ * per handshake. ssl->in_msg/in_msglen are read too, for the alert that ended a
+ * failed renegotiation (as mbedtls_conn.c does).
  */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
+#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/ssl.h>
@@ -111,6 +113,28 @@ void pb_mbedtls_reneg_check_done(struct pb_conn *c)
     }
 }
 
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+/* The alerts a peer answers a renegotiation with. */
+static const char *alert_text(unsigned char a, char num[8])
+{
+    switch (a) {
+    case MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE:
+        return "unexpected_message";
+    case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE:
+        return "handshake_failure";
+    case MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER:
+        return "illegal_parameter";
+    case MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR:
+        return "internal_error";
+    case MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION:
+        return "no_renegotiation";
+    default:
+        snprintf(num, 8, "%u", (unsigned)a);
+        return num;
+    }
+}
+#endif
+
 unsigned int pb_conn_renegotiations(const struct pb_conn *c)
 {
     return c->nego.renegotiations;
@@ -177,7 +201,14 @@ int pb_conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
     if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return PB_WANT_WRITE;
     }
-    pb_mbedtls_err(err, errlen, ret, "renegotiate failed");
+    if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && c->ssl.in_msg != NULL &&
+        c->ssl.in_msglen == 2) {
+        char num[8];
+        pb_mbedtls_msg(err, errlen, "renegotiate: peer sent fatal alert %s",
+                       alert_text(c->ssl.in_msg[1], num));
+    } else {
+        pb_mbedtls_err(err, errlen, ret, "renegotiate failed");
+    }
     c->failed = PB_ERR;
     return PB_ERR;
 #else

@@ -1,0 +1,250 @@
+/* TLS 1.2 renegotiation: Node's limiter, client- and server-initiated
+ * renegotiation in memory, the ERR_TLS_SESSION_ATTACK ending, the setting
+ * that refuses all, and TLS 1.3's refusal. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nego.h"
+#include "testcerts.h"
+#include "tlspair.h"
+
+/* ---- The limiter ---- */
+
+Test(reneg_limiter, node_defaults)
+{
+    struct petls_reneg_limiter l;
+
+    memset(&l, 0, sizeof(l));
+    l.last_ms = 1000; /* the initial handshake */
+    cr_assert_eq(petls_reneg_note(&l, 2000, 3, 600), 0);
+    cr_assert_eq(petls_reneg_note(&l, 3000, 3, 600), 0);
+    cr_assert_eq(petls_reneg_note(&l, 4000, 3, 600), 0);
+    cr_assert_eq(l.count, 3);
+    cr_assert_eq(petls_reneg_note(&l, 5000, 3, 600), -1);
+    cr_assert_eq(l.count, 4);
+    cr_assert_eq(l.total, 4);
+}
+
+Test(reneg_limiter, quiet_gap_starts_a_new_window)
+{
+    struct petls_reneg_limiter l;
+
+    memset(&l, 0, sizeof(l));
+    l.last_ms = 0;
+    cr_assert_eq(petls_reneg_note(&l, 1000, 2, 10), 0);
+    cr_assert_eq(petls_reneg_note(&l, 2000, 2, 10), 0);
+    /* 10 s exactly since the last one: still the same window. */
+    cr_assert_eq(petls_reneg_note(&l, 12000, 2, 10), -1);
+    memset(&l, 0, sizeof(l));
+    cr_assert_eq(petls_reneg_note(&l, 1000, 2, 10), 0);
+    cr_assert_eq(petls_reneg_note(&l, 2000, 2, 10), 0);
+    /* More than 10 s of quiet: counting starts again. */
+    cr_assert_eq(petls_reneg_note(&l, 12001, 2, 10), 0);
+    cr_assert_eq(l.count, 1);
+    cr_assert_eq(l.total, 3);
+}
+
+Test(reneg_limiter, zero_refuses_the_first)
+{
+    struct petls_reneg_limiter l;
+
+    memset(&l, 0, sizeof(l));
+    cr_assert_eq(petls_reneg_note(&l, 5, 0, 600), -1);
+}
+
+Test(reneg_limiter, config_checks)
+{
+    struct petls_config *c = petls_config_new();
+
+    cr_assert_eq(petls_config_set_reneg_limit(c, 3, 0), -1);
+    cr_assert_str_eq(petls_config_error(c),
+                     "renegotiation window must be at least 1 s");
+    cr_assert_eq(petls_config_set_reneg_limit(c, 0, 1), 0);
+    petls_config_free(c);
+}
+
+/* ---- In memory ---- */
+
+struct reneg_seen {
+    int calls;
+    unsigned int last_count;
+    int refused;
+};
+
+static void reneg_cb(struct petls *conn, unsigned int count, int refused,
+                     void *arg)
+{
+    struct reneg_seen *s = arg;
+
+    cr_assert_not_null(conn);
+    s->calls++;
+    s->last_count = count;
+    s->refused = refused;
+}
+
+static void start_tls12(struct tlspair *p)
+{
+    cr_assert_eq(petls_config_set_protocols(p->ccfg, PETLS_PROTOCOL_TLSv1_2),
+                 0);
+    tlspair_start(p, "localhost");
+    cr_assert_eq(tlspair_handshake(p), 0, "client '%s', server '%s'",
+                 petls_error(p->client), petls_error(p->sconn));
+    cr_assert_str_eq(petls_conn_version(p->client), "TLSv1.2");
+}
+
+/* The client renegotiates while the server reads. Returns the client's
+ * final petls_renegotiate result; *srv gets the server's last read. */
+static int client_renegotiates(struct tlspair *p, ssize_t *srv)
+{
+    char buf[64];
+    int rc = PETLS_WANT_POLLIN, round;
+
+    *srv = PETLS_WANT_POLLIN;
+    for (round = 0; round < 100; round++) {
+        rc = petls_renegotiate(p->client, -1);
+        if (rc != PETLS_WANT_POLLIN && rc != PETLS_WANT_POLLOUT)
+            break;
+        *srv = petls_read(p->sconn, buf, sizeof(buf));
+        if (*srv != PETLS_WANT_POLLIN && *srv != PETLS_WANT_POLLOUT)
+            break;
+    }
+    if (rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT)
+        rc = petls_renegotiate(p->client, -1);
+    return rc;
+}
+
+Test(reneg, client_initiated_then_session_attack)
+{
+    struct reneg_seen seen = {0, 0, 0};
+    struct tlspair p;
+    ssize_t srv;
+    int i, rc;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_reneg_limit(p.scfg, 2, 600), 0);
+    cr_assert_eq(petls_config_set_reneg_cb(p.scfg, reneg_cb, &seen), 0);
+    start_tls12(&p);
+    for (i = 1; i <= 2; i++) {
+        rc = client_renegotiates(&p, &srv);
+        cr_assert_eq(rc, 0, "renegotiation %d: %s", i, petls_error(p.client));
+        cr_assert_eq(seen.calls, i);
+        cr_assert_eq(seen.last_count, (unsigned)i);
+        cr_assert_eq(seen.refused, 0);
+        /* The server counts it once it reads past the handshake. */
+        tlspair_transfer(p.client, p.sconn, "x", 1);
+        cr_assert_eq(petls_conn_renegotiations(p.client), i);
+        cr_assert_eq(petls_conn_renegotiations(p.sconn), i);
+    }
+    /* The third within the window ends the connection. */
+    rc = client_renegotiates(&p, &srv);
+    cr_assert_eq(rc, -1);
+    cr_assert_eq(srv, -1);
+    cr_assert_eq(seen.calls, 3);
+    cr_assert_eq(seen.refused, 1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "ERR_TLS_SESSION_ATTACK: TLS session renegotiation "
+                     "attack detected (more than 2 renegotiations in 600 s)");
+    cr_assert_str_eq(petls_error(p.client),
+                     "renegotiate: peer sent fatal alert handshake_failure");
+    tlspair_free(&p);
+}
+
+Test(reneg, disabled_refuses_and_connection_goes_on)
+{
+    struct reneg_seen seen = {0, 0, 0};
+    struct tlspair p;
+    ssize_t srv;
+    int rc;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 0), 0);
+    cr_assert_eq(petls_config_set_reneg_cb(p.scfg, reneg_cb, &seen), 0);
+    start_tls12(&p);
+    /* The server cannot ask either. */
+    cr_assert_eq(petls_renegotiate(p.sconn, -1), -1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "renegotiate: renegotiation is disabled");
+    rc = client_renegotiates(&p, &srv);
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(petls_error(p.client), "renegotiat") != NULL, "%s",
+              petls_error(p.client));
+    cr_assert_eq(seen.calls, 0);
+    cr_assert_eq(petls_conn_renegotiations(p.sconn), 0);
+    tlspair_free(&p);
+}
+
+Test(reneg, tls13_has_none)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    tlspair_start(&p, "localhost");
+    cr_assert_eq(tlspair_handshake(&p), 0);
+    cr_assert_str_eq(petls_conn_version(p.client), "TLSv1.3");
+    cr_assert_eq(petls_renegotiate(p.client, -1), -1);
+    cr_assert_str_eq(petls_error(p.client),
+                     "renegotiate: TLS 1.3 has no renegotiation");
+    cr_assert_eq(petls_renegotiate(p.sconn, PETLS_VERIFY_CLIENT_REQUIRE), -1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "renegotiate: TLS 1.3 has no renegotiation");
+    /* Still usable. */
+    tlspair_transfer(p.client, p.sconn, "still here", 10);
+    tlspair_free(&p);
+}
+
+Test(reneg, before_handshake_and_bad_mode)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    tlspair_start(&p, "localhost");
+    cr_assert_eq(petls_renegotiate(p.client, -1), -1);
+    cr_assert_str_eq(petls_error(p.client),
+                     "renegotiate: the handshake is not complete");
+    cr_assert_eq(tlspair_handshake(&p), 0);
+    cr_assert_eq(petls_renegotiate(p.sconn, 7), -1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "renegotiate: invalid client verification mode 7");
+    tlspair_free(&p);
+}
+
+/* Node's renegotiate({requestCert: true}): the server asks for a client
+ * certificate after the handshake. */
+Test(reneg, server_asks_for_client_cert_late)
+{
+    struct tlspair p;
+    char buf[64];
+    int round;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_ca_file(p.scfg, cert_path("ca.pem")), 0);
+    cr_assert_eq(petls_config_set_keypair_file(p.ccfg, cert_path("client.pem"),
+                                               cert_path("client.key")),
+                 0, "%s", petls_config_error(p.ccfg));
+    start_tls12(&p);
+    cr_assert_eq(petls_peer_cert_provided(p.sconn), 0);
+    cr_assert_eq(petls_renegotiate(p.sconn, PETLS_VERIFY_CLIENT_REQUIRE), 0,
+                 "%s", petls_error(p.sconn));
+    for (round = 0; round < 50 && (petls_conn_renegotiations(p.sconn) == 0 ||
+                                   petls_conn_renegotiations(p.client) == 0);
+         round++) {
+        ssize_t c = petls_read(p.client, buf, sizeof(buf));
+        ssize_t s = petls_read(p.sconn, buf, sizeof(buf));
+        cr_assert(c == PETLS_WANT_POLLIN || c == PETLS_WANT_POLLOUT,
+                  "client read %zd: %s", c, petls_error(p.client));
+        cr_assert(s == PETLS_WANT_POLLIN || s == PETLS_WANT_POLLOUT,
+                  "server read %zd: %s", s, petls_error(p.sconn));
+    }
+    cr_assert_eq(petls_conn_renegotiations(p.sconn), 1);
+    cr_assert_eq(petls_conn_renegotiations(p.client), 1);
+    cr_assert_eq(petls_peer_cert_provided(p.sconn), 1);
+    cr_assert(strstr(petls_peer_cert_subject(p.sconn), "CN=petls-client") !=
+                  NULL,
+              "%s", petls_peer_cert_subject(p.sconn));
+    cr_assert_eq(petls_conn_authorized(p.sconn), 1, "%s",
+                 petls_conn_authorization_error(p.sconn));
+    tlspair_transfer(p.client, p.sconn, "after", 5);
+    tlspair_transfer(p.sconn, p.client, "after", 5);
+    tlspair_free(&p);
+}
