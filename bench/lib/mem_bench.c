@@ -68,6 +68,14 @@ static int pair(int resume, struct mem_stats *during, struct mem_stats *idle,
     int ret = -1;
 
     memset(&p, 0, sizeof(p));
+    /* The pipe's buffers are the harness's, not the connection's: made
+     * here, uncharged, big enough never to grow. */
+    mem_set_side(MEM_OTHER);
+    p.c2s.cap = p.s2c.cap = 1u << 18;
+    p.c2s.buf = malloc(p.c2s.cap);
+    p.s2c.buf = malloc(p.s2c.cap);
+    if (p.c2s.buf == NULL || p.s2c.buf == NULL)
+        return -1;
     if (measure)
         mem_reset_peaks();
     mem_set_side(MEM_CLIENT);

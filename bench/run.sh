@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# petls benchmark harness: one command for every layer, peer and chart.
+#
+#   bench/run.sh            short run (about 2 minutes on an idle 2-core box)
+#   bench/run.sh --full     the run for docs/benchmarks.md (more repeats,
+#                           every scenario under callgrind, 10,000 idle
+#                           connections, source-built mbedTLS record-size
+#                           builds for the heap table)
+#
+# Options: --out DIR (default build-bench/results/<UTC time>), --repeats N,
+#          --no-build, --no-stack, --no-callgrind, --smoke (seconds-long run
+#          that only checks the harness works: used by the ctest smoke test)
+#
+# Writes DIR/raw.jsonl (every measurement), DIR/results.json (medians,
+# spreads, machine facts, targets), DIR/results.md (tables) and
+# DIR/chart.png (gnuplot), and prints results.md.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build="${PETLS_BENCH_BUILD:-$root/build-bench}"
+mode=default
+repeats=""
+out=""
+do_build=1
+do_stack=1
+do_cg=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --full) mode=full ;;
+  --smoke) mode=smoke ;;
+  --out) out="$2"; shift ;;
+  --repeats) repeats="$2"; shift ;;
+  --no-build) do_build=0 ;;
+  --no-stack) do_stack=0 ;;
+  --no-callgrind) do_cg=0 ;;
+  -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+  *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# Per-mode sizes: repeats, seconds per timed lib scenario, callgrind
+# iterations, stack seconds per run, idle connection counts.
+case "$mode" in
+smoke) R=1; LIB_S=0; LIB_N=2; LIB_MB=1; CG_N=1; STACK_S=0.5; IDLE="1 10"
+  CG_SCEN="full-tls13-ecdsa"; CRYPTO_S=0.05 ;;
+default) R=3; LIB_S=0.1; LIB_N=3; LIB_MB=4; CG_N=2; STACK_S=1.5
+  IDLE="1 100 1000"
+  CG_SCEN="full-tls13-ecdsa,full-tls12-ecdsa,resume-tls12-ticket,resume-tls13-psk_dhe_ke,resume-tls13-psk_ke,bulk-tls13-aes128gcm"
+  CRYPTO_S=0.2 ;;
+full) R=5; LIB_S=0.5; LIB_N=10; LIB_MB=32; CG_N=5; STACK_S=5
+  IDLE="1 100 1000 10000"; CG_SCEN="all"; CRYPTO_S=1 ;;
+esac
+[ -n "$repeats" ] && R="$repeats"
+[ -n "$out" ] || out="$build/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+raw="$out/raw.jsonl"
+: >"$raw"
+log="$out/run.log"
+: >"$log"
+
+# ---- Progress line -------------------------------------------------------
+step=0
+steps_total=9
+t_begin=$(date +%s)
+progress() {
+  step=$((step + 1))
+  printf '\r\033[K[%d/%d %3ss] %s' "$step" "$steps_total" \
+    "$(($(date +%s) - t_begin))" "$1" >&2
+}
+sub() { printf '\r\033[K[%d/%d %3ss] %s' "$step" "$steps_total" \
+  "$(($(date +%s) - t_begin))" "$1" >&2; }
+# Appends JSON lines from stdin with extra fields (a JSON fragment).
+tag() { sed -e "s/^{/{$1,/"; }
+
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+# ---- 1. Build --------------------------------------------------------------
+progress "building (cmake $build)"
+targets=(lib_petls lib_mbedtls mem_petls mem_mbedtls loadgen mbedtls_server)
+if [ "$do_build" = 1 ]; then
+  cmake -S "$root" -B "$build" -DPETLS_BUILD_BENCH=ON -DPETLS_BUILD_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >>"$log" 2>&1
+  cmake --build "$build" -j2 --target "${targets[@]}" >>"$log" 2>&1 || {
+    echo; echo "run.sh: build failed, see $log" >&2; exit 1; }
+  # Optional pieces: OpenSSL loop (libssl-dev), the petls CLI (server).
+  cmake --build "$build" -j2 --target lib_openssl >>"$log" 2>&1 || true
+  cmake --build "$build" -j2 --target petls_cli >>"$log" 2>&1 ||
+    cmake --build "$build" -j2 --target petls-cli >>"$log" 2>&1 ||
+    cmake --build "$build" -j2 --target tools/all >>"$log" 2>&1 || true
+fi
+B="$build/bench"
+PETLS_CLI=""
+for c in "$build/tools/petls" "$build/tools/petls/petls"; do
+  [ -x "$c" ] && [ ! -d "$c" ] && PETLS_CLI="$c" && break
+done
+impls=(petls mbedtls)
+[ -x "$B/lib_openssl" ] && impls+=(openssl)
+
+# The mbedTLS record-size builds for the heap table (--full): mbedTLS from
+# source with port/mbedtls/petls_mbedtls_full.h plus a record-size overlay.
+mem_builds=()
+if [ "$mode" = full ] && [ "$do_build" = 1 ] &&
+  [ -d "$root/.deps/mbedtls-src" ]; then
+  for v in recommended small; do
+    sub "building mbedTLS from source ($v record buffers)"
+    d="$build-$v"
+    cmake -S "$root" -B "$d" -DPETLS_BUILD_BENCH=ON -DPETLS_BUILD_TESTS=OFF \
+      -DPETLS_BUILD_TOOLS=OFF -DCMAKE_BUILD_TYPE=Release \
+      -DPETLS_MBEDTLS_SOURCE_DIR="$root/.deps/mbedtls-src" \
+      -DPETLS_MBEDTLS_CONFIG=full \
+      -DMBEDTLS_USER_CONFIG_FILE="$here/configs/records_$v.h" >>"$log" 2>&1 &&
+      cmake --build "$d" -j2 --target mem_petls mem_mbedtls >>"$log" 2>&1 &&
+      mem_builds+=("$v:$d/bench") || echo "($v build failed; see $log)" >&2
+  done
+fi
+
+# ---- 2. Certificates and machine facts -----------------------------------
+progress "certificates and machine facts"
+certs="${PETLS_TEST_CERTS:-}"
+if [ -z "$certs" ] || [ ! -f "$certs/server-ecdsa.pem" ]; then
+  certs="$out/certs"
+  mkdir -p "$certs"
+  bash "$root/tests/certs/gen-certs.sh" "$certs" >>"$log" 2>&1
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+mbedtls_ver=$(sed -n 's/^PETLS_MBEDTLS_VERSION:[^=]*=//p' "$build/CMakeCache.txt" 2>/dev/null | head -1)
+[ -n "$mbedtls_ver" ] || mbedtls_ver=$(grep -o 'MBEDTLS_VERSION_STRING *"[0-9.]*"' \
+  "$root/.deps/mbedtls/usr/include/mbedtls/build_info.h" 2>/dev/null | grep -o '[0-9.]*' | head -1)
+json_str() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+cat >"$out/machine.json" <<EOF
+{"cpu":"$(json_str "$cpu")","cores":$(nproc),"kernel":"$(uname -r)",
+"os":"$(json_str "$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-unknown}")")",
+"load_start":"$(cut -d' ' -f1-3 /proc/loadavg)",
+"petls_commit":"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)",
+"mbedtls":"${mbedtls_ver:-unknown}",
+"openssl":"$(json_str "$(openssl version 2>/dev/null || echo none)")",
+"node":"$(node --version 2>/dev/null || echo none)",
+"node_openssl":"$(node -p process.versions.openssl 2>/dev/null || echo none)",
+"gcc":"$(json_str "$(gcc --version | head -1)")",
+"valgrind":"$(valgrind --version 2>/dev/null || echo none)",
+"mode":"$mode","repeats":$R,"date":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+"command":"$(json_str "bench/run.sh${mode/default/}" | sed 's/smoke/ --smoke/; s/full/ --full/')"}
+EOF
+
+# ---- 3. Library layer, time ------------------------------------------------
+progress "library layer (time, $R repeats)"
+for r in $(seq 1 "$R"); do
+  for impl in "${impls[@]}"; do
+    sub "library layer: $impl, repeat $r/$R"
+    "$B/lib_$impl" --certs "$certs" --iters "$LIB_N" --seconds "$LIB_S" \
+      --mb "$LIB_MB" 2>>"$log" | tag "\"rep\":$r" >>"$raw" || true
+  done
+done
+
+# ---- 4. Crypto ceiling ---------------------------------------------------
+progress "crypto ceiling (mbedTLS through PSA/PK)"
+for r in $(seq 1 "$R"); do
+  "$B/lib_mbedtls" --certs "$certs" --crypto "$CRYPTO_S" --scenario none \
+    2>>"$log" | tag "\"rep\":$r" >>"$raw" || true
+done
+
+# ---- 5. Instructions (callgrind) -------------------------------------------
+progress "instruction counts (callgrind)"
+if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
+  cgdir="$out/callgrind"
+  mkdir -p "$cgdir"
+  scen_list=$("$B/lib_petls" --list)
+  for impl in "${impls[@]}"; do
+    for sc in $scen_list; do
+      case ",$CG_SCEN," in *",$sc,"* | ",all,") ;; *) continue ;; esac
+      sub "callgrind: $impl $sc"
+      f="$cgdir/$impl.$sc.out"
+      line=$(valgrind --tool=callgrind --callgrind-out-file="$f" \
+        "$B/lib_$impl" --certs "$certs" --scenario "$sc" --iters "$CG_N" \
+        --mb 2 2>>"$log" | tail -1) || true
+      case "$line" in *'"iters"'*) ;; *) echo "$line" | tag '"layer2":"cg"' >>"$log"; continue ;; esac
+      iters=$(echo "$line" | sed 's/.*"iters":\([0-9]*\).*/\1/')
+      # Inclusive instructions of every cgc_* (client) and cgs_* (server)
+      # entry point.
+      read -r ci si < <(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
+        awk '/:cgc_/ {gsub(",","",$1); c+=$1} /:cgs_/ {gsub(",","",$1); s+=$1}
+             END {printf "%d %d\n", c, s}')
+      echo "{\"layer\":\"cg\",\"impl\":\"$impl\",\"scenario\":\"$sc\",\"iters\":$iters,\"client_ir\":$((ci / iters)),\"server_ir\":$((si / iters))}" >>"$raw"
+      rm -f "$f"
+    done
+  done
+fi
+
+# ---- 6. Heap per connection ----------------------------------------------
+progress "heap per connection (counting allocator)"
+for impl in petls mbedtls; do
+  "$B/mem_$impl" --certs "$certs" --build distribution-16K \
+    2>>"$log" >>"$raw" || true
+done
+for mb in "${mem_builds[@]:-}"; do
+  [ -n "$mb" ] || continue
+  label=${mb%%:*}
+  dir=${mb#*:}
+  for impl in petls mbedtls; do
+    "$dir/mem_$impl" --certs "$certs" --build "$label" --scenario full-tls13-ecdsa \
+      2>>"$log" >>"$raw" || true
+  done
+done
+
+# ---- 7/8. Stack layer --------------------------------------------------------
+port_base=$((20000 + RANDOM % 20000))
+wait_listen() { # PORT PID: waits until the port is in LISTEN state
+  local hex
+  hex=$(printf ':%04X ' "$1")
+  for _ in $(seq 1 150); do
+    kill -0 "$2" 2>/dev/null || return 1
+    grep -q "$hex[0-9A-F:]* 0A " /proc/net/tcp 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# start_server NAME PORT KEYTYPE: sets srv_pid, or returns 1.
+start_server() {
+  local name=$1 port=$2 kt=$3 err="$out/server.$1.$2.err"
+  local cert="$certs/server-$kt.pem" key="$certs/server-$kt.key"
+  : >"$err"
+  case "$name" in
+  petls)
+    [ -n "$PETLS_CLI" ] || return 1
+    (ulimit -n 20000 2>/dev/null || true
+     exec "$PETLS_CLI" server --listen "127.0.0.1:$port" --cert "$cert" \
+       --key "$key" --echo --max-conns 20000 --groups X25519:P-256 \
+       >/dev/null 2>"$err") &
+    ;;
+  node)
+    (ulimit -n 20000 2>/dev/null || true
+     exec node "$here/stack/node_server.js" "$port" "$cert" "$key" \
+       >/dev/null 2>"$err") &
+    ;;
+  openssl)
+    # Single-threaded, one connection at a time; -rev answers each line
+    # with the line reversed (same size as the request).
+    (exec openssl s_server -accept "$port" -cert "$cert" \
+       -cert_chain "$certs/inter.pem" -key "$key" -rev -quiet \
+       -naccept 100000000 -groups X25519:P-256 </dev/null >/dev/null 2>"$err") &
+    ;;
+  mbedtls)
+    (ulimit -n 20000 2>/dev/null || true
+     exec "$B/mbedtls_server" --port "$port" --cert "$cert" --key "$key" \
+       >/dev/null 2>"$err") &
+    ;;
+  esac
+  srv_pid=$!
+  pids+=("$srv_pid")
+  if ! wait_listen "$port" "$srv_pid"; then
+    kill "$srv_pid" 2>/dev/null || true
+    return 1
+  fi
+  sleep 0.2
+}
+stop_server() {
+  kill "$srv_pid" 2>/dev/null || true
+  wait "$srv_pid" 2>/dev/null || true
+}
+lg() { # loadgen ARGS...: one JSON line
+  "$B/loadgen" --ca "$certs/ca.pem" "$@" 2>>"$log" | tail -1
+}
+
+progress "stack layer: handshakes, latency, throughput over loopback"
+if [ "$do_stack" = 1 ]; then
+  servers=(petls node openssl mbedtls)
+  p=$port_base
+  for r in $(seq 1 "$R"); do
+    for s in "${servers[@]}"; do
+      p=$((p + 1))
+      sub "stack layer: $s server, repeat $r/$R"
+      if ! start_server "$s" "$p" ecdsa; then
+        echo "{\"layer\":\"stack\",\"server\":\"$s\",\"rep\":$r,\"error\":\"server did not start\"}" >>"$raw"
+        continue
+      fi
+      conc=4
+      [ "$s" = openssl ] && conc=1
+      {
+        lg --port "$p" --mode handshake --tls13 --conns "$conc" --seconds "$STACK_S"
+        lg --port "$p" --mode handshake --tls12 --conns "$conc" --seconds "$STACK_S"
+        lg --port "$p" --mode handshake --tls12 --resume --conns "$conc" --seconds "$STACK_S"
+        lg --port "$p" --mode handshake --tls13 --resume --conns "$conc" --seconds "$STACK_S"
+        lg --port "$p" --mode latency --tls13 --conns $((conc == 1 ? 1 : 16)) --size 64 --seconds "$STACK_S"
+        if [ "$s" != openssl ]; then
+          lg --port "$p" --mode throughput --tls13 --conns 1 --seconds "$STACK_S"
+        fi
+      } | tag "\"server\":\"$s\",\"rep\":$r" >>"$raw"
+      stop_server
+    done
+  done
+fi
+
+progress "stack layer: RSS per idle connection (petls server vs Node)"
+rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+if [ "$do_stack" = 1 ]; then
+  for s in petls node mbedtls; do
+    for n in $IDLE; do
+      p=$((p + 1))
+      sub "idle connections: $s server, $n connections"
+      start_server "$s" "$p" ecdsa || {
+        echo "{\"layer\":\"rss\",\"server\":\"$s\",\"conns\":$n,\"error\":\"server did not start\"}" >>"$raw"
+        continue; }
+      # One connection first so lazily made state (code pages, caches,
+      # Node's JIT) is in the baseline, not charged to the idle ones.
+      lg --port "$p" --mode handshake --tls13 --conns 1 --seconds 0.3 >/dev/null || true
+      sleep 0.3
+      base=$(rss_kb "$srv_pid")
+      fifo="$out/idle.fifo"
+      rm -f "$fifo"
+      mkfifo "$fifo"
+      (ulimit -n 20000 2>/dev/null || true
+       exec "$B/loadgen" --ca "$certs/ca.pem" --port "$p" --mode idle --tls13 \
+         --resume --conns "$n" --max-inflight 32 <"$fifo" >"$out/idle.out" 2>>"$log") &
+      lgpid=$!
+      exec 9>"$fifo"
+      ok=0
+      for _ in $(seq 1 1800); do
+        grep -q ready "$out/idle.out" 2>/dev/null && { ok=1; break; }
+        kill -0 "$lgpid" 2>/dev/null || break
+        sleep 0.1
+      done
+      sleep 0.5
+      now=$(rss_kb "$srv_pid")
+      ready=$(sed -n 's/.*"ready":\([0-9]*\).*/\1/p' "$out/idle.out" 2>/dev/null)
+      exec 9>&-
+      wait "$lgpid" 2>/dev/null || true
+      rm -f "$fifo"
+      if [ "$ok" = 1 ] && [ -n "$ready" ] && [ "$ready" -gt 0 ]; then
+        echo "{\"layer\":\"rss\",\"server\":\"$s\",\"conns\":$n,\"ready\":$ready,\"base_kb\":$base,\"rss_kb\":$now,\"per_conn_bytes\":$(((now - base) * 1024 / ready))}" >>"$raw"
+      else
+        echo "{\"layer\":\"rss\",\"server\":\"$s\",\"conns\":$n,\"error\":\"could not open the connections: $(json_str "$(head -c 300 "$out/idle.out" 2>/dev/null)")\"}" >>"$raw"
+      fi
+      stop_server
+    done
+  done
+fi
+
+# ---- 9. Report -------------------------------------------------------------
+progress "report, JSON and chart"
+sed -i "s/^{\"cpu\"/{\"load_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpu\"/" "$out/machine.json"
+python3 "$here/report.py" "$out"
+printf '\r\033[K' >&2
+cat "$out/results.md"
+echo
+echo "bench: $out/{results.md,results.json,raw.jsonl,chart.png} ($(($(date +%s) - t_begin)) s)" >&2
