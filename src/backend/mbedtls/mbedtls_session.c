@@ -362,9 +362,12 @@ void pb_mbedtls_session_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
     if (endpoint == MBEDTLS_SSL_IS_CLIENT) {
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
         int on = h != NULL && h->client_session != NULL;
+        /* A client config in stateful mode (tls12_tickets 0) sends no TLS
+         * 1.2 ticket extension: it resumes by session ID. */
         mbedtls_ssl_conf_session_tickets(
-            conf, on ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
-                     : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+            conf, on && s->tls12_tickets
+                      ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+                      : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
         mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
             conf, on ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
