@@ -1,6 +1,7 @@
 /* The external session store: which hooks run in which mode, late
  * answers, and blobs that fail to open. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
+#include <stdio.h>
 #include <time.h>
 
 #include "test_resume_util.h"
@@ -324,4 +325,79 @@ Test(resume_store, store_needs_put_and_get)
     cr_assert_str_eq(petls_config_error(c), "session store needs put and get");
     cr_assert_eq(petls_config_set_session_store(c, NULL), 0);
     petls_config_free(c);
+}
+
+/* A first flight that is not a ClientHello goes to the backend as it is:
+ * the error is the backend's, as without a store. */
+static const char *not_tls_error(int with_store)
+{
+    static char msg[512];
+    struct petls_config *cfg = petls_config_new();
+    struct petls *srv = petls_server(), *conn = NULL;
+    struct tstore *s = tstore_new();
+    struct mempipe pipe;
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    int rc = PETLS_WANT_POLLIN, i;
+
+    mempipe_init(&pipe);
+    cr_assert(petls_config_set_keypair_file(cfg, cert_path("server-ecdsa.pem"),
+                                            cert_path("server-ecdsa.key")) ==
+              0);
+    if (with_store)
+        tstore_attach(s, cfg);
+    cr_assert(petls_configure(srv, cfg) == 0);
+    cr_assert(petls_accept_cbs(srv, &conn, mempipe_read, mempipe_write,
+                               &pipe.server) == 0);
+    cr_assert_eq(mempipe_write(NULL, req, sizeof(req) - 1, &pipe.client),
+                 (ssize_t)(sizeof(req) - 1));
+    for (i = 0; i < 10 && rc == PETLS_WANT_POLLIN; i++)
+        rc = petls_handshake(conn);
+    cr_assert_eq(rc, -1);
+    cr_assert_eq(s->gets, 0);
+    snprintf(msg, sizeof(msg), "%s", petls_error(conn));
+    petls_free(conn);
+    petls_free(srv);
+    petls_config_free(cfg);
+    mempipe_free(&pipe);
+    free(s);
+    return msg;
+}
+
+Test(resume_store, not_a_client_hello_goes_to_the_backend)
+{
+    char plain[512];
+
+    snprintf(plain, sizeof(plain), "%s", not_tls_error(0));
+    cr_assert(strlen(plain) > 0);
+    cr_assert_str_eq(not_tls_error(1), plain);
+}
+
+/* A client that closes during the pre-parse. */
+Test(resume_store, eof_during_preparse)
+{
+    struct petls_config *cfg = petls_config_new();
+    struct petls *srv = petls_server(), *conn = NULL;
+    struct tstore *s = tstore_new();
+    struct mempipe pipe;
+
+    mempipe_init(&pipe);
+    cr_assert(petls_config_set_keypair_file(cfg, cert_path("server-ecdsa.pem"),
+                                            cert_path("server-ecdsa.key")) ==
+              0);
+    tstore_attach(s, cfg);
+    cr_assert(petls_configure(srv, cfg) == 0);
+    cr_assert(petls_accept_cbs(srv, &conn, mempipe_read, mempipe_write,
+                               &pipe.server) == 0);
+    cr_assert_eq(mempipe_write(NULL, "\x16\x03\x01", 3, &pipe.client), 3);
+    cr_assert_eq(petls_handshake(conn), PETLS_WANT_POLLIN);
+    mempipe_close_write(&pipe.client);
+    cr_assert_eq(petls_handshake(conn), -1);
+    cr_assert_str_eq(petls_error(conn),
+                     "handshake failed: connection closed by peer");
+    cr_assert_eq(petls_close(conn), 0);
+    petls_free(conn);
+    petls_free(srv);
+    petls_config_free(cfg);
+    mempipe_free(&pipe);
+    free(s);
 }
