@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "test_backend_util.h"
 
@@ -639,4 +640,43 @@ Test(backend_session, no_hooks_no_resumption)
     tb_pair_free(&p);
     pb_config_free(ccfg);
     pb_config_free(scfg);
+}
+
+/* Rewrites the wall-clock stamp (bytes 1..8, big endian) of session bytes
+ * to an hour ago. */
+static void stamp_hour_ago(uint8_t *sess, size_t len)
+{
+    uint64_t t = (uint64_t)(time(NULL) - 3600);
+    int i;
+
+    cr_assert_gt(len, 9);
+    for (i = 8; i >= 1; i--) {
+        sess[i] = (uint8_t)t;
+        t >>= 8;
+    }
+}
+
+Test(backend_session, tls13_ticket_age_follows_the_wall_clock)
+{
+    /* When the stored wall-clock time and this process's monotonic clock
+     * disagree (a session from another machine, or kept over a reboot),
+     * the wall clock wins. Here the stamps claim an hour, the monotonic
+     * clock a few milliseconds: on the server, the ticket's age no longer
+     * matches the client's (RFC 8446 4.2.10), so it does not resume; on
+     * the client likewise. */
+    struct sw_world *w =
+        world_new(PETLS_PROTOCOLS_ALL, PETLS_PROTOCOLS_ALL, stateless, 0);
+    size_t i;
+
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    for (i = 0; i < w->n_entries; i++) {
+        stamp_hour_ago(w->table[i].val, w->table[i].val_len);
+    }
+    cr_assert_eq(reconnect(w, 0), 0, "server-side age rebased");
+    cr_assert_eq(w->n_open_ok, 1, "the ticket itself opened");
+
+    cr_assert_eq(reconnect(w, 0), 1, "a fresh ticket resumes");
+    stamp_hour_ago(w->sess, w->sess_len);
+    cr_assert_eq(reconnect(w, 0), 0, "client-side age rebased");
+    world_free(w);
 }

@@ -89,7 +89,6 @@ struct pb_conn {
     void *owner;          /* pb_conn_params.owner, for the hooks */
     int offered_session;  /* client: a session was set for this handshake */
     int session_opened;   /* server: ticket_open/cache_get gave a session */
-    int ticket_renew;     /* server: that ticket wants re-issuing */
     int saw_certificate;  /* the handshake went through ServerCertificate */
     int resumed;          /* decided when the handshake completed */
 

@@ -256,6 +256,10 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
     if (sess == NULL) {
         return MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
+    /* 1 (opened with a retiring key) is a success too: mbedTLS's TLS 1.3
+     * server re-issues a ticket on every resumption anyway, and its TLS 1.2
+     * server has no way to (it drops the NewSessionTicket once a ticket
+     * resumed). */
     rc = h->ticket_open(c->owner, buf, len, sess, PB_SESSION_MAX, &n);
     if (rc >= 0 && n <= PB_SESSION_MAX &&
         session_import(session, sess, n) == 0) {
@@ -266,7 +270,6 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
             mbedtls_ssl_session_free(session);
         } else {
             c->session_opened = 1;
-            c->ticket_renew = rc == 1;
             ret = 0;
         }
     }
