@@ -32,6 +32,8 @@ pkgs=(build-essential cmake pkg-config libcriterion-dev clang llvm
 if [ "$want_peers" = 1 ]; then
   # redis-server and libhiredis-dev: the Redis session store and its test.
   pkgs+=(openssl gnutls-bin nodejs curl jq redis-server libhiredis-dev)
+  # tshark: decrypts a loopback capture with petls's key log.
+  pkgs+=(tshark)
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi

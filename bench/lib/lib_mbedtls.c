@@ -66,10 +66,18 @@ static int recv_cb(void *arg, unsigned char *buf, size_t len)
     return n ? (int)n : MBEDTLS_ERR_SSL_WANT_READ;
 }
 
+static void rng_free(void)
+{
+    mbedtls_ctr_drbg_free(&drbg);
+    mbedtls_entropy_free(&entropy);
+    mbedtls_psa_crypto_free();
+}
+
 static int rng_init(void)
 {
     if (rng_ready)
         return 0;
+    atexit(rng_free);
     if (psa_crypto_init() != PSA_SUCCESS)
         return -1;
     mbedtls_entropy_init(&entropy);
