@@ -34,6 +34,8 @@ if [ "$want_peers" = 1 ]; then
   pkgs+=(openssl gnutls-bin nodejs curl jq redis-server libhiredis-dev)
   # tshark: decrypts a loopback capture with petls's key log.
   pkgs+=(tshark)
+  # bench/: the OpenSSL library-layer loop, the chart, the report script.
+  pkgs+=(libssl-dev gnuplot-nox python3)
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
