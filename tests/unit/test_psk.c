@@ -53,6 +53,9 @@ static void psk_only(uint32_t proto, const char *version)
     cr_assert_str_eq(petls_conn_psk_identity(p.sconn), "alice");
     cr_assert_str_eq(petls_conn_psk_identity(p.client), "alice");
     cr_assert_eq(petls_peer_cert_provided(p.client), 0);
+    /* As Node: a PSK handshake is authorized without a certificate. */
+    cr_assert_eq(petls_conn_authorized(p.client), 1);
+    cr_assert_null(petls_conn_authorization_error(p.client));
     cr_assert_eq(petls_conn_session_resumed(p.sconn), 0);
     cr_assert_eq(petls_conn_session_resumed(p.client), 0);
     cr_assert_str_eq(petls_conn_servername(p.sconn), "localhost");
