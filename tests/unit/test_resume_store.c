@@ -175,23 +175,40 @@ Test(resume_store, async_miss_is_full_handshake)
     free(s);
 }
 
-/* The handshake timeout still runs while the store is silent. */
+/* The handshake timeout still runs while the store is silent. A second
+ * server with a 50 ms timeout (same store and key) waits for the session
+ * the first one stored. */
 Test(resume_store, timeout_while_waiting)
 {
     struct rfx f;
     struct tstore *s = tstore_new();
+    struct petls_config *cfg2 = petls_config_new();
+    struct petls *srv2 = petls_server();
     struct tlsconn c;
+    uint8_t key[PETLS_STORE_KEY_SIZE];
     int rc = 0, i;
 
+    memset(key, 0x33, sizeof(key));
     rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
     cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
-    cr_assert(petls_config_set_handshake_timeout(f.scfg, 50) == 0);
+    cr_assert(petls_config_set_session_store_key(f.scfg, key, sizeof(key)) ==
+              0);
     tstore_attach(s, f.scfg);
     cr_assert_eq(rfx_conn(&f), 0);
+
+    cr_assert(petls_config_set_keypair_file(cfg2, cert_path("server-ecdsa.pem"),
+                                            cert_path("server-ecdsa.key")) ==
+              0);
+    cr_assert(petls_config_set_protocols(cfg2, PETLS_PROTOCOL_TLSv1_2) == 0);
+    cr_assert(petls_config_set_session_tickets(cfg2, 0) == 0);
+    cr_assert(petls_config_set_session_store_key(cfg2, key, sizeof(key)) == 0);
+    cr_assert(petls_config_set_handshake_timeout(cfg2, 50) == 0);
+    tstore_attach(s, cfg2);
+    cr_assert(petls_configure(srv2, cfg2) == 0);
     s->async = 1;
-    tlsconn_start(&c, f.server, f.ccfg, f.sess, f.sess_len, "localhost");
+    tlsconn_start(&c, srv2, f.ccfg, f.sess, f.sess_len, "localhost");
     cr_assert_eq(petls_handshake(c.client), PETLS_WANT_POLLIN);
-    for (i = 0; i < 100; i++) {
+    for (i = 0; i < 500; i++) {
         rc = petls_handshake(c.sconn);
         if (rc != PETLS_WANT_STORE)
             break;
@@ -203,7 +220,10 @@ Test(resume_store, timeout_while_waiting)
     }
     cr_assert_eq(rc, -1);
     cr_assert_str_eq(petls_error(c.sconn), "handshake timed out after 50 ms");
+    cr_assert_eq(s->gets, 1);
     tlsconn_free(&c);
+    petls_free(srv2);
+    petls_config_free(cfg2);
     rfx_free(&f);
     free(s);
 }
