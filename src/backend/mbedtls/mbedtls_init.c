@@ -12,6 +12,7 @@
 #include <mbedtls/gcm.h>
 #include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
+#include <mbedtls/psa_util.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/version.h>
 #include <psa/crypto.h>
@@ -221,9 +222,22 @@ int pb_mbedtls_ensure_init(char *err, size_t errlen)
     return pb_init(err, errlen) == 0 ? 0 : -1;
 }
 
+/* With PSA's own generator, random bytes come from it: since 3.6 it
+ * reseeds when it finds itself in a forked child, while a CTR_DRBG of ours
+ * seeded before fork() would hand identical bytes (session IDs, server
+ * randoms, TLS 1.2 ECDHE keys) to every worker of petls server --workers. */
+#if defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+#define PB_FORK_SAFE_RNG 1
+#endif
+
 int pb_mbedtls_rng(void *ctx, unsigned char *out, size_t len)
 {
+#if defined(PB_FORK_SAFE_RNG)
+    (void)ctx;
+    return mbedtls_psa_get_random(MBEDTLS_PSA_RANDOM_STATE, out, len);
+#else
     return mbedtls_ctr_drbg_random(ctx, out, len);
+#endif
 }
 
 void *pb_mbedtls_rng_ctx(void)
@@ -249,7 +263,7 @@ int pb_random(void *buf, size_t len)
         size_t n = len < MBEDTLS_CTR_DRBG_MAX_REQUEST
                        ? len
                        : MBEDTLS_CTR_DRBG_MAX_REQUEST;
-        if (mbedtls_ctr_drbg_random(&g_drbg, p, n) != 0) {
+        if (pb_mbedtls_rng(&g_drbg, p, n) != 0) {
             return -1;
         }
         p += n;
