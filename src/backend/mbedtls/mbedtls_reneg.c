@@ -198,6 +198,26 @@ int pb_conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
     if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
         return PB_WANT_READ;
     }
+#if defined(MBEDTLS_SSL_CLI_C)
+    if (ret == MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO) {
+        /* A record other than the ServerHello came first. mbedTLS keeps it
+         * and cannot go back to the old session, so a refusal (the
+         * server's no_renegotiation warning) ends the connection. */
+        if (c->ssl.in_msgtype == MBEDTLS_SSL_MSG_ALERT &&
+            c->ssl.in_msg != NULL && c->ssl.in_msglen == 2 &&
+            c->ssl.in_msg[1] == MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION) {
+            pb_mbedtls_msg(err, errlen,
+                           "renegotiate: the server refused "
+                           "(no_renegotiation alert)");
+            c->failed = PB_ERR;
+            return PB_ERR;
+        }
+        /* Application data the server sent before it saw our ClientHello:
+         * mbedTLS counts these records (renego_max_records) and gives up
+         * past the bound. */
+        return PB_WANT_READ;
+    }
+#endif
     if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         return PB_WANT_WRITE;
     }
