@@ -4,7 +4,9 @@
 #   - Cortex-M4F bare metal (PETLS_PORT=none, cortex_m config, -Os); prints
 #     arm-none-eabi-size of each engine object, their total, and of mbedTLS's
 #     libraries;
-#   - arm-linux-gnueabihf (PETLS_PORT=posix, full config).
+#   - Cortex-M33 bare metal (PETLS_PORT=none, no-malloc, tls13_min config);
+#   - arm-linux-gnueabihf and aarch64-linux-gnu (PETLS_PORT=posix, full
+#     config).
 # Needs .deps/mbedtls-src (scripts/install-deps.sh) and the cross compilers.
 #
 # Usage: scripts/cross-build.sh [OUT_DIR]   (default: build-cross)
@@ -106,19 +108,43 @@ else
   status=1
 fi
 
-# ---- arm-linux-gnueabihf ----------------------------------------------------
-hf="$out/armhf"
-echo "== arm-linux-gnueabihf (PETLS_PORT=posix, mbedTLS full config)"
-if cmake -S "$here" -B "$hf" \
-  -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/arm-linux-gnueabihf.cmake" \
-  -DCMAKE_BUILD_TYPE=Release -DPETLS_PORT=posix \
-  -DPETLS_MBEDTLS_CONFIG=full "${common[@]}" >"$hf.configure.log" 2>&1; then
-  build_target armhf "$hf" || status=1
+# ---- Cortex-M33, bare metal (library only) ------------------------------
+m33="$out/cortex-m33"
+echo "== Cortex-M33 (arm-none-eabi, PETLS_PORT=none, no-malloc, mbedTLS tls13_min config, -Os)"
+if cmake -S "$here" -B "$m33" \
+  -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/arm-none-eabi-cortex-m33.cmake" \
+  -DCMAKE_BUILD_TYPE=MinSizeRel -DPETLS_PORT=none -DPETLS_NO_MALLOC=ON \
+  -DPETLS_MBEDTLS_CONFIG=tls13_min "${common[@]}" >"$m33.configure.log" 2>&1; then
+  build_target cortex-m33 "$m33" || status=1
 else
-  echo "cross-build[armhf]: configure failed; see $hf.configure.log" >&2
-  tail -20 "$hf.configure.log" >&2
+  echo "cross-build[cortex-m33]: configure failed; see $m33.configure.log" >&2
+  tail -20 "$m33.configure.log" >&2
   status=1
 fi
+
+# ---- ARM Linux: arm-linux-gnueabihf, aarch64-linux-gnu ----------------------
+# (The Criterion suite for these runs under qemu user mode:
+# scripts/qemu-user-tests.sh.)
+for t in armhf:arm-linux-gnueabihf arm64:aarch64-linux-gnu; do
+  name=${t%%:*} tc=${t#*:}
+  dir="$out/$name"
+  echo "== $tc (PETLS_PORT=posix, mbedTLS full config)"
+  if ! command -v "$tc-gcc" >/dev/null; then
+    echo "cross-build[$name]: $tc-gcc missing (scripts/install-deps.sh)" >&2
+    status=1
+    continue
+  fi
+  if cmake -S "$here" -B "$dir" \
+    -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/$tc.cmake" \
+    -DCMAKE_BUILD_TYPE=Release -DPETLS_PORT=posix \
+    -DPETLS_MBEDTLS_CONFIG=full "${common[@]}" >"$dir.configure.log" 2>&1; then
+    build_target "$name" "$dir" || status=1
+  else
+    echo "cross-build[$name]: configure failed; see $dir.configure.log" >&2
+    tail -20 "$dir.configure.log" >&2
+    status=1
+  fi
+done
 
 if [ "$status" = 0 ]; then
   echo "cross-build: ok"

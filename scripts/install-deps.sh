@@ -39,7 +39,8 @@ if [ "$want_peers" = 1 ]; then
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross bzip2 xz-utils)
+    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross bzip2 xz-utils
+    gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm)
 fi
 
 missing=()
