@@ -72,15 +72,22 @@ struct pb_settings {
      * itself: it serialises them and hands the bytes to the hooks below,
      * which the engine seals, caches or stores. */
     const struct pb_session_hooks *session_hooks; /* NULL: no resumption */
-    int tickets;        /* server: issue/accept tickets (TLS 1.2 and 1.3) */
-    int tls12_tickets;  /* server: 0 = TLS 1.2 handshakes get no ticket
-                         * extension and resume by session ID (stateful
-                         * mode; see pb_conn_params.no_tls12_tickets) */
-    int session_ids;    /* server: TLS 1.2 session-ID resumption through
-                         * hooks->cache_get/cache_put */
+    int tickets;       /* server: issue/accept tickets (TLS 1.2 and 1.3) */
+    int tls12_tickets; /* server: 0 = TLS 1.2 handshakes get no ticket
+                        * extension and resume by session ID (stateful
+                        * mode; see pb_conn_params.no_tls12_tickets).
+                        * Client (with hooks): 1 = ask for TLS 1.2
+                        * tickets, 0 = send no ticket extension (resume
+                        * by session ID only) */
+    int session_ids;   /* server: TLS 1.2 session-ID resumption through
+                        * hooks->cache_get/cache_put */
     unsigned int tls13_tickets; /* server: tickets per TLS 1.3 handshake */
-    int tls13_psk_ke;   /* allow psk_ke (no DHE) besides psk_dhe_ke */
-    uint32_t ticket_lifetime_s; /* advertised lifetime hint */
+    int tls13_psk_ke;           /* both roles: allow psk_ke (no (EC)DHE) besides
+                                 * psk_dhe_ke; a server still prefers psk_dhe_ke
+                                 * when the client offers both */
+    uint32_t ticket_lifetime_s; /* lifetime advertised when ticket_make
+                                 * leaves *lifetime_s alone (TLS 1.3: capped
+                                 * at 7 days) */
 
     /* ALPN, renegotiation, max_fragment_length (backend_nego.h); NULL:
      * none of them, renegotiation refused. */
@@ -103,8 +110,13 @@ struct pb_session_hooks {
     int (*ticket_make)(void *owner, uint16_t version, const uint8_t *sess,
                        size_t sess_len, uint8_t *out, size_t cap,
                        size_t *out_len, uint32_t *lifetime_s);
-    /* Server: turn a ticket back into session bytes. 0, or -1: not
-     * resumable (full handshake). */
+    /* Server: turn a ticket back into session bytes. 0 (or 1: opened with
+     * a retiring key; treated as 0, mbedTLS's TLS 1.3 server re-issues a
+     * ticket on every resumption and its TLS 1.2 server cannot), or -1:
+     * not resumable (full handshake). Bytes that do not load as a session
+     * of the negotiated version are a full handshake too. A TLS 1.3
+     * ticket_make failure sends a 1-byte ticket with lifetime 0, which
+     * clients discard (mbedTLS would otherwise fail the handshake). */
     int (*ticket_open)(void *owner, const uint8_t *ticket, size_t ticket_len,
                        uint8_t *sess, size_t cap, size_t *sess_len);
     /* Server, TLS 1.2 session IDs: store after a full handshake, look up

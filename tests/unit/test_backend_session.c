@@ -196,6 +196,7 @@ static struct sw_world *world_new(uint32_t cproto, uint32_t sproto,
     cr_assert_not_null(w);
     w->lifetime = 7200;
     cs.session_hooks = &hooks;
+    cs.tls12_tickets = 1; /* the client asks for TLS 1.2 tickets */
     cs.tls13_psk_ke = client_psk_ke;
     ss.session_hooks = &hooks;
     ss.tickets = m.tickets;
@@ -383,6 +384,29 @@ Test(backend_session, tls12_ticket)
     world_free(w);
 }
 
+Test(backend_session, tls12_client_without_tickets_resumes_by_id)
+{
+    /* A client config with tls12_tickets 0 sends no ticket extension; a
+     * ticket-issuing server then gives it a session ID, through the cache
+     * hooks. */
+    struct sw_world *w =
+        world_new(PETLS_PROTOCOL_TLSv1_2, PETLS_PROTOCOLS_ALL, stateless, 0);
+    struct pb_settings cs = tb_settings(PETLS_PROTOCOL_TLSv1_2);
+
+    pb_config_free(w->ccfg);
+    cs.session_hooks = &hooks;
+    w->ccfg = tb_config();
+    tb_add_ca(w->ccfg, "ca.pem");
+    tb_freeze(w->ccfg, &cs);
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    cr_assert_eq(w->n_make, 0);
+    cr_assert_eq(w->n_put, 1);
+    cr_assert_eq(reconnect(w, 0), 1);
+    cr_assert_eq(w->n_get_hit, 1);
+    cr_assert_eq(w->n_open, 0);
+    world_free(w);
+}
+
 Test(backend_session, tls13_ticket)
 {
     struct sw_world *w =
@@ -445,6 +469,7 @@ Test(backend_session, stateful_mode)
     {
         struct pb_settings cs = tb_settings(PETLS_PROTOCOLS_ALL);
         cs.session_hooks = &hooks;
+        cs.tls12_tickets = 1;
         w->ccfg = tb_config();
         tb_add_ca(w->ccfg, "ca.pem");
         tb_freeze(w->ccfg, &cs);
