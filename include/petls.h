@@ -629,8 +629,9 @@ int petls_config_set_max_send_fragment(struct petls_config *config,
                                        size_t size);
 int petls_set_max_send_fragment(struct petls *ctx, size_t size);
 /* Client: offers the RFC 6066 max_fragment_length extension (512, 1024,
- * 2048 or 4096; 0 turns it off, the default). A server always honours a
- * client's offer. record_size_limit (RFC 8449) is not available. */
+ * 2048 or 4096; 0 turns it off, the default). TLS 1.2 only: a server
+ * honours it there; in TLS 1.3 it changes nothing. record_size_limit (RFC
+ * 8449) is not available. */
 int petls_config_set_max_fragment_length(struct petls_config *config,
                                          size_t len);
 

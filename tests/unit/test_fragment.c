@@ -147,3 +147,19 @@ Test(fragment, max_fragment_length_tls12)
     cr_assert(longest > 1024 && longest <= 1024 + OVERHEAD_MAX, "%zu", longest);
     tlspair_free(&p);
 }
+
+/* mbedTLS 3.6 negotiates max_fragment_length in TLS 1.2 only: in TLS 1.3
+ * the offer changes nothing (and record_size_limit, its TLS 1.3
+ * successor, is not in the build). docs/negotiation.md says so. */
+Test(fragment, max_fragment_length_not_in_tls13)
+{
+    struct tlspair p;
+    size_t n, longest;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_max_fragment_length(p.ccfg, 1024), 0);
+    start(&p, PETLS_PROTOCOL_TLSv1_3);
+    n = server_write_records(&p, &longest);
+    cr_assert_eq(n, 1, "5000 bytes in %zu records", n);
+    tlspair_free(&p);
+}
