@@ -62,24 +62,31 @@ void petls_session_errmsg(char *err, size_t errlen, const char *msg)
 
 /* The additional context sealed into a store blob: the kind (session ID or
  * stateful ticket, so one can never be replayed as the other) and the
- * session id context. */
-static size_t seal_context(const struct petls_config *c, int kind,
+ * session id context (with the SNI context chosen, sni.c). */
+static size_t seal_context(const struct petls *ctx, int kind,
                            uint8_t out[1 + PETLS_SESSION_ID_CONTEXT_MAX])
 {
+    const struct petls_config *c = ctx->config;
+
     out[0] = (uint8_t)kind;
-    memcpy(out + 1, c->session_id_ctx, c->session_id_ctx_len);
-    return 1 + c->session_id_ctx_len;
+    return 1 + petls_sni_session_context(ctx, c->session_id_ctx,
+                                         c->session_id_ctx_len, out + 1,
+                                         PETLS_SESSION_ID_CONTEXT_MAX);
 }
 
 /* Cache key: kind | hash of the session id context | id. */
-static size_t cache_key(const struct petls_config *c, int kind,
-                        const uint8_t *id, size_t id_len,
-                        uint8_t out[PETLS_CACHE_KEY_MAX])
+static size_t cache_key(const struct petls *ctx, int kind, const uint8_t *id,
+                        size_t id_len, uint8_t out[PETLS_CACHE_KEY_MAX])
 {
+    uint8_t h[PETLS_SESSION_ID_CONTEXT_MAX];
+
     if (id_len == 0 || 1 + PETLS_CTX_HASH_LEN + id_len > PETLS_CACHE_KEY_MAX)
         return 0;
+    /* The context hash, or a digest of it and the SNI context chosen. */
+    (void)petls_sni_session_context(ctx, ctx->config->ctx_hash,
+                                    PETLS_CTX_HASH_LEN, h, sizeof(h));
     out[0] = (uint8_t)kind;
-    memcpy(out + 1, c->ctx_hash, PETLS_CTX_HASH_LEN);
+    memcpy(out + 1, h, PETLS_CTX_HASH_LEN);
     memcpy(out + 1 + PETLS_CTX_HASH_LEN, id, id_len);
     return 1 + PETLS_CTX_HASH_LEN + id_len;
 }
@@ -96,7 +103,7 @@ static int session_save(struct petls *ctx, int kind, const uint8_t *id,
 
     if (c->have_store) {
         uint8_t sctx[1 + PETLS_SESSION_ID_CONTEXT_MAX];
-        size_t sctx_len = seal_context(c, kind, sctx);
+        size_t sctx_len = seal_context(ctx, kind, sctx);
         size_t cap = sess_len + PETLS_SEAL_OVERHEAD, blob_len = 0;
         uint8_t *blob;
         int rc = -1;
@@ -117,7 +124,7 @@ static int session_save(struct petls *ctx, int kind, const uint8_t *id,
     }
     if (c->cache == NULL)
         return -1;
-    key_len = cache_key(c, kind, id, id_len, key);
+    key_len = cache_key(ctx, kind, id, id_len, key);
     if (key_len == 0)
         return -1;
     return petls_session_cache_put(c->cache, key, key_len, sess, sess_len,
@@ -131,7 +138,7 @@ static int store_blob_open(struct petls *ctx, int kind, const uint8_t *id,
 {
     struct petls_config *c = ctx->config;
     uint8_t sctx[1 + PETLS_SESSION_ID_CONTEXT_MAX];
-    size_t sctx_len = seal_context(c, kind, sctx);
+    size_t sctx_len = seal_context(ctx, kind, sctx);
 
     if (petls_unseal(c->store_key, id, id_len, sctx, sctx_len,
                      petls_session_now(), blob, blob_len, out, cap,
@@ -179,7 +186,7 @@ static int session_load(struct petls *ctx, int kind, const uint8_t *id,
     }
     if (c->cache == NULL)
         return -1;
-    key_len = cache_key(c, kind, id, id_len, key);
+    key_len = cache_key(ctx, kind, id, id_len, key);
     if (key_len == 0)
         return -1;
     return petls_session_cache_get(c->cache, key, key_len, out, cap, out_len,
@@ -202,11 +209,14 @@ static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
     if (c->session_lifetime <= 0)
         return -1;
     *lifetime_s = (uint32_t)c->session_lifetime;
-    if (c->tickets)
+    if (c->tickets) {
+        uint8_t sctx[PETLS_SESSION_ID_CONTEXT_MAX];
+        size_t n = petls_sni_session_context(
+            ctx, c->session_id_ctx, c->session_id_ctx_len, sctx, sizeof(sctx));
         return petls_ticket_seal(c->ticket_keys, petls_session_now(),
-                                 (uint32_t)c->session_lifetime,
-                                 c->session_id_ctx, c->session_id_ctx_len, sess,
+                                 (uint32_t)c->session_lifetime, sctx, n, sess,
                                  sess_len, out, cap, out_len);
+    }
     /* Stateful: the ticket is only an id into the cache or store. */
     if (cap < sizeof(id) || pb_random(id, sizeof(id)) != 0)
         return -1;
@@ -228,14 +238,17 @@ static int hook_ticket_open(void *owner, const uint8_t *ticket,
 
     if (c->session_lifetime <= 0)
         return -1;
-    if (c->tickets)
+    if (c->tickets) {
+        uint8_t sctx[PETLS_SESSION_ID_CONTEXT_MAX];
+        size_t n = petls_sni_session_context(
+            ctx, c->session_id_ctx, c->session_id_ctx_len, sctx, sizeof(sctx));
         /* A ticket under a decrypt-only key still resumes; the backend
          * issues fresh tickets under the current key after every
          * handshake, so renew needs no action here. */
-        return petls_ticket_open(c->ticket_keys, petls_session_now(),
-                                 c->session_id_ctx, c->session_id_ctx_len,
+        return petls_ticket_open(c->ticket_keys, petls_session_now(), sctx, n,
                                  ticket, ticket_len, sess, cap, sess_len,
                                  &renew);
+    }
     if (ticket_len != STATEFUL_TICKET_LEN)
         return -1;
     return session_load(ctx, PETLS_SESSION_KIND_TICKET, ticket, ticket_len,

@@ -211,7 +211,10 @@ int petls_config_add_sni_context(struct petls_config *config, const char *name,
 
 int petls_sni_wants_preparse(const struct petls_config *c)
 {
-    return c->sni != NULL && c->sni->cb != NULL;
+    /* The callback may answer later; and the context must be chosen
+     * before the backend looks up a session ID or a TLS 1.2 ticket, which
+     * may come before the server_name extension. */
+    return c->sni != NULL && (c->sni->cb != NULL || c->sni->n > 0);
 }
 
 int petls_sni_verify_client(const struct petls *conn)

@@ -49,8 +49,9 @@ int petls_sni_client_hello(struct petls *conn, const uint8_t *sni,
 size_t petls_sni_session_context(const struct petls *conn, const uint8_t *base,
                                  size_t base_len, uint8_t *out, size_t cap);
 
-/* A callback is set: server connections read the ClientHello first, so
- * that it may answer later. */
+/* Contexts or a callback are set: server connections read the ClientHello
+ * first, so that the callback may answer later and the context is known
+ * before any session lookup. */
 int petls_sni_wants_preparse(const struct petls_config *config);
 /* The config has host contexts or a callback (a server may then run
  * without a default certificate, as Node's). */

@@ -477,3 +477,94 @@ Test(sni, config_errors)
     petls_config_free(h);
     petls_config_free(c);
 }
+
+/* ---- Sessions never cross contexts ---- */
+
+struct xfx {
+    struct petls_config *scfg, *ccfg;
+    struct petls *server;
+    uint8_t sess[8192];
+    size_t sess_len;
+};
+
+/* One connection to servername, offering f->sess when offer is set;
+ * returns whether it resumed (both sides agreeing) and keeps the newest
+ * session. */
+static int xconn(struct xfx *f, const char *servername, int offer)
+{
+    struct tlsconn c;
+    int cres, sres;
+    ssize_t n;
+
+    tlsconn_start(&c, f->server, f->ccfg, offer ? f->sess : NULL,
+                  offer ? f->sess_len : 0, servername);
+    cr_assert_eq(tlsconn_handshake(&c), 0, "client '%s', server '%s'",
+                 petls_error(c.client), petls_error(c.sconn));
+    tlsconn_pingpong(&c);
+    cres = petls_conn_session_resumed(c.client);
+    sres = petls_conn_session_resumed(c.sconn);
+    cr_assert_eq(cres, sres);
+    n = petls_conn_session(c.client, NULL, 0);
+    if (n > 0 && !offer) {
+        cr_assert((size_t)n <= sizeof(f->sess));
+        cr_assert_eq(petls_conn_session(c.client, f->sess, sizeof(f->sess)), n);
+        f->sess_len = (size_t)n;
+    }
+    tlsconn_free(&c);
+    return cres;
+}
+
+static void cross_context(int stateless)
+{
+    /* The host context has the same kind of key as the default one, so
+     * that only the session binding tells them apart (mbed TLS would not
+     * resume an ECDHE-RSA session on an ECDSA-only context anyway). */
+    struct petls_config *host =
+        host_config("server-ecdsa.pem", "server-ecdsa.key");
+    struct xfx f;
+
+    memset(&f, 0, sizeof(f));
+    f.scfg = host_config("server-ecdsa.pem", "server-ecdsa.key");
+    f.ccfg = petls_config_new();
+    cr_assert_eq(petls_config_set_ca_file(f.ccfg, cert_path("ca.pem")), 0);
+    /* mbed TLS clients only offer a TLS 1.3 ticket to the name it came
+     * from; TLS 1.2 sessions are offered to any name, so the server's
+     * binding is what refuses them. */
+    cr_assert_eq(petls_config_set_protocols(f.ccfg, PETLS_PROTOCOL_TLSv1_2), 0);
+    cr_assert_eq(petls_config_set_session_tickets(f.scfg, stateless), 0);
+    cr_assert_eq(petls_config_add_sni_context(f.scfg, "rsa.petls.test", host),
+                 0);
+    petls_config_free(host);
+    f.server = petls_server();
+    cr_assert_eq(petls_configure(f.server, f.scfg), 0, "%s",
+                 petls_error(f.server));
+
+    cr_assert_eq(xconn(&f, "rsa.petls.test", 0), 0);
+    cr_assert(f.sess_len > 0, "no session received");
+    /* The same session at another host name: the default context. */
+    cr_assert_eq(xconn(&f, "other.petls.test", 1), 0,
+                 "a session of rsa.petls.test resumed on the default context");
+    cr_assert_eq(xconn(&f, "localhost", 1), 0);
+    /* At its own name it resumes. */
+    cr_assert_eq(xconn(&f, "rsa.petls.test", 1), 1);
+
+    /* And a session of the default context does not resume at a host. */
+    cr_assert_eq(xconn(&f, "localhost", 0), 0);
+    cr_assert_eq(xconn(&f, "rsa.petls.test", 1), 0,
+                 "a default-context session resumed on rsa.petls.test");
+    cr_assert_eq(xconn(&f, "other.petls.test", 1), 1);
+
+    petls_free(f.server);
+    petls_config_free(f.scfg);
+    petls_config_free(f.ccfg);
+}
+
+Test(sni, sessions_do_not_cross_contexts_tickets)
+{
+    cross_context(1);
+}
+
+Test(sni, sessions_do_not_cross_contexts_session_ids)
+{
+    cross_context(0);
+}
