@@ -190,14 +190,16 @@ Test(ticket_keys, forked_rings_agree)
         /* Child: jump straight to epoch E0+7. */
         ssize_t got =
             petls_ticket_keys_get(r, k, sizeof(k), (int64_t)(E0 + 7) * R + 3);
-        if (got < 48 || write(fds[1], k, 48) != 48)
-            _exit(1);
-        _exit(0);
+        int bad = got < 48 || write(fds[1], k, 48) != 48;
+        petls_ticket_keys_free(r);
+        _exit(bad);
     }
     close(fds[1]);
     cr_assert_eq(read(fds[0], theirs, 48), 48);
+    /* The 48 bytes read are the child's success; its exit status is not
+     * checked, since valgrind's exit-time leak report on Criterion's own
+     * allocations in a forked child would turn it non-zero. */
     cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     close(fds[0]);
     /* Parent: step through each epoch; keys differ from one to the next. */
     cr_assert_eq(get_keys(r, T0, k, sizeof(k)), 48);
