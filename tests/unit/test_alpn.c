@@ -1,10 +1,12 @@
 /* ALPN: list parsing, server-preference selection, the selection callback
- * (Node's ALPNCallback), no_application_protocol, in TLS 1.2 and 1.3. */
+ * (Node's ALPNCallback), no_application_protocol, in TLS 1.2 and 1.3, and
+ * on resumed connections. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "nego.h"
+#include "test_resume_util.h"
 #include "tlspair.h"
 
 /* ---- Parsers ---- */
@@ -304,4 +306,61 @@ Test(alpn_cb, not_called_without_offer)
     cr_assert_eq(r.calls, 0);
     cr_assert_null(petls_conn_alpn_selected(p.sconn));
     tlspair_free(&p);
+}
+
+/* ---- Resumed connections ---- */
+
+
+/* Two connections, the second resuming the first's session: ALPN is
+ * negotiated again and both sides report it. With use_cb, the server's
+ * callback picks (and is called on the resumed handshake too). */
+static void resumed(uint32_t proto, int stateful, int use_cb)
+{
+    struct cb_record r = {0, 0, "", ""};
+    struct rfx f;
+    struct tlsconn c;
+
+    rfx_init(&f, proto);
+    if (stateful)
+        cr_assert_eq(petls_config_set_session_tickets(f.scfg, 0), 0);
+    cr_assert_eq(petls_config_set_alpn(f.scfg, "h2,http/1.1"), 0);
+    if (use_cb)
+        cr_assert_eq(petls_config_set_alpn_cb(f.scfg, alpn_cb, &r), 0);
+    cr_assert_eq(petls_config_set_alpn(f.ccfg, "http/1.1,x"), 0);
+    memset(&c, 0, sizeof(c));
+    cr_assert_eq(rfx_conn_offer(&f, NULL, 0, &c), 0);
+    cr_assert_str_eq(petls_conn_alpn_selected(c.client), "http/1.1");
+    cr_assert_str_eq(petls_conn_alpn_selected(c.sconn), "http/1.1");
+    tlsconn_free(&c);
+    cr_assert(f.sess_len > 0, "no session to resume");
+    memset(&c, 0, sizeof(c));
+    cr_assert_eq(rfx_conn_offer(&f, f.sess, f.sess_len, &c), 1,
+                 "did not resume");
+    cr_assert_str_eq(petls_conn_alpn_selected(c.client), "http/1.1");
+    cr_assert_str_eq(petls_conn_alpn_selected(c.sconn), "http/1.1");
+    tlsconn_free(&c);
+    if (use_cb)
+        cr_assert_eq(r.calls, 2);
+    rfx_free(&f);
+}
+
+Test(alpn_resumed, tls13)
+{
+    resumed(PETLS_PROTOCOL_TLSv1_3, 0, 0);
+}
+Test(alpn_resumed, tls12_ticket)
+{
+    resumed(PETLS_PROTOCOL_TLSv1_2, 0, 0);
+}
+Test(alpn_resumed, tls12_session_id)
+{
+    resumed(PETLS_PROTOCOL_TLSv1_2, 1, 0);
+}
+Test(alpn_resumed, tls13_callback)
+{
+    resumed(PETLS_PROTOCOL_TLSv1_3, 0, 1);
+}
+Test(alpn_resumed, tls12_callback)
+{
+    resumed(PETLS_PROTOCOL_TLSv1_2, 0, 1);
 }
