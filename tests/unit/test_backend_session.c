@@ -41,6 +41,11 @@ struct sw_world {
     uint16_t last_make_version;
     int bad_owner; /* a hook saw an owner other than this world */
 
+    /* The client also offers the external PSK "dev1" (psk_key) and the
+     * server knows it. */
+    int offer_psk;
+    int n_psk_lookup;
+
     /* The last session the client hook gave. */
     uint8_t sess[PB_SESSION_MAX];
     size_t sess_len;
@@ -171,6 +176,29 @@ static void h_client_session(void *owner, const uint8_t *sess, size_t len)
     w->sess_len = len;
 }
 
+static const uint8_t psk_key[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                    23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+
+static int h_psk_lookup(void *owner, const uint8_t *identity, size_t id_len,
+                        uint8_t *key, size_t cap, size_t *key_len)
+{
+    struct sw_world *w = owner_world(owner);
+
+    w->n_psk_lookup++;
+    if (id_len != 4 || memcmp(identity, "dev1", 4) != 0 ||
+        cap < sizeof(psk_key)) {
+        return -1;
+    }
+    memcpy(key, psk_key, sizeof(psk_key));
+    *key_len = sizeof(psk_key);
+    return 0;
+}
+
+static const struct pb_vhost_hooks vhooks = {
+    .psk_lookup = h_psk_lookup,
+};
+
 static const struct pb_session_hooks hooks = {
     .ticket_make = h_ticket_make,
     .ticket_open = h_ticket_open,
@@ -198,6 +226,8 @@ static struct sw_world *world_new(uint32_t cproto, uint32_t sproto,
     cs.session_hooks = &hooks;
     cs.tls12_tickets = 1; /* the client asks for TLS 1.2 tickets */
     cs.tls13_psk_ke = client_psk_ke;
+    cs.psk = 1; /* PSK suites listed; used only when a PSK is offered */
+    ss.psk = 1;
     ss.session_hooks = &hooks;
     ss.tickets = m.tickets;
     ss.tls12_tickets = m.tls12_tickets;
@@ -247,6 +277,12 @@ static void pair_new(struct sw_world *w, const uint8_t *session, size_t len,
     cp.owner = w;
     cp.session = session;
     cp.session_len = len;
+    if (w->offer_psk) {
+        cp.psk_identity = (const uint8_t *)"dev1";
+        cp.psk_identity_len = 4;
+        cp.psk_key = psk_key;
+        cp.psk_key_len = sizeof(psk_key);
+    }
     memset(&sp, 0, sizeof(sp));
     sp.is_server = 1;
     sp.send = tb_send;
@@ -254,6 +290,7 @@ static void pair_new(struct sw_world *w, const uint8_t *session, size_t len,
     sp.io = &p->send;
     sp.owner = w;
     sp.no_tls12_tickets = no_tls12_tickets;
+    sp.vhost = &vhooks;
     p->client = pb_conn_new(w->ccfg, &cp, err, sizeof(err));
     cr_assert_not_null(p->client, "%s", err);
     p->server = pb_conn_new(w->scfg, &sp, err, sizeof(err));
@@ -703,5 +740,65 @@ Test(backend_session, tls13_ticket_age_follows_the_wall_clock)
     cr_assert_eq(reconnect(w, 0), 1, "a fresh ticket resumes");
     stamp_hour_ago(w->sess, w->sess_len);
     cr_assert_eq(reconnect(w, 0), 0, "client-side age rebased");
+    world_free(w);
+}
+
+Test(backend_session, external_psk_is_not_a_resumption)
+{
+    /* TLS 1.2: the client offers a session the server refuses, and a PSK
+     * suite: a full handshake without certificates, not a resumption. */
+    struct sw_world *w =
+        world_new(PETLS_PROTOCOL_TLSv1_2, PETLS_PROTOCOLS_ALL, stateless, 0);
+    uint8_t *copy = malloc(PB_SESSION_MAX);
+    size_t len;
+
+    static const uint16_t ecdhe_psk[] = {0xCCAC};
+    struct pb_settings cs = tb_settings(PETLS_PROTOCOL_TLSv1_2);
+
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    len = w->sess_len;
+    memcpy(copy, w->sess, len);
+    /* A client that offers only ECDHE-PSK-CHACHA20-POLY1305. */
+    tb_pair_free(&w->p);
+    memset(&w->p, 0, sizeof(w->p));
+    pb_config_free(w->ccfg);
+    cs.session_hooks = &hooks;
+    cs.tls12_tickets = 1;
+    cs.psk = 1;
+    cs.ciphers = ecdhe_psk;
+    cs.n_ciphers = 1;
+    w->ccfg = tb_config();
+    tb_add_ca(w->ccfg, "ca.pem");
+    tb_freeze(w->ccfg, &cs);
+    w->offer_psk = 1;
+    w->refuse_open = 1;
+    pair_new(w, copy, len, 0);
+    cr_assert_eq(tb_handshake(&w->p), 0, "client %d '%s' server %d '%s'",
+                 w->p.crc, w->p.cerr, w->p.src, w->p.serr);
+    cr_assert_eq(w->n_psk_lookup, 1, "a PSK suite was negotiated");
+    cr_assert_eq(pb_conn_resumed(w->p.client), 0);
+    cr_assert_eq(pb_conn_resumed(w->p.server), 0);
+    cr_assert_str_eq(pb_conn_psk_identity(w->p.server), "dev1");
+    world_free(w);
+
+    /* TLS 1.3: the ticket opens but is unusable (its age is off by an
+     * hour), so the server takes the external PSK that follows it. The
+     * server says "not resumed"; the client cannot tell (see
+     * mbedtls_session.c) and is not asserted. */
+    w = world_new(PETLS_PROTOCOLS_ALL, PETLS_PROTOCOLS_ALL, stateless, 0);
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    len = w->sess_len;
+    memcpy(copy, w->sess, len);
+    stamp_hour_ago(copy, len);
+    w->offer_psk = 1;
+    pair_new(w, copy, len, 0);
+    cr_assert_eq(tb_handshake(&w->p), 0, "client %d '%s' server %d '%s'",
+                 w->p.crc, w->p.cerr, w->p.src, w->p.serr);
+    cr_assert_eq(pb_conn_version(w->p.server), 0x0304);
+    cr_assert_eq(w->n_open_ok, 1, "the ticket opened");
+    cr_assert_eq(w->n_psk_lookup, 1);
+    cr_assert_eq(pb_conn_resumed(w->p.server), 0);
+    cr_assert_str_eq(pb_conn_psk_identity(w->p.server), "dev1");
+    free(copy);
     world_free(w);
 }

@@ -90,6 +90,7 @@ struct pb_conn {
     int offered_session;  /* client: a session was set for this handshake */
     int session_opened;   /* server: ticket_open/cache_get gave a session */
     int saw_certificate;  /* the handshake went through ServerCertificate */
+    int saw_client_kex;   /* TLS 1.2: it went through ClientKeyExchange */
     int resumed;          /* decided when the handshake completed */
 
     /* pb_conn_peer_cert cache (mbedtls_x509.c). */

@@ -74,6 +74,10 @@ int pb_mbedtls_psk_cb(void *unused, mbedtls_ssl_context *ssl,
     }
     petls_port_free(c->vh.psk_identity);
     c->vh.psk_identity = dup_identity(id, len);
+    /* mbedTLS takes the first usable identity: this key authenticates the
+     * handshake, so a ticket opened for an earlier identity (then found
+     * unusable) does not make it a resumption (mbedtls_session.c). */
+    c->session_opened = 0;
     return c->vh.psk_identity != NULL ? 0 : -1;
 }
 

@@ -493,6 +493,9 @@ static int drive_handshake(struct pb_conn *c)
         if (c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) {
             c->saw_certificate = 1;
         }
+        if (c->ssl.state == MBEDTLS_SSL_CLIENT_KEY_EXCHANGE) {
+            c->saw_client_kex = 1;
+        }
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0) {
             break;
@@ -510,11 +513,22 @@ int pb_mbedtls_session_handshake(struct pb_conn *c)
         ret = drive_handshake(c);
     } while (got_ticket(c, ret));
     if (ret == 0) {
-        /* Resumed: no certificate exchanged, and the authentication came
-         * from a session (offered by us, or opened by the hooks in this
-         * handshake), not from an external PSK. */
-        c->resumed = !c->saw_certificate &&
-                     (c->is_server ? c->session_opened : c->offered_session);
+        /* Resumed: a session was offered by us (client) or opened by the
+         * hooks in this handshake (server), and the handshake was the
+         * abbreviated one: TLS 1.2 without ClientKeyExchange (a full
+         * handshake always has one, PSK suites included); TLS 1.3 without
+         * certificates. A TLS 1.3 external PSK also goes without
+         * certificates: the server's PSK callback clears session_opened
+         * (mbedtls_psk.c); a client offering a ticket and an external PSK
+         * at once cannot tell which the server took (mbedTLS keeps the
+         * selected identity private) and counts it as resumed. */
+        int session = c->is_server ? c->session_opened : c->offered_session;
+        if (mbedtls_ssl_get_version_number(&c->ssl) ==
+            MBEDTLS_SSL_VERSION_TLS1_2) {
+            c->resumed = session && !c->saw_client_kex;
+        } else {
+            c->resumed = session && !c->saw_certificate;
+        }
         if (!c->is_server && mbedtls_ssl_get_version_number(&c->ssl) ==
                                  MBEDTLS_SSL_VERSION_TLS1_2) {
             /* TLS 1.2 sessions (with their ticket) are complete now; TLS
