@@ -138,20 +138,20 @@ static size_t client_key(const struct petls *ctx,
     return 32;
 }
 
-/* Takes a wrapped session found elsewhere as this connection's offer. */
-static void offer_tmp(struct petls *ctx, uint8_t *buf, size_t len,
-                      struct pb_conn_params *p)
+/* Takes a wrapped session found elsewhere as this connection's offer
+ * (buf then belongs to ctx); 0, or -1 when it is not a petls session. */
+static int offer_tmp(struct petls *ctx, uint8_t *buf, size_t len,
+                     struct pb_conn_params *p)
 {
     const char *why;
 
-    if (check(buf, len, &why) != 0) {
-        petls_free_secret(buf, SESS_MAX);
-        return;
-    }
+    if (check(buf, len, &why) != 0)
+        return -1;
     ctx->offer_tmp = buf;
     ctx->offer_tmp_len = SESS_MAX;
     p->session = buf + SESS_HDR_LEN;
     p->session_len = len - SESS_HDR_LEN;
+    return 0;
 }
 
 void petls_session_client_offer(struct petls *ctx, struct pb_conn_params *p)
@@ -176,20 +176,17 @@ void petls_session_client_offer(struct petls *ctx, struct pb_conn_params *p)
         char err[128];
         ssize_t n = petls_port_fd_pread_all(c->session_fd, buf, SESS_MAX, err,
                                             sizeof(err));
-        /* An empty or unreadable file means no session yet. */
-        if (n > 0) {
-            offer_tmp(ctx, buf, (size_t)n, p);
+        /* An empty, unreadable or foreign file means no session yet. */
+        if (n > 0 && offer_tmp(ctx, buf, (size_t)n, p) == 0)
             return;
-        }
     }
     cache = client_cache(c);
     key_len = client_key(ctx, key);
     if (cache != NULL && key_len > 0 &&
         petls_session_cache_get(cache, key, key_len, buf, SESS_MAX, &len,
-                                petls_session_now()) == 1) {
-        offer_tmp(ctx, buf, len, p);
+                                petls_session_now()) == 1 &&
+        offer_tmp(ctx, buf, len, p) == 0)
         return;
-    }
     petls_free_secret(buf, SESS_MAX);
 }
 
