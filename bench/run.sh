@@ -15,6 +15,9 @@
 # spreads, machine facts, targets), DIR/results.md (tables) and
 # DIR/chart.png (gnuplot), and prints results.md.
 set -euo pipefail
+# The whole script is one compound command, so bash has read all of it before
+# it runs: editing run.sh during a run cannot change that run.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -44,15 +47,18 @@ done
 # iterations, stack seconds per run, idle connection counts.
 case "$mode" in
 smoke) R=1; LIB_S=0; LIB_N=2; LIB_MB=1; CG_N=1; STACK_S=0.5; IDLE="1 10"
-  CG_SCEN="full-tls13-ecdsa"; CRYPTO_S=0.05 ;;
+  CG_SCEN="full-tls13-ecdsa"; CG_IMPLS="petls mbedtls"; CRYPTO_S=0.05 ;;
 default) R=3; LIB_S=0.1; LIB_N=3; LIB_MB=4; CG_N=2; STACK_S=1.5
   IDLE="1 100 1000"
-  CG_SCEN="full-tls13-ecdsa,full-tls12-ecdsa,resume-tls12-ticket,resume-tls13-psk_dhe_ke,resume-tls13-psk_ke,bulk-tls13-aes128gcm"
-  CRYPTO_S=0.2 ;;
-full) R=5; LIB_S=0.5; LIB_N=10; LIB_MB=32; CG_N=5; STACK_S=5
-  IDLE="1 100 1000 10000"; CG_SCEN="all"; CRYPTO_S=1 ;;
+  CG_SCEN="full-tls13-ecdsa,resume-tls12-ticket,resume-tls13-psk_ke,bulk-tls13-aes128gcm"
+  CG_IMPLS="petls mbedtls"; CRYPTO_S=0.2 ;;
+full) R=5; LIB_S=0.5; LIB_N=10; LIB_MB=32; CG_N=4; STACK_S=3
+  IDLE="1 100 1000 10000"; CG_SCEN="all"; CG_IMPLS="petls mbedtls openssl"
+  CRYPTO_S=1 ;;
 esac
-[ -n "$repeats" ] && R="$repeats"
+# The stack layer repeats at most 3 times (each repeat restarts 4 servers).
+STACK_R=$((R < 3 ? R : 3))
+[ -n "$repeats" ] && R="$repeats" && STACK_R="$repeats"
 [ -n "$out" ] || out="$build/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 raw="$out/raw.jsonl"
@@ -174,6 +180,7 @@ if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
   mkdir -p "$cgdir"
   scen_list=$("$B/lib_petls" --list)
   for impl in "${impls[@]}"; do
+    case " $CG_IMPLS " in *" $impl "*) ;; *) continue ;; esac
     for sc in $scen_list; do
       case ",$CG_SCEN," in *",$sc,"* | ",all,") ;; *) continue ;; esac
       sub "callgrind: $impl $sc"
@@ -186,7 +193,9 @@ if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
       # Inclusive instructions of every cgc_* (client) and cgs_* (server)
       # entry point.
       read -r ci si < <(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
-        awk '/:cgc_/ {gsub(",","",$1); c+=$1} /:cgs_/ {gsub(",","",$1); s+=$1}
+        awk '/=>/ {next}  # call-edge lines repeat the callee costs
+             /:cgc_[a-z_]+ / {gsub(",","",$1); c+=$1}
+             /:cgs_[a-z_]+ / {gsub(",","",$1); s+=$1}
              END {printf "%d %d\n", c, s}')
       echo "{\"layer\":\"cg\",\"impl\":\"$impl\",\"scenario\":\"$sc\",\"iters\":$iters,\"client_ir\":$((ci / iters)),\"server_ir\":$((si / iters))}" >>"$raw"
       rm -f "$f"
@@ -273,10 +282,10 @@ progress "stack layer: handshakes, latency, throughput over loopback"
 if [ "$do_stack" = 1 ]; then
   servers=(petls node openssl mbedtls)
   p=$port_base
-  for r in $(seq 1 "$R"); do
+  for r in $(seq 1 "$STACK_R"); do
     for s in "${servers[@]}"; do
       p=$((p + 1))
-      sub "stack layer: $s server, repeat $r/$R"
+      sub "stack layer: $s server, repeat $r/$STACK_R"
       if ! start_server "$s" "$p" ecdsa; then
         echo "{\"layer\":\"stack\",\"server\":\"$s\",\"rep\":$r,\"error\":\"server did not start\"}" >>"$raw"
         continue
@@ -351,3 +360,5 @@ printf '\r\033[K' >&2
 cat "$out/results.md"
 echo
 echo "bench: $out/{results.md,results.json,raw.jsonl,chart.png} ($(($(date +%s) - t_begin)) s)" >&2
+exit 0
+}

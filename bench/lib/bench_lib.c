@@ -56,6 +56,8 @@ size_t bench_queue_read(struct bench_queue *q, void *buf, size_t len)
     size_t n = q->tail - q->head;
     if (n > len)
         n = len;
+    if (n == 0)
+        return 0;
     memcpy(buf, q->buf + q->head, n);
     q->head += n;
     if (q->head == q->tail)
@@ -65,6 +67,8 @@ size_t bench_queue_read(struct bench_queue *q, void *buf, size_t len)
 
 int bench_queue_write(struct bench_queue *q, const void *buf, size_t len)
 {
+    if (len == 0)
+        return 0;
     if (q->tail + len > q->cap && q->head > 0) {
         memmove(q->buf, q->buf + q->head, q->tail - q->head);
         q->tail -= q->head;
