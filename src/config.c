@@ -202,6 +202,8 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     s.ciphers = c->ciphers;
     s.n_ciphers = c->n_ciphers;
     s.psk = petls_psk_enabled(c);
+    s.psk_only = petls_psk_server_capable(c) && c->n_keypairs == 0 &&
+                 !petls_sni_serves(c);
     s.groups = c->groups;
     s.n_groups = c->n_groups;
     s.prefer_server_ciphers = c->prefer_server_ciphers;

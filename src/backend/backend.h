@@ -97,6 +97,10 @@ struct pb_settings {
      * pb_vhost_hooks.psk_lookup; with the default cipher list (n_ciphers
      * 0) the TLS 1.2 PSK suites are added after the certificate ones. */
     int psk;
+    /* Server: PSKs and no certificate at all (nor in SNI contexts): TLS
+     * 1.3 then offers only the PSK key exchanges (mbedTLS would otherwise
+     * prefer the certificate mode it cannot complete over psk_ke). */
+    int psk_only;
 };
 
 /* Called by the backend from inside pb_conn_handshake()/pb_conn_read() on

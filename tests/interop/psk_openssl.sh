@@ -66,7 +66,7 @@ psk_fails tls12-wrongkey \
     "alert bad record mac" -tls1_2 -psk_identity alice -psk "$BOB_KEY"
 psk_fails tls13-unknown \
     "handshake: unknown PSK identity 'mallory' and no certificate to fall back on" \
-    "alert handshake failure" -tls1_3 -psk_identity mallory -psk "$KEY"
+    "alert missing extension" -tls1_3 -psk_identity mallory -psk "$KEY"
 psk_fails tls13-wrongkey \
     "handshake: PSK mismatch: the client's key for identity 'alice' differs from ours" \
     "alert decrypt error" -tls1_3 -psk_identity alice -psk "$BOB_KEY"

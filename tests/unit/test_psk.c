@@ -123,12 +123,12 @@ Test(psk, unknown_identity_tls12)
 Test(psk, unknown_identity_tls13)
 {
     /* TLS 1.3 ignores an unknown PSK; without a certificate the server
-     * has nothing else to offer. */
+     * has nothing else to offer (a PSK-only server offers no certificate
+     * mode: the client's key_share alone is not enough). */
     unknown_identity(PETLS_PROTOCOL_TLSv1_3,
                      "handshake: unknown PSK identity 'mallory' and no "
                      "certificate to fall back on",
-                     "handshake: no shared cipher suite or protocol version "
-                     "(peer sent fatal alert handshake_failure)");
+                     "handshake: peer sent fatal alert missing_extension");
 }
 
 static void wrong_key(uint32_t proto, const char *server_err,
@@ -389,4 +389,19 @@ Test(psk, server_without_cert_or_psk_still_refused)
                                        "key");
     petls_free(srv);
     petls_config_free(c);
+}
+
+Test(psk, psk_only_server_client_without_psk)
+{
+    struct tlspair p;
+
+    tlspair_init_bare(&p);
+    cr_assert_eq(petls_config_add_psk(p.scfg, "alice", KEY, sizeof(KEY)), 0);
+    cr_assert_eq(petls_config_set_ca_file(p.ccfg, cert_path("ca.pem")), 0);
+    tlspair_start(&p, "localhost");
+    cr_assert_neq(tlspair_handshake(&p), 0);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "handshake: the client offered no PSK and this server "
+                     "has no certificate");
+    tlspair_free(&p);
 }

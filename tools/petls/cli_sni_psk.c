@@ -10,6 +10,7 @@ enum {
     POPT_STRICT_SNI,
     POPT_PSK,
     POPT_PSK_HINT,
+    POPT_TLS13_PSK_KE,
 };
 
 const struct cli_option sni_psk_options[] = {
@@ -21,6 +22,8 @@ const struct cli_option sni_psk_options[] = {
      "pre-shared key (server: repeatable; client: the one to offer)"},
     {"psk-hint", "HINT", POPT_PSK_HINT, CLI_ROLE_SERVER,
      "PSK identity hint (mbed TLS never sends it)"},
+    {"tls13-psk-ke", NULL, POPT_TLS13_PSK_KE, CLI_ROLE_BOTH,
+     "allow TLS 1.3 PSK without (EC)DHE (psk_ke; default: psk_dhe_ke only)"},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -151,6 +154,9 @@ int sni_psk_opts_apply(struct sni_psk_opts *o, const struct cli_option *opt,
     case POPT_PSK_HINT:
         o->psk_hint = value;
         return 1;
+    case POPT_TLS13_PSK_KE:
+        o->tls13_psk_ke = 1;
+        return 1;
     default:
         return 0;
     }
@@ -231,6 +237,10 @@ int sni_psk_setup(const struct sni_psk_opts *o, const struct cli_tls_opts *tls,
                          petls_config_error(cfg));
             return -1;
         }
+    }
+    if (o->tls13_psk_ke && petls_config_set_tls13_psk_ke(cfg, 1) != 0) {
+        snprintf(err, errlen, "--tls13-psk-ke: %s", petls_config_error(cfg));
+        return -1;
     }
     if (o->psk_hint != NULL &&
         petls_config_set_psk_identity_hint(cfg, o->psk_hint) != 0) {

@@ -1,8 +1,8 @@
 /*
  * Virtual-host and PSK options of the tool: --sni NAME:CERT:KEY
  * (repeatable, wildcards), --strict-sni, --psk IDENTITY:HEXKEY (server:
- * repeatable; client: one) and --psk-hint, parsed and applied to the
- * petls_config.
+ * repeatable; client: one), --psk-hint and --tls13-psk-ke, parsed and
+ * applied to the petls_config.
  */
 #ifndef PETLS_CLI_SNI_PSK_H
 #define PETLS_CLI_SNI_PSK_H
@@ -27,6 +27,7 @@ struct sni_psk_opts {
     const char *psk[CLI_MAX_PSK]; /* "IDENTITY:HEXKEY" as given */
     size_t n_psk;
     const char *psk_hint;
+    int tls13_psk_ke;
 };
 
 void sni_psk_opts_init(struct sni_psk_opts *o);

@@ -359,6 +359,11 @@ void pb_mbedtls_session_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
         if (s->tls13_psk_ke) {
             modes |= MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK;
         }
+        /* A server with PSKs and no certificate: the certificate mode
+         * cannot complete, and mbedTLS prefers it over psk_ke. */
+        if (endpoint == MBEDTLS_SSL_IS_SERVER && s->psk_only) {
+            modes &= ~MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
+        }
         mbedtls_ssl_conf_tls13_key_exchange_modes(conf, modes);
     }
 #endif

@@ -6,6 +6,13 @@
  * and readable messages for failures that SNI or PSK cause.
  */
 
+/* Private access for two things only: the last alert we sent (the record
+ * in ssl->out_msg, as mbedtls_conn.c reads it), which tells a TLS 1.3
+ * binder that does not verify (decrypt_error) from a refused key exchange
+ * mode, for which mbedTLS returns the same code; and whether the
+ * connection's config has a PSK callback (conf->f_psk). */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
 #include <stdio.h>
 #include <string.h>
 
@@ -157,9 +164,29 @@ void pb_mbedtls_vhost_conn_free(struct pb_conn *c)
     pb_mbedtls_psk_conn_free(c);
 }
 
+/* The description of the fatal alert we sent last, or -1. */
+static int sent_alert(const struct pb_conn *c)
+{
+    if (c->ssl.out_msgtype != MBEDTLS_SSL_MSG_ALERT || c->ssl.out_msg == NULL) {
+        return -1;
+    }
+    return c->ssl.out_msg[1];
+}
+
+/* How a TLS 1.3 server with no usable PSK and no certificate fails:
+ * handshake_failure, or (PSK-only servers, which offer no certificate
+ * mode) missing_extension. */
+static int no_way_to_authenticate(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE ||
+           ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER;
+}
+
 int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
                              char *err, size_t errlen)
 {
+    int certless;
+
     switch (ret) {
     case MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME:
         pb_mbedtls_msg(err, errlen,
@@ -176,31 +203,45 @@ int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
     default:
         break;
     }
-    if (c->handshake_done) {
+    if (c->handshake_done || !c->is_server) {
         return 0;
     }
-    /* TLS 1.3 ignores an unknown identity; a server with no certificate
-     * then has no way to authenticate. */
-    if (c->is_server && ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE &&
-        c->vh.psk_unknown != NULL && c->vh.psk_identity == NULL &&
-        c->cfg->keypairs == NULL &&
-        (c->vh.host == NULL || c->vh.host->keypairs == NULL)) {
-        pb_mbedtls_msg(err, errlen,
-                       "%s: unknown PSK identity '%s' and no certificate to "
-                       "fall back on",
-                       op, c->vh.psk_unknown);
-        return 1;
-    }
-    /* A wrong key shows as a Finished (TLS 1.2) or binder (TLS 1.3) that
-     * does not verify. */
-    if (c->is_server && c->vh.psk_identity != NULL &&
+    certless = c->cfg->keypairs == NULL &&
+               (c->vh.host == NULL || c->vh.host->keypairs == NULL);
+    /* A wrong key shows as a Finished (TLS 1.2) or a binder (TLS 1.3,
+     * answered with decrypt_error) that does not verify. */
+    if (c->vh.psk_identity != NULL &&
         (ret == MBEDTLS_ERR_SSL_INVALID_MAC ||
-         ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE || ret == 1)) {
+         (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE &&
+          sent_alert(c) == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR))) {
         pb_mbedtls_msg(err, errlen,
                        "%s: PSK mismatch: the client's key for identity "
                        "'%s' differs from ours",
                        op, c->vh.psk_identity);
         return 1;
     }
-    return 0;
+    if (!certless || !no_way_to_authenticate(ret) || c->ssl.conf == NULL ||
+        c->ssl.conf->f_psk == NULL) {
+        return 0;
+    }
+    /* TLS 1.3 without a certificate: no PSK the server can use. */
+    if (c->vh.psk_identity != NULL) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: PSK identity '%s' is known but no key exchange "
+                       "mode the client offered is allowed (psk_ke without "
+                       "(EC)DHE needs petls_config_set_tls13_psk_ke), and "
+                       "there is no certificate to fall back on",
+                       op, c->vh.psk_identity);
+    } else if (c->vh.psk_unknown != NULL) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: unknown PSK identity '%s' and no certificate to "
+                       "fall back on",
+                       op, c->vh.psk_unknown);
+    } else {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: the client offered no PSK and this server has no "
+                       "certificate",
+                       op);
+    }
+    return 1;
 }
