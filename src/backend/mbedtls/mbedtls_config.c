@@ -42,6 +42,21 @@ static const int default_ciphers[] = {
     MBEDTLS_TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
 };
 
+/* Added after default_ciphers when a PSK is configured: forward-secret
+ * ECDHE-PSK and DHE-PSK first, then plain PSK (what a PSK-only device
+ * without (EC)DH support may offer). */
+static const int default_psk_ciphers[] = {
+    MBEDTLS_TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384,
+    MBEDTLS_TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
+    MBEDTLS_TLS_DHE_PSK_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_DHE_PSK_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256,
+};
+
 static const uint16_t default_groups[] = {
     MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
     MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
@@ -92,10 +107,11 @@ int pb_cipher_supported(uint16_t iana_id)
     if (info == NULL) {
         return 0;
     }
-    /* PSK and EC J-PAKE suites need secrets petls does not configure: they
-     * could never be negotiated. */
+    /* EC J-PAKE suites need a password petls does not configure: they
+     * could never be negotiated. PSK suites are negotiated only with a PSK
+     * configured (mbedTLS skips them otherwise). */
     name = mbedtls_ssl_ciphersuite_get_name(info);
-    if (strstr(name, "PSK") != NULL || strstr(name, "ECJPAKE") != NULL) {
+    if (strstr(name, "ECJPAKE") != NULL) {
         return 0;
     }
     return 1;
@@ -196,6 +212,7 @@ void pb_config_free(struct pb_config *cfg)
     mbedtls_ssl_config_free(&cfg->client);
     mbedtls_ssl_config_free(&cfg->server);
     mbedtls_ssl_config_free(&cfg->server_noticket);
+    pb_mbedtls_nego_cfg_free(cfg);
     pb_config_clear_keypairs(cfg);
     mbedtls_x509_crt_free(&cfg->ca);
 #if defined(MBEDTLS_X509_CRL_PARSE_C)
@@ -416,26 +433,6 @@ int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
 #endif
 }
 
-int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
-                      const unsigned char *name, size_t len)
-{
-    struct pb_conn *c = mbedtls_ssl_get_user_data_p(ssl);
-
-    (void)unused;
-    if (c == NULL || c->sni != NULL) {
-        return 0;
-    }
-    /* A name with an embedded NUL is not a host name: keep none. */
-    if (memchr(name, '\0', len) != NULL) {
-        return 0;
-    }
-    c->sni = petls_port_calloc(1, len + 1);
-    if (c->sni != NULL) {
-        memcpy(c->sni, name, len);
-    }
-    return 0;
-}
-
 /* Builds the 0-terminated cipher list and narrows the protocol range to the
  * versions the list can serve. Node/OpenSSL semantics: a list naming no
  * TLS 1.3 suite leaves TLS 1.3 on its default suites; a list naming only
@@ -447,6 +444,9 @@ static int build_ciphers(struct pb_config *cfg, const struct pb_settings *s,
     size_t i, n = 0, n12 = 0, n13 = 0;
     int *out;
 
+    if (s->n_ciphers == 0 && s->psk) {
+        n_in += N_ELEMS(default_psk_ciphers);
+    }
     /* Room for the list, the default TLS 1.3 suites and the terminator. */
     out = petls_port_calloc(n_in + N_ELEMS(default_ciphers) + 1, sizeof(int));
     if (out == NULL) {
@@ -454,7 +454,10 @@ static int build_ciphers(struct pb_config *cfg, const struct pb_settings *s,
         return PB_ERR;
     }
     for (i = 0; i < n_in; i++) {
-        int id = s->n_ciphers > 0 ? (int)s->ciphers[i] : default_ciphers[i];
+        int id = s->n_ciphers > 0 ? (int)s->ciphers[i]
+                 : i < N_ELEMS(default_ciphers)
+                     ? default_ciphers[i]
+                     : default_psk_ciphers[i - N_ELEMS(default_ciphers)];
         if (!pb_cipher_supported((uint16_t)id)) {
             continue;
         }
@@ -628,11 +631,15 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
             return PB_ERR;
         }
     }
+    if (pb_mbedtls_vhost_conf(conf, endpoint, s, err, errlen) != 0) {
+        return PB_ERR;
+    }
     /* Sessions (tickets, cache, TLS 1.3 modes): pb_mbedtls_session_conf,
      * which pb_config_freeze calls after this. */
-#if defined(MBEDTLS_SSL_RENEGOTIATION)
-    mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-#endif
+    /* ALPN, renegotiation, max_fragment_length (mbedtls_nego.c). */
+    if (pb_mbedtls_nego_conf(cfg, conf, endpoint, s, err, errlen) != 0) {
+        return PB_ERR;
+    }
     return 0;
 }
 

@@ -222,6 +222,12 @@ static int map_error(struct pb_conn *c, int ret, const char *op, char *err,
         }
         return st;
     }
+    if (pb_mbedtls_vhost_explain(c, ret, op, err, errlen)) {
+        return PB_ERR;
+    }
+    if (pb_mbedtls_nego_explain(c, ret, op, err, errlen)) {
+        return PB_ERR;
+    }
 #if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
     if (ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !c->is_server &&
         !c->handshake_done && c->ssl.state == MBEDTLS_SSL_SERVER_KEY_EXCHANGE &&
@@ -360,11 +366,19 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
     if (c->is_server && p->no_tls12_tickets && cfg->have_server_noticket) {
         conf = &cfg->server_noticket; /* stateful: TLS 1.2 by session ID */
     }
+    if (pb_mbedtls_vhost_conn(c, p, &conf, err, errlen) != 0) {
+        goto fail;
+    }
+    conf = pb_mbedtls_nego_conn_conf(c, conf, p, err, errlen);
+    if (conf == NULL) {
+        goto fail;
+    }
     ret = mbedtls_ssl_setup(&c->ssl, conf);
     if (ret != 0) {
         pb_mbedtls_err(err, errlen, ret, "cannot set up the connection");
         goto fail;
     }
+    pb_mbedtls_nego_conn_attach(c);
     mbedtls_ssl_set_user_data_p(&c->ssl, c);
     mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
     mbedtls_ssl_set_verify(&c->ssl, pb_mbedtls_verify_cb, c);
@@ -397,6 +411,8 @@ void pb_conn_free(struct pb_conn *c)
         return;
     }
     mbedtls_ssl_free(&c->ssl); /* zeroizes keys and buffers */
+    pb_mbedtls_vhost_conn_free(c);
+    pb_mbedtls_nego_conn_free(c);
     pb_mbedtls_cert_cache_free(c);
     petls_port_free(c->verify_name);
     petls_port_free(c->sni);
@@ -437,7 +453,7 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
 ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
                      size_t errlen)
 {
-    int ret;
+    int ret, r;
 
     if ((ret = failed_before(c, err, errlen)) != 0) {
         return ret;
@@ -451,6 +467,9 @@ ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
     for (;;) {
         c->io_status = 0;
         ret = pb_mbedtls_session_read(c, buf, len);
+        if ((r = pb_mbedtls_nego_after_read(c, ret, err, errlen)) != 0) {
+            return record_failure(c, r);
+        }
         if (ret > 0) {
             return ret;
         }
@@ -495,8 +514,9 @@ ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len, char *err,
     }
     while (c->write_done < len) {
         c->io_status = 0;
-        ret = pb_mbedtls_session_write(c, p + c->write_done,
-                                       len - c->write_done);
+        ret = pb_mbedtls_session_write(
+            c, p + c->write_done,
+            pb_mbedtls_nego_write_chunk(c, len - c->write_done));
         if (ret > 0) {
             c->write_done += (size_t)ret;
             continue;

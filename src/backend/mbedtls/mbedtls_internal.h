@@ -16,6 +16,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "backend/backend.h"
+#include "backend/mbedtls/mbedtls_nego.h"
 
 /* One certificate chain with its private key (mbedtls_ssl_conf_own_cert
  * keeps pointers to both, so they live as long as the config). */
@@ -52,6 +53,8 @@ struct pb_config {
     /* Sessions (mbedtls_session.c). */
     const struct pb_session_hooks *hooks;
     uint32_t ticket_lifetime_s;
+
+    struct pb_nego_cfg nego; /* ALPN, renegotiation (mbedtls_nego.c) */
 };
 
 /* Facts the verify callback records while mbedTLS verifies the peer. */
@@ -64,6 +67,19 @@ struct pb_vstate {
     int leaf_self_signed;
     int top_self_signed;
     int depth_exceeded;
+};
+
+/* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
+ * mbedtls_psk.c). */
+struct pb_vhost_state {
+    const struct pb_vhost_hooks *hooks; /* server, or NULL */
+    void *owner;
+    struct pb_config *host;           /* SNI context chosen, or NULL */
+    mbedtls_ssl_config *client_conf;  /* client offering a PSK: a copy of
+                                       * cfg->client holding it */
+    char *psk_identity;               /* server: whose key was found;
+                                       * client: the one offered */
+    char *psk_unknown;                /* server: last identity not found */
 };
 
 struct pb_conn {
@@ -92,6 +108,11 @@ struct pb_conn {
     int saw_certificate;  /* the handshake went through ServerCertificate */
     int saw_client_kex;   /* TLS 1.2: it went through ClientKeyExchange */
     int resumed;          /* decided when the handshake completed */
+
+    struct pb_vhost_state vh;
+
+    /* ALPN, renegotiation, key log, record sizes (mbedtls_nego.c). */
+    struct pb_nego_conn nego;
 
     /* pb_conn_peer_cert cache (mbedtls_x509.c). */
     int cert_cached; /* 0 not yet, 1 filled, -1 no certificate */
@@ -136,12 +157,47 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
                          uint32_t *flags);
 /* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
+/* RFC 6125 check of host against the certificate's names: 1 match, 0 no
+ * match, -1 out of memory. */
+int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt,
+                                const char *host);
 
-/* ---- mbedtls_config.c ---- */
+/* ---- mbedtls_sni.c ---- */
 
-/* The server's SNI callback (records the name in the conn). */
+/* The server's SNI callback: records the name in the conn and applies the
+ * SNI context the engine picks (keypairs, CA, client verification). */
 int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
                       const unsigned char *name, size_t len);
+/* Role setup for virtual hosts and PSKs, called at freeze for each role
+ * (the server's PSK callback). 0 or PB_ERR with err. */
+int pb_mbedtls_vhost_conf(mbedtls_ssl_config *conf, int endpoint,
+                          const struct pb_settings *s, char *err,
+                          size_t errlen);
+/* Connection setup: records the hooks and, for a client offering a PSK,
+ * makes the per-connection config holding it. *conf is the config to pass
+ * to mbedtls_ssl_setup. 0 or PB_ERR with err. */
+int pb_mbedtls_vhost_conn(struct pb_conn *c, const struct pb_conn_params *p,
+                          const mbedtls_ssl_config **conf, char *err,
+                          size_t errlen);
+void pb_mbedtls_vhost_conn_free(struct pb_conn *c);
+/* Explains a failed handshake that SNI or PSK caused (unknown identity,
+ * wrong key, strict SNI). 1 when err was written, else 0. */
+int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
+                             char *err, size_t errlen);
+
+/* ---- mbedtls_psk.c ---- */
+
+/* The server's PSK callback (mbedtls_ssl_conf_psk_cb). */
+int pb_mbedtls_psk_cb(void *unused, mbedtls_ssl_context *ssl,
+                      const unsigned char *id, size_t len);
+/* Client: the per-connection config holding the PSK (see vhost_conn). */
+int pb_mbedtls_psk_client_conf(struct pb_conn *c,
+                               const struct pb_conn_params *p,
+                               const mbedtls_ssl_config **conf, char *err,
+                               size_t errlen);
+void pb_mbedtls_psk_conn_free(struct pb_conn *c);
+/* 1 when the ciphersuite is a TLS 1.2 PSK one. */
+int pb_mbedtls_suite_is_psk(int id);
 
 /* ---- mbedtls_session.c ---- */
 

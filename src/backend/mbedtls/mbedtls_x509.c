@@ -78,7 +78,7 @@ static const mbedtls_x509_name *last_cn(const mbedtls_x509_name *n)
 
 /* 1 when host matches the certificate's names, 0 when not, -1 when out of
  * memory. */
-static int names_match(const mbedtls_x509_crt *crt, const char *host)
+int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host)
 {
     const mbedtls_x509_sequence *s;
     const mbedtls_x509_name *cn;
@@ -193,7 +193,7 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
      * IP literals); our RFC 6125 check against verify_name replaces it. */
     *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
     if (c->verify_name != NULL) {
-        int m = names_match(crt, c->verify_name);
+        int m = pb_mbedtls_cert_names_match(crt, c->verify_name);
         if (m < 0) {
             return MBEDTLS_ERR_X509_ALLOC_FAILED;
         }
