@@ -226,7 +226,9 @@ wait_listen() { # PORT PID: waits until the port is in LISTEN state
   hex=$(printf ':%04X ' "$1")
   for _ in $(seq 1 150); do
     kill -0 "$2" 2>/dev/null || return 1
-    grep -q "$hex[0-9A-F:]* 0A " /proc/net/tcp 2>/dev/null && return 0
+    # s_server listens on [::] (dual stack): tcp6 too.
+    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q "$hex[0-9A-F:]* 0A " &&
+      return 0
     sleep 0.1
   done
   return 1
@@ -296,6 +298,8 @@ if [ "$do_stack" = 1 ]; then
         lg --port "$p" --mode handshake --tls13 --conns "$conc" --seconds "$STACK_S"
         lg --port "$p" --mode handshake --tls12 --conns "$conc" --seconds "$STACK_S"
         lg --port "$p" --mode handshake --tls12 --resume --conns "$conc" --seconds "$STACK_S"
+        [ "$conc" = 1 ] ||
+          lg --port "$p" --mode handshake --tls12 --resume --conns 1 --seconds "$STACK_S"
         lg --port "$p" --mode handshake --tls13 --resume --conns "$conc" --seconds "$STACK_S"
         lg --port "$p" --mode latency --tls13 --conns $((conc == 1 ? 1 : 16)) --size 64 --seconds "$STACK_S"
         if [ "$s" != openssl ]; then
