@@ -194,7 +194,7 @@ struct cb_record {
     int calls;
     int answer; /* index to return */
     char servername[64];
-    char protocols[256]; /* joined with ',' */
+    char protocols[1024]; /* joined with ',' */
 };
 
 static int alpn_cb(struct petls *conn, const char *servername,
