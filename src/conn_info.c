@@ -138,7 +138,14 @@ void petls_conn_compute_auth(struct petls *ctx)
     /* Node: a server that did not ask for a certificate reports neither
      * authorized nor an error. */
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
-        ctx->config->verify_client == PETLS_VERIFY_CLIENT_NONE) {
+        petls_nego_verify_client(ctx, petls_sni_verify_client(ctx)) ==
+            PETLS_VERIFY_CLIENT_NONE) {
+        ctx->auth_code = NULL;
+        return;
+    }
+    /* Node: a handshake authenticated by an external PSK (no certificate)
+     * is authorized. */
+    if (pb_conn_psk_identity(ctx->conn) != NULL) {
         ctx->auth_code = NULL;
         return;
     }
@@ -157,7 +164,8 @@ int petls_conn_authorized(struct petls *ctx)
     if (ctx == NULL || !ctx->hs_done || !ctx->verified)
         return 0;
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
-        ctx->config->verify_client == PETLS_VERIFY_CLIENT_NONE)
+        petls_nego_verify_client(ctx, petls_sni_verify_client(ctx)) ==
+            PETLS_VERIFY_CLIENT_NONE)
         return 0;
     return ctx->auth_code == NULL;
 }

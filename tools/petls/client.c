@@ -6,6 +6,8 @@
 
 #include "cli.h"
 #include "cli_opts.h"
+#include "cli_nego.h"
+#include "cli_sni_psk.h"
 #include "client_session.h"
 #include "net.h"
 #include "report.h"
@@ -55,6 +57,8 @@ static void client_usage(FILE *out)
                  "Connects, prints what was negotiated, and with --send "
                  "exchanges data.\n\noptions:\n");
     cli_print_options(out, client_options, CLI_ROLE_CLIENT);
+    cli_print_options(out, nego_options, CLI_ROLE_CLIENT);
+    cli_print_options(out, sni_psk_options, CLI_ROLE_CLIENT);
     cli_print_options(out, cli_tls_options, CLI_ROLE_CLIENT);
 }
 
@@ -70,13 +74,15 @@ struct client_opts {
     const char *sess_in;
     const char *sess_out;
     uint32_t session_wait_ms;
+    struct nego_opts nego;
+    struct sni_psk_opts snipsk;
 };
 
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(struct client_opts *o, int argc, char **argv)
 {
-    static const struct cli_option *const tables[] = {client_options,
-                                                      cli_tls_options, NULL};
+    static const struct cli_option *const tables[] = {
+        client_options, nego_options, sni_psk_options, cli_tls_options, NULL};
     struct cli_scan scan;
     const struct cli_option *opt;
     const char *value;
@@ -85,6 +91,8 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
 
     memset(o, 0, sizeof(*o));
     cli_tls_opts_init(&o->tls);
+    nego_opts_init(&o->nego);
+    sni_psk_opts_init(&o->snipsk);
     o->idle_ms = 2000;
     o->session_wait_ms = 1000;
     cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_CLIENT);
@@ -140,8 +148,16 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
             }
             break;
         default:
-            if (cli_tls_opts_apply(&o->tls, opt, value, err, sizeof(err)) !=
-                0) {
+            rc = nego_opts_apply(&o->nego, opt, value, err, sizeof(err));
+            if (rc == 0)
+                rc = sni_psk_opts_apply(&o->snipsk, opt, value,
+                                        CLI_ROLE_CLIENT, err, sizeof(err));
+            if (rc == 0)
+                rc = cli_tls_opts_apply(&o->tls, opt, value, err,
+                                        sizeof(err)) == 0
+                         ? 1
+                         : -1;
+            if (rc < 0) {
                 cli_errorf("client: %s", err);
                 return CLI_EXIT_USAGE;
             }
@@ -393,6 +409,16 @@ static int client_connect_once(struct client_run *r)
             report_failure_json(stdout, peer, hs_error);
         goto out;
     }
+    /* --renegotiate: a second handshake before the facts are reported,
+     * so that they carry its count. */
+    if (o->nego.renegotiate &&
+        nego_client_renegotiate(ctx, fd, o->tls.handshake_timeout_ms, err,
+                                sizeof(err)) != 0) {
+        cli_errorf("client: %s", err);
+        if (o->tls.json)
+            report_failure_json(stdout, peer, err);
+        goto out;
+    }
 
     struct conn_facts facts;
     conn_facts_get(ctx, &facts);
@@ -400,6 +426,10 @@ static int client_connect_once(struct client_run *r)
         report_handshake_json(stdout, peer, &facts);
     else if (!o->quiet)
         report_client_lines(stdout, &facts);
+    if (nego_client_export(&o->nego, ctx, err, sizeof(err)) != 0) {
+        cli_errorf("client: %s", err);
+        goto out;
+    }
 
     status = CLI_EXIT_OK;
     if (r->send_data != NULL) {
@@ -427,6 +457,7 @@ int client_main(int argc, char **argv)
     char err[1024];
     char *stdin_data = NULL;
     int status = CLI_EXIT_FAIL;
+    struct nego_state ns = {-1, 0};
 
     memset(&r, 0, sizeof(r));
     host[0] = '\0';
@@ -470,6 +501,16 @@ int client_main(int argc, char **argv)
         cli_errorf("client: %s", petls_config_error(r.cfg));
         goto out;
     }
+    if (nego_setup(&o.nego, r.cfg, CLI_ROLE_CLIENT, o.tls.json, &ns, err,
+                   sizeof(err)) != 0) {
+        cli_errorf("client: %s", err);
+        goto out;
+    }
+    if (sni_psk_setup(&o.snipsk, &o.tls, r.cfg, CLI_ROLE_CLIENT, err,
+                      sizeof(err)) != 0) {
+        cli_errorf("client: %s", err);
+        goto out;
+    }
     if (o.sess_in != NULL) {
         uint8_t *bytes;
         size_t len;
@@ -503,6 +544,7 @@ int client_main(int argc, char **argv)
     }
 
 out:
+    nego_teardown(&ns);
     client_sessions_free(&r.sessions);
     if (r.cfg != NULL)
         petls_config_free(r.cfg);

@@ -9,9 +9,8 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
     f->resumed = petls_conn_session_resumed(ctx) == 1;
     f->worker = -1;
     f->servername = petls_conn_servername(ctx);
-    /* ALPN is not in the API yet; the key stays so consumers need not
-     * change when it arrives. */
-    f->alpn = NULL;
+    f->alpn = petls_conn_alpn_selected(ctx);
+    f->renegotiations = petls_conn_renegotiations(ctx);
     f->authorized = petls_conn_authorized(ctx) == 1;
     f->authorization_error =
         f->authorized ? NULL : petls_conn_authorization_error(ctx);
@@ -19,6 +18,7 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
         f->authorized ? NULL : petls_conn_authorization_message(ctx);
     f->peer_subject =
         petls_peer_cert_provided(ctx) ? petls_peer_cert_subject(ctx) : NULL;
+    f->psk_identity = petls_conn_psk_identity(ctx);
 }
 
 static const char *or_dash(const char *s)
@@ -38,9 +38,11 @@ void report_handshake_json(FILE *out, const char *peer,
     json_bool(&j, "resumed", f->resumed);
     json_str(&j, "servername", f->servername);
     json_str(&j, "alpn", f->alpn);
+    json_int(&j, "renegotiations", f->renegotiations);
     json_bool(&j, "authorized", f->authorized);
     json_str(&j, "authorizationError", f->authorization_error);
     json_str(&j, "peer_subject", f->peer_subject);
+    json_str(&j, "psk_identity", f->psk_identity);
     if (f->worker >= 0)
         json_int(&j, "worker", f->worker);
     json_end(&j, out);
@@ -66,6 +68,8 @@ void report_server_line(FILE *out, const char *peer, const struct conn_facts *f)
         fprintf(out, " worker=%d", f->worker);
     if (f->authorization_error != NULL)
         fprintf(out, " authorizationError=%s", f->authorization_error);
+    if (f->psk_identity != NULL)
+        fprintf(out, " psk_identity=%s", f->psk_identity);
     if (f->peer_subject != NULL)
         fprintf(out, " peer_subject=%s", f->peer_subject);
     fputc('\n', out);

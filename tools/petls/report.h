@@ -17,10 +17,12 @@ struct conn_facts {
     int resumed;
     const char *servername; /* NULL: none */
     const char *alpn;       /* NULL: none negotiated */
+    int renegotiations;     /* TLS 1.2 renegotiations so far */
     int authorized;
     const char *authorization_error;   /* Node code, NULL when authorized */
     const char *authorization_message; /* its text */
     const char *peer_subject;          /* NULL: no peer certificate */
+    const char *psk_identity;          /* NULL: no external PSK used */
     int worker; /* petls server --workers: the worker's index; -1: none */
 };
 
@@ -36,7 +38,7 @@ void report_failure_json(FILE *out, const char *peer, const char *error);
 
 /* ACCEPT <peer> <version> <cipher> servername=<name|-> authorized=<yes|no>
  * resumed=<yes|no> [worker=<N>] [authorizationError=<CODE>]
- * [peer_subject=<subject>] */
+ * [psk_identity=<identity>] [peer_subject=<subject>] */
 void report_server_line(FILE *out, const char *peer,
                         const struct conn_facts *f);
 /* ERROR <peer> <error> */

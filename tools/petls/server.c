@@ -9,6 +9,8 @@
 #include "cli_opts.h"
 #include "net.h"
 #include "report.h"
+#include "cli_nego.h"
+#include "cli_sni_psk.h"
 #include "server_resume.h"
 #include "workers.h"
 
@@ -56,6 +58,8 @@ static void server_usage(FILE *out)
             "discarded.\n\noptions:\n");
     cli_print_options(out, server_options, CLI_ROLE_SERVER);
     cli_print_options(out, resume_options, CLI_ROLE_SERVER);
+    cli_print_options(out, nego_options, CLI_ROLE_SERVER);
+    cli_print_options(out, sni_psk_options, CLI_ROLE_SERVER);
     cli_print_options(out, cli_tls_options, CLI_ROLE_SERVER);
 }
 
@@ -69,13 +73,16 @@ struct server_opts {
     long count;   /* 0: serve forever */
     long workers; /* 0: serve in this process */
     struct resume_opts resume;
+    struct nego_opts nego;
+    struct sni_psk_opts snipsk;
 };
 
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(struct server_opts *o, int argc, char **argv)
 {
     static const struct cli_option *const tables[] = {
-        server_options, resume_options, cli_tls_options, NULL};
+        server_options, resume_options, nego_options, sni_psk_options,
+        cli_tls_options, NULL};
     struct cli_scan scan;
     const struct cli_option *opt;
     const char *value;
@@ -85,6 +92,8 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
     memset(o, 0, sizeof(*o));
     cli_tls_opts_init(&o->tls);
     resume_opts_init(&o->resume);
+    nego_opts_init(&o->nego);
+    sni_psk_opts_init(&o->snipsk);
     o->listen = "127.0.0.1:4433";
     o->max_conns = 1024;
     cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_SERVER);
@@ -134,6 +143,11 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
         default:
             rc = resume_opts_apply(&o->resume, opt, value, err, sizeof(err));
             if (rc == 0)
+                rc = nego_opts_apply(&o->nego, opt, value, err, sizeof(err));
+            if (rc == 0)
+                rc = sni_psk_opts_apply(&o->snipsk, opt, value,
+                                        CLI_ROLE_SERVER, err, sizeof(err));
+            if (rc == 0)
                 rc = cli_tls_opts_apply(&o->tls, opt, value, err,
                                         sizeof(err)) == 0
                          ? 1
@@ -149,7 +163,11 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
         cli_errorf("server: %s (see petls server --help)", err);
         return CLI_EXIT_USAGE;
     }
-    if (cli_tls_opts_check(&o->tls, CLI_ROLE_SERVER, err, sizeof(err)) != 0) {
+    /* --sni/--psk servers may have no default keypair. */
+    if (cli_tls_opts_check(&o->tls,
+                           sni_psk_serves(&o->snipsk) ? CLI_ROLE_BOTH
+                                                      : CLI_ROLE_SERVER,
+                           err, sizeof(err)) != 0) {
         cli_errorf("server: %s", err);
         return CLI_EXIT_USAGE;
     }
@@ -634,6 +652,7 @@ int server_main(int argc, char **argv)
     struct server_opts o;
     struct server s;
     struct resume_state rs;
+    struct nego_state ns = {-1, 0};
     char host[NET_HOST_MAX], port[NET_PORT_MAX], bound[NET_ADDR_MAX];
     char err[1024];
     int status = CLI_EXIT_FAIL;
@@ -660,6 +679,16 @@ int server_main(int argc, char **argv)
     /* Before any fork: workers inherit the ticket key ring and the shm
      * store from here. */
     if (resume_setup(&o.resume, s.cfg, &rs, err, sizeof(err)) != 0) {
+        cli_errorf("server: %s", err);
+        goto out;
+    }
+    if (nego_setup(&o.nego, s.cfg, CLI_ROLE_SERVER, o.tls.json, &ns, err,
+                   sizeof(err)) != 0) {
+        cli_errorf("server: %s", err);
+        goto out;
+    }
+    if (sni_psk_setup(&o.snipsk, &o.tls, s.cfg, CLI_ROLE_SERVER, err,
+                      sizeof(err)) != 0) {
         cli_errorf("server: %s", err);
         goto out;
     }
@@ -691,5 +720,6 @@ out:
     workers_shared_free(s.shared);
     petls_config_free(s.cfg);
     resume_teardown(&rs);
+    nego_teardown(&ns);
     return status;
 }
