@@ -14,7 +14,7 @@ flip() {
     cp "$1" "$3"
     local b
     b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-    printf "$(printf '\\%03o' $((255 - b)))" |
+    printf '%b' "$(printf '\\%03o' $((255 - b)))" |
         dd of="$3" bs=1 seek="$2" conv=notrunc status=none
 }
 

@@ -11,8 +11,6 @@ if ! command -v gnutls-cli >/dev/null; then
     exit 0
 fi
 
-V13=NORMAL:-VERS-ALL:+VERS-TLS1.3
-V12=NORMAL:-VERS-ALL:+VERS-TLS1.2
 
 for mode in stateless stateful; do
     mode_args=()
@@ -22,11 +20,11 @@ for mode in stateless stateful; do
     n=1
     for v in 13 12; do
         name=$mode-tls$v
-        prio=V$v
+        prio=NORMAL:-VERS-ALL:+VERS-TLS1.${v#1}
         section "$name: gnutls-cli --resume"
         run_capture "$name" gnutls-cli --port "$PORT" \
             --x509cafile "$CERTS/ca.pem" --sni-hostname localhost \
-            --verify-hostname localhost --priority "${!prio}" --resume \
+            --verify-hostname localhost --priority "$prio" --resume \
             --waitresumption 127.0.0.1
         assert_status "$name gnutls-cli" 0 "$STATUS"
         assert_line "$name gnutls-cli" "$OUT" "- Resume Handshake was completed"
