@@ -4,6 +4,7 @@
  * in both roles, the stateful config variant, TLS 1.3 ticket counts and the
  * psk_ke mode. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 
 #include "test_backend_util.h"
 
-#define SW_ENTRIES 16
+#define SW_ENTRIES 64
 
 /* A store entry: a key (ticket id or session ID) and session bytes. */
 struct sw_entry {
@@ -801,4 +802,129 @@ Test(backend_session, external_psk_is_not_a_resumption)
     cr_assert_str_eq(pb_conn_psk_identity(w->p.server), "dev1");
     free(copy);
     world_free(w);
+}
+
+/* ---- Threads: the session callbacks find their connection per thread ---- */
+
+/* Enough rounds that a process-wide "current connection" fails this test
+ * (checked: with PETLS_SINGLE_THREADED it does, at 25-30 rounds). */
+#define TH_THREADS 4
+#define TH_ROUNDS 25
+
+struct th_job {
+    struct sw_world *w; /* this thread's owner; configs shared */
+    int good;           /* rounds that resumed on both sides */
+};
+
+/* Builds a pair without asserting (asserts must stay on the main thread). */
+static int th_pair(struct sw_world *w, const uint8_t *sess, size_t len)
+{
+    struct tb_pair *p = &w->p;
+    struct pb_conn_params cp, sp;
+    char err[128];
+
+    memset(p, 0, sizeof(*p));
+    p->cend.in = &p->s2c;
+    p->cend.out = &p->c2s;
+    p->send.in = &p->c2s;
+    p->send.out = &p->s2c;
+    memset(&cp, 0, sizeof(cp));
+    cp.sni = "localhost";
+    cp.verify_name = "localhost";
+    cp.send = tb_send;
+    cp.recv = tb_recv;
+    cp.io = &p->cend;
+    cp.owner = w;
+    cp.session = sess;
+    cp.session_len = len;
+    memset(&sp, 0, sizeof(sp));
+    sp.is_server = 1;
+    sp.send = tb_send;
+    sp.recv = tb_recv;
+    sp.io = &p->send;
+    sp.owner = w;
+    p->client = pb_conn_new(w->ccfg, &cp, err, sizeof(err));
+    p->server = pb_conn_new(w->scfg, &sp, err, sizeof(err));
+    if (p->client == NULL || p->server == NULL || tb_handshake(p) != 0) {
+        return -1;
+    }
+    /* Server data makes the client take in the ticket before it. */
+    if (pb_conn_write(p->server, "t", 1, err, sizeof(err)) != 1) {
+        return -1;
+    }
+    {
+        char b[8];
+        if (pb_conn_read(p->client, b, sizeof(b), err, sizeof(err)) != 1) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void *th_run(void *arg)
+{
+    struct th_job *j = arg;
+    struct sw_world *w = j->w;
+    uint8_t *copy = malloc(PB_SESSION_MAX);
+    int i;
+
+    for (i = 0; copy != NULL && i < TH_ROUNDS; i++) {
+        size_t len;
+        int ok;
+
+        w->sess_len = 0;
+        ok = th_pair(w, NULL, 0) == 0 && w->sess_len > 0;
+        tb_pair_free(&w->p);
+        if (!ok) {
+            continue;
+        }
+        len = w->sess_len;
+        memcpy(copy, w->sess, len);
+        ok = th_pair(w, copy, len) == 0 && pb_conn_resumed(w->p.client) == 1 &&
+             pb_conn_resumed(w->p.server) == 1;
+        tb_pair_free(&w->p);
+        j->good += ok;
+    }
+    free(copy);
+    return NULL;
+}
+
+Test(backend_session, threads_share_configs_keep_owners_apart)
+{
+    struct sw_mode m = stateless;
+    struct sw_world *cfgs, *w[TH_THREADS];
+    struct th_job jobs[TH_THREADS];
+    pthread_t t[TH_THREADS];
+    int i;
+
+    m.tls13_tickets = 1;
+    cfgs = world_new(PETLS_PROTOCOLS_ALL, PETLS_PROTOCOLS_ALL, m, 0);
+    for (i = 0; i < TH_THREADS; i++) {
+        w[i] = calloc(1, sizeof(*w[i]));
+        cr_assert_not_null(w[i]);
+        w[i]->ccfg = cfgs->ccfg;
+        w[i]->scfg = cfgs->scfg;
+        w[i]->lifetime = 7200;
+        jobs[i].w = w[i];
+        jobs[i].good = 0;
+    }
+    for (i = 0; i < TH_THREADS; i++) {
+        cr_assert_eq(pthread_create(&t[i], NULL, th_run, &jobs[i]), 0);
+    }
+    for (i = 0; i < TH_THREADS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    for (i = 0; i < TH_THREADS; i++) {
+        /* Every callback reached its own connection's owner: each world
+         * saw exactly its own tickets (one per handshake), opened each
+         * once, and its client got each. */
+        cr_assert_eq(jobs[i].good, TH_ROUNDS, "thread %d resumed %d of %d", i,
+                     jobs[i].good, TH_ROUNDS);
+        cr_assert_eq(w[i]->n_make, 2 * TH_ROUNDS, "thread %d", i);
+        cr_assert_eq(w[i]->n_open_ok, TH_ROUNDS, "thread %d", i);
+        cr_assert_eq(w[i]->n_client, 2 * TH_ROUNDS, "thread %d", i);
+        pb_zeroize(w[i], sizeof(*w[i]));
+        free(w[i]);
+    }
+    world_free(cfgs);
 }
