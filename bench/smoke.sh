@@ -14,7 +14,7 @@ trap 'rm -f "$out"' EXIT
 for impl in petls mbedtls openssl; do
   [ -x "$bin/lib_$impl" ] || continue
   "$bin/lib_$impl" --certs "$certs" --iters 2 --mb 1 \
-    --scenario full-tls13-ecdsa,full-tls12-rsa,resume-,bulk-tls13-chacha20 >>"$out"
+    --scenario full-tls13-ecdsa,full-tls12-rsa,resume-,psk-tls13-external,bulk-tls13-chacha20 >>"$out"
 done
 "$bin/lib_mbedtls" --certs "$certs" --crypto 0.01 --scenario none >>"$out"
 for impl in petls mbedtls; do
@@ -32,7 +32,7 @@ for r in rows:
     if "error" in r:
         bad.append("%s %s: %s" % (r.get("impl"), r.get("scenario"), r["error"]))
     if r["layer"] == "lib" and "iters" in r:
-        want = r["iters"] if r["scenario"].startswith("resume") else 0
+        want = r["iters"] if r["scenario"].startswith(("resume", "psk")) else 0
         if r["unit"] == "handshake" and r["resumed"] != want:
             bad.append("%s %s: resumed %d of %d (want %d)" % (
                 r["impl"], r["scenario"], r["resumed"], r["iters"], want))

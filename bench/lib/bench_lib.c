@@ -28,6 +28,7 @@ const struct bench_scenario bench_scenarios[] = {
     {"resume-tls13-psk_dhe_ke", BK_RESUME, 1, 0, BR_TLS13_PSK_DHE,
      BC_AES128GCM},
     {"resume-tls13-psk_ke", BK_RESUME, 1, 0, BR_TLS13_PSK, BC_AES128GCM},
+    {"psk-tls13-external", BK_PSK, 1, 0, BR_NONE, BC_AES128GCM},
     {"bulk-tls13-aes128gcm", BK_BULK, 1, 0, BR_NONE, BC_AES128GCM},
     {"bulk-tls13-aes256gcm", BK_BULK, 1, 0, BR_NONE, BC_AES256GCM},
     {"bulk-tls13-chacha20", BK_BULK, 1, 0, BR_NONE, BC_CHACHA20},
@@ -321,12 +322,12 @@ static int run_handshakes(const struct bench_scenario *sc, long iters,
         n++;
     }
     uint64_t wall = bench_wall_ns() - w0;
-    if (resume && resumed != n) {
-        snprintf(last_err, sizeof(last_err),
-                 "only %ld of %ld handshakes resumed", resumed, n);
+    if ((resume || sc->kind == BK_PSK) && resumed != n) {
+        snprintf(last_err, sizeof(last_err), "only %ld of %ld handshakes %s",
+                 resumed, n, resume ? "resumed" : "used the PSK");
         goto fail;
     }
-    if (!resume && resumed != 0) {
+    if (sc->kind == BK_FULL && resumed != 0) {
         snprintf(last_err, sizeof(last_err), "a full handshake resumed");
         goto fail;
     }

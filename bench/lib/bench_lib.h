@@ -16,7 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum bench_kind { BK_FULL, BK_RESUME, BK_BULK };
+/* BK_PSK: an external PSK (TLS 1.3 psk_dhe_ke), no certificate sent. */
+enum bench_kind { BK_FULL, BK_RESUME, BK_PSK, BK_BULK };
 enum bench_resume {
     BR_NONE,
     BR_TLS12_ID,

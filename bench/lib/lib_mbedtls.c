@@ -176,6 +176,17 @@ static int m_setup(const struct bench_scenario *sc, const char *certs,
         return -1;
     }
 
+    if (sc->kind == BK_PSK) {
+        static const unsigned char key[32] = "petls-bench-external-psk-32bytes";
+        static const unsigned char id[] = "bench";
+        if ((rc = mbedtls_ssl_conf_psk(&scfg, key, sizeof(key), id,
+                                       sizeof(id) - 1)) != 0 ||
+            (rc = mbedtls_ssl_conf_psk(&ccfg, key, sizeof(key), id,
+                                       sizeof(id) - 1)) != 0) {
+            fmt_err(err, errlen, "PSK", rc);
+            return -1;
+        }
+    }
     if (resuming) {
         if (sc->resume == BR_TLS12_ID) {
             mbedtls_ssl_conf_session_cache(&scfg, &cache, mbedtls_ssl_cache_get,

@@ -41,6 +41,10 @@ static int o_setup(const struct bench_scenario *sc, const char *certs,
     int v = sc->tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 
     resuming = sc->kind == BK_RESUME;
+    if (sc->kind == BK_PSK) {
+        snprintf(err, errlen, "n/a: no OpenSSL external-PSK loop written");
+        return -2;
+    }
     snprintf(cert, sizeof(cert), "%s/server-%s.pem", certs, kt);
     snprintf(key, sizeof(key), "%s/server-%s.key", certs, kt);
     snprintf(ca, sizeof(ca), "%s/ca.pem", certs);
