@@ -318,6 +318,10 @@ int petls_ticket_keys_set(struct petls_ticket_keys *r, const uint8_t *keys,
     char msg[96];
     int ret = 0;
 
+    if (r == NULL) {
+        set_err(err, errlen, "ticket keys: no key ring");
+        return -1;
+    }
     if (len == 0 || keys == NULL) {
         set_err(err, errlen, "ticket keys: none given");
         return -1;
@@ -375,6 +379,10 @@ int petls_ticket_keys_add(struct petls_ticket_keys *r, uint32_t keyrev,
     char msg[96];
     size_t i;
 
+    if (r == NULL) {
+        set_err(err, errlen, "ticket key: no key ring");
+        return -1;
+    }
     if (key == NULL || keylen != TK_KEY_LEN) {
         snprintf(msg, sizeof(msg),
                  "ticket key: %zu bytes of key data, expected 48", keylen);
@@ -438,6 +446,8 @@ ssize_t petls_ticket_keys_get(struct petls_ticket_keys *r, uint8_t *out,
     ssize_t total;
     size_t i;
 
+    if (r == NULL || out == NULL)
+        return -1;
     petls_port_mutex_lock(r->lock);
     if (ring_ready(r, now) != 0 || cap < r->n * TK_KEY_LEN) {
         petls_port_mutex_unlock(r->lock);
@@ -551,7 +561,7 @@ int petls_ticket_keys_load(struct petls_ticket_keys *r, const uint8_t *data,
     char msg[128];
     int ret;
 
-    if (len == 0) {
+    if (len == 0 || data == NULL) {
         set_err(err, errlen, "ticket key file: no keys");
         return -1;
     }

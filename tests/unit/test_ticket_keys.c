@@ -2,6 +2,8 @@
  * renewal, explicit keys (set/get/add), key files, and ticket opening that
  * refuses everything it should. */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -565,4 +567,55 @@ Test(ticket_keys, open_rejects_bad_tickets)
                  -1);
     petls_ticket_keys_free(r);
     petls_ticket_keys_free(other);
+}
+
+/* Threads sealing and opening while the shared clock crosses epochs (so
+ * the ring rotates under them): every ticket opens. */
+#define TH_OPS 1500
+static atomic_long th_clock;
+
+static void *seal_open_loop(void *p)
+{
+    struct petls_ticket_keys *r = p;
+    uint8_t t[256], out[256];
+    size_t n, m;
+    int i, renew;
+
+    for (i = 0; i < TH_OPS; i++) {
+        int64_t t1 = T0 + atomic_fetch_add(&th_clock, 1), t2;
+        if (petls_ticket_seal(r, t1, 100000, ctx, 3, sess, sizeof(sess), t,
+                              sizeof(t), &n) != 0)
+            return (void *)"seal failed";
+        t2 = T0 + atomic_load(&th_clock);
+        if (petls_ticket_open(r, t2, ctx, 3, t, n, out, sizeof(out), &m,
+                              &renew) != 0 ||
+            m != sizeof(sess) || memcmp(out, sess, m) != 0)
+            return (void *)"open failed";
+        (void)renew; /* racy by nature: another thread may rotate */
+    }
+    return NULL;
+}
+
+Test(ticket_keys, threads_during_rotation)
+{
+    /* 4 x 1500 clock ticks over 1000 s epochs: 6 or 7 rotations, all
+     * within the grace window. */
+    struct petls_ticket_keys *r = petls_ticket_keys_new_at(1000, 100000, T0);
+    pthread_t th[4];
+    void *res;
+    int i;
+
+    atomic_store(&th_clock, 0);
+    for (i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, seal_open_loop, r), 0);
+    for (i = 0; i < 4; i++) {
+        pthread_join(th[i], &res);
+        cr_assert_null(res, "%s", (const char *)res);
+    }
+    {
+        uint8_t k[48 * 16];
+        ssize_t got = get_keys(r, T0 + 4 * TH_OPS, k, sizeof(k));
+        cr_assert(got >= 6 * 48 && got <= 8 * 48, "%zd", got);
+    }
+    petls_ticket_keys_free(r);
 }
