@@ -928,3 +928,63 @@ Test(backend_session, threads_share_configs_keep_owners_apart)
     }
     world_free(cfgs);
 }
+
+/* Replaces the server config with one for `protocols` (same hooks). */
+static void new_server(struct sw_world *w, uint32_t protocols)
+{
+    struct pb_settings ss = tb_settings(protocols);
+
+    tb_pair_free(&w->p);
+    memset(&w->p, 0, sizeof(w->p));
+    pb_config_free(w->scfg);
+    ss.session_hooks = &hooks;
+    ss.tickets = stateless.tickets;
+    ss.tls12_tickets = stateless.tls12_tickets;
+    ss.session_ids = stateless.session_ids;
+    ss.tls13_tickets = stateless.tls13_tickets;
+    w->scfg = tb_config();
+    tb_add_keypair(w->scfg, "server-ecdsa.pem", "server-ecdsa.key");
+    tb_freeze(w->scfg, &ss);
+}
+
+Test(backend_session, tls13_session_to_a_server_without_tls13)
+{
+    /* mbedTLS pins a resuming client to the session's version: with a TLS
+     * 1.3 session it offers TLS 1.3 only, so a server that dropped TLS 1.3
+     * fails the handshake. The error says so; without the session the
+     * client connects. */
+    struct sw_world *w =
+        world_new(PETLS_PROTOCOLS_ALL, PETLS_PROTOCOLS_ALL, stateless, 0);
+    uint8_t *copy = malloc(PB_SESSION_MAX);
+    size_t len;
+
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    len = w->sess_len;
+    memcpy(copy, w->sess, len);
+    new_server(w, PETLS_PROTOCOL_TLSv1_2);
+    pair_new(w, copy, len, 0);
+    cr_assert_neq(tb_handshake(&w->p), 0);
+    cr_assert_eq(w->p.crc, PB_ERR, "client %d '%s'", w->p.crc, w->p.cerr);
+    cr_assert(strstr(w->p.cerr, " (the TLS 1.3 session offered limits this "
+                                "handshake to TLS 1.3; connect again "
+                                "without it)") != NULL,
+              "%s", w->p.cerr);
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    cr_assert_eq(pb_conn_version(w->p.client), 0x0303);
+    free(copy);
+    world_free(w);
+}
+
+Test(backend_session, tls12_session_keeps_tls12_while_it_resumes)
+{
+    /* The other direction of the same mbedTLS behaviour: a TLS 1.2 session
+     * offered to a server that now has TLS 1.3 resumes in TLS 1.2. */
+    struct sw_world *w =
+        world_new(PETLS_PROTOCOLS_ALL, PETLS_PROTOCOL_TLSv1_2, stateless, 0);
+
+    cr_assert_eq(connect(w, NULL, 0, 0), 0);
+    new_server(w, PETLS_PROTOCOLS_ALL);
+    cr_assert_eq(reconnect(w, 0), 1);
+    cr_assert_eq(pb_conn_version(w->p.client), 0x0303);
+    world_free(w);
+}

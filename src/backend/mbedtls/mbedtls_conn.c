@@ -447,7 +447,9 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
             &c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
             MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
     }
-    return record_failure(c, map_error(c, ret, "handshake", err, errlen));
+    return record_failure(
+        c, pb_mbedtls_session_explain(
+               c, map_error(c, ret, "handshake", err, errlen), err, errlen));
 }
 
 ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,

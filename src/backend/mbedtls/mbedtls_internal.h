@@ -104,6 +104,7 @@ struct pb_conn {
     /* Resumption (mbedtls_session.c, pb_conn_resumed). */
     void *owner;          /* pb_conn_params.owner, for the hooks */
     int offered_session;  /* client: a session was set for this handshake */
+    int offered_tls13;    /* client: ... and it is a TLS 1.3 session */
     int session_opened;   /* server: ticket_open/cache_get gave a session */
     int saw_certificate;  /* the handshake went through ServerCertificate */
     int saw_client_kex;   /* TLS 1.2: it went through ClientKeyExchange */
@@ -223,5 +224,9 @@ int pb_mbedtls_session_read(struct pb_conn *c, unsigned char *buf, size_t len);
 int pb_mbedtls_session_write(struct pb_conn *c, const unsigned char *buf,
                              size_t len);
 int pb_mbedtls_session_close(struct pb_conn *c);
+/* Client: appends to err why a handshake that offered a TLS 1.3 session
+ * may have failed (mbedTLS then offers TLS 1.3 only). Returns pb. */
+int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
+                               size_t errlen);
 
 #endif /* PETLS_MBEDTLS_INTERNAL_H */

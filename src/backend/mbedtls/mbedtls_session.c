@@ -423,8 +423,10 @@ int pb_mbedtls_client_set_session(struct pb_conn *c, const uint8_t *bytes,
         return -1; /* stale or foreign bytes: a full handshake */
     }
     ret = mbedtls_ssl_set_session(&c->ssl, &sess);
+    c->offered_tls13 = sess.tls_version == MBEDTLS_SSL_VERSION_TLS1_3;
     mbedtls_ssl_session_free(&sess); /* zeroizes */
     if (ret != 0) {
+        c->offered_tls13 = 0;
         return -1;
     }
     c->offered_session = 1;
@@ -596,6 +598,27 @@ int pb_mbedtls_session_close(struct pb_conn *c)
     } while (got_ticket(c, ret));
     pb_mbedtls_leave(prev);
     return ret;
+}
+
+int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
+                               size_t errlen)
+{
+    size_t n;
+
+    /* mbedTLS pins a resuming client to the session's version (its
+     * ClientHello then offers TLS 1.3 only): a server that dropped TLS 1.3
+     * fails the handshake. Say so; the session must be dropped. */
+    if (pb != PB_ERR || c->is_server || !c->offered_tls13 ||
+        c->saw_certificate) {
+        return pb;
+    }
+    n = strlen(err);
+    if (n + 1 < errlen) {
+        pb_mbedtls_msg(err + n, errlen - n,
+                       " (the TLS 1.3 session offered limits this "
+                       "handshake to TLS 1.3; connect again without it)");
+    }
+    return pb;
 }
 
 int pb_conn_resumed(const struct pb_conn *c)
