@@ -8,13 +8,17 @@
 #   5. a host build with mbedTLS compiled from source (full config) and its
 #      unit tests (the in-memory handshakes; the interop scripts are left to
 #      the default build, to keep the suite well under its time budget);
-#   6. the cross builds (Cortex-M4F bare metal, arm-linux-gnueabihf);
+#   6. the cross builds (Cortex-M4F and M33 bare metal, armhf, arm64), the
+#      Criterion suite under qemu-aarch64, the Cortex-M4F firmware image
+#      under qemu-system-arm, and the footprint report;
 #   7. static checks (scripts/lint.sh) when PETLS_LINT=1.
 # Ends with a line "N passed, N failed" (ctest tests count one each, other
 # steps one each) and exits non-zero if anything failed.
 #
 # Env: JOBS (default 2), FUZZ_SECONDS (default 20), PETLS_SKIP="asan fuzz
-# srcmbedtls cross" (steps to skip, for local iteration; CI skips nothing).
+# srcmbedtls cross qemu firmware footprint" (steps to skip, for local
+# iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
+# qemu-aarch64 run).
 set -uo pipefail
 
 cd "$(dirname "$0")"
@@ -122,7 +126,31 @@ fi
 
 # ---- 6. Cross builds -------------------------------------------------------
 if ! skipped cross; then
-  step "cross builds (Cortex-M4F, armhf)" scripts/cross-build.sh build-cross
+  # arm64 is built (and run) by the qemu step below.
+  crosslinux="armhf arm64"
+  skipped qemu >/dev/null || crosslinux="armhf"
+  step "cross builds (Cortex-M4F, Cortex-M33, $crosslinux)" \
+    env PETLS_CROSS_LINUX="$crosslinux" scripts/cross-build.sh build-cross
+fi
+
+# ---- 6b. Embedded and ARM under emulation ----------------------------------
+# The Criterion suite cross-built for aarch64 and run under qemu-aarch64
+# (a portable subset by default: the whole suite takes ~9 min emulated;
+# PETLS_QEMU_TESTS=all runs all of it).
+if ! skipped qemu; then
+  step "Criterion suite under qemu-aarch64 (build-qemu-arm64/)" \
+    scripts/qemu-user-tests.sh arm64
+fi
+# The Cortex-M4F image under qemu-system-arm: TLS 1.3 handshake, data,
+# resumption, peak heap and stack.
+if ! skipped firmware; then
+  step "firmware image under QEMU mps2-an386 (build-firmware/)" \
+    scripts/firmware.sh build-firmware
+  if ! skipped footprint; then
+    step "footprint report (docs/footprint.md)" \
+      env PETLS_FW_DIR="$root/build-firmware" PETLS_CROSS_DIR="$root/build-cross" \
+      scripts/footprint.sh build-footprint
+  fi
 fi
 
 # ---- 7. Static checks ------------------------------------------------------
