@@ -59,6 +59,29 @@ for mode in stateless stateful; do
     stop_bg "$SERVER_PID"
 done
 
+if command -v openssl >/dev/null; then
+    section "workers draw distinct random numbers (fork safety)"
+    # A random generator copied by fork() would give the workers' first
+    # handshakes identical session IDs (and server randoms, key shares).
+    start_petls_server rng --cert "$CERTS/server-ecdsa.pem" \
+        --key "$CERTS/server-ecdsa.key" --json --workers 4 --no-tickets
+    pids=()
+    for i in $(seq "$PARALLEL"); do
+        timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$PORT" \
+            -tls1_2 -no_ticket </dev/null >"$TMP/rng-$i.out" 2>&1 &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || true; done
+    ids=$(cat "$TMP"/rng-[0-9]*.out | sed -n 's/^ *Session-ID: *//p')
+    assert_eq "session IDs received" "$PARALLEL" "$(grep -c . <<<"$ids")"
+    assert_eq "distinct session IDs" "$PARALLEL" "$(sort -u <<<"$ids" | grep -c .)"
+    wait_for_lines "$TMP/rng.out" "$PARALLEL" || true
+    assert_eq "workers that served" yes \
+        "$([ "$(jq -r .worker "$TMP/rng.out" | sort -u | wc -l)" -ge 2 ] &&
+            echo yes || echo no)"
+    stop_bg "$SERVER_PID"
+fi
+
 section "--count across workers, SIGHUP to every worker, SIGTERM stops all"
 KEYS=$TMP/keys
 openssl rand -hex 48 >"$KEYS"
