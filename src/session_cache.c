@@ -57,54 +57,52 @@ static uint64_t load_le64(const uint8_t *p)
     return v;
 }
 
-#define SIP_ROUND(v0, v1, v2, v3)                                              \
-    do {                                                                       \
-        v0 += v1;                                                              \
-        v1 = rotl64(v1, 13);                                                   \
-        v1 ^= v0;                                                              \
-        v0 = rotl64(v0, 32);                                                   \
-        v2 += v3;                                                              \
-        v3 = rotl64(v3, 16);                                                   \
-        v3 ^= v2;                                                              \
-        v0 += v3;                                                              \
-        v3 = rotl64(v3, 21);                                                   \
-        v3 ^= v0;                                                              \
-        v2 += v1;                                                              \
-        v1 = rotl64(v1, 17);                                                   \
-        v1 ^= v2;                                                              \
-        v2 = rotl64(v2, 32);                                                   \
-    } while (0)
+static void sip_round(uint64_t v[4])
+{
+    v[0] += v[1];
+    v[1] = rotl64(v[1], 13);
+    v[1] ^= v[0];
+    v[0] = rotl64(v[0], 32);
+    v[2] += v[3];
+    v[3] = rotl64(v[3], 16);
+    v[3] ^= v[2];
+    v[0] += v[3];
+    v[3] = rotl64(v[3], 21);
+    v[3] ^= v[0];
+    v[2] += v[1];
+    v[1] = rotl64(v[1], 17);
+    v[1] ^= v[2];
+    v[2] = rotl64(v[2], 32);
+}
 
 static uint64_t siphash24(const uint8_t key[16], const uint8_t *in, size_t len)
 {
     uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);
-    uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
-    uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
-    uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
-    uint64_t v3 = k1 ^ 0x7465646279746573ULL;
+    uint64_t v[4] = {k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
+                     k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
     uint64_t m, b = (uint64_t)len << 56;
     size_t i, tail = len & 7u;
 
     for (i = 0; i + 8 <= len; i += 8) {
         m = load_le64(in + i);
-        v3 ^= m;
-        SIP_ROUND(v0, v1, v2, v3);
-        SIP_ROUND(v0, v1, v2, v3);
-        v0 ^= m;
+        v[3] ^= m;
+        sip_round(v);
+        sip_round(v);
+        v[0] ^= m;
     }
     for (m = 0; tail > 0; tail--)
         m |= (uint64_t)in[i + tail - 1] << (8 * (tail - 1));
     b |= m;
-    v3 ^= b;
-    SIP_ROUND(v0, v1, v2, v3);
-    SIP_ROUND(v0, v1, v2, v3);
-    v0 ^= b;
-    v2 ^= 0xff;
-    SIP_ROUND(v0, v1, v2, v3);
-    SIP_ROUND(v0, v1, v2, v3);
-    SIP_ROUND(v0, v1, v2, v3);
-    SIP_ROUND(v0, v1, v2, v3);
-    return v0 ^ v1 ^ v2 ^ v3;
+    v[3] ^= b;
+    sip_round(v);
+    sip_round(v);
+    v[0] ^= b;
+    v[2] ^= 0xff;
+    sip_round(v);
+    sip_round(v);
+    sip_round(v);
+    sip_round(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
 /* Exposed for the unit test's known-answer check (not in the header: not
@@ -194,7 +192,7 @@ struct petls_session_cache *petls_session_cache_new(size_t max_entries,
     c = petls_port_calloc(1, sizeof(*c));
     if (c == NULL)
         return NULL;
-    c->buckets = petls_port_calloc(n, sizeof(*c->buckets));
+    c->buckets = petls_port_calloc(n, sizeof(struct cache_entry *));
     c->lock = petls_port_mutex_new();
     if (c->buckets == NULL || c->lock == NULL ||
         pb_random(c->sip_key, sizeof(c->sip_key)) != 0) {
