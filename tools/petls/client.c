@@ -150,8 +150,8 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
         default:
             rc = nego_opts_apply(&o->nego, opt, value, err, sizeof(err));
             if (rc == 0)
-                rc = sni_psk_opts_apply(&o->snipsk, opt, value,
-                                        CLI_ROLE_CLIENT, err, sizeof(err));
+                rc = sni_psk_opts_apply(&o->snipsk, opt, value, CLI_ROLE_CLIENT,
+                                        err, sizeof(err));
             if (rc == 0)
                 rc = cli_tls_opts_apply(&o->tls, opt, value, err,
                                         sizeof(err)) == 0

@@ -81,8 +81,8 @@ struct server_opts {
 static int parse_args(struct server_opts *o, int argc, char **argv)
 {
     static const struct cli_option *const tables[] = {
-        server_options, resume_options, nego_options, sni_psk_options,
-        cli_tls_options, NULL};
+        server_options,  resume_options,  nego_options,
+        sni_psk_options, cli_tls_options, NULL};
     struct cli_scan scan;
     const struct cli_option *opt;
     const char *value;
@@ -145,8 +145,8 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
             if (rc == 0)
                 rc = nego_opts_apply(&o->nego, opt, value, err, sizeof(err));
             if (rc == 0)
-                rc = sni_psk_opts_apply(&o->snipsk, opt, value,
-                                        CLI_ROLE_SERVER, err, sizeof(err));
+                rc = sni_psk_opts_apply(&o->snipsk, opt, value, CLI_ROLE_SERVER,
+                                        err, sizeof(err));
             if (rc == 0)
                 rc = cli_tls_opts_apply(&o->tls, opt, value, err,
                                         sizeof(err)) == 0
