@@ -313,7 +313,6 @@ static void leave_auto(struct petls_ticket_keys *r, enum tk_mode mode)
 int petls_ticket_keys_set(struct petls_ticket_keys *r, const uint8_t *keys,
                           size_t len, char *err, size_t errlen)
 {
-    struct tk_key fresh[PETLS_TICKET_RING_MAX];
     size_t n, i, j;
     char msg[96];
     int ret = 0;
@@ -351,23 +350,23 @@ int petls_ticket_keys_set(struct petls_ticket_keys *r, const uint8_t *keys,
             }
         }
     }
-    memset(fresh, 0, sizeof(fresh));
+    /* Derived straight into the ring (no copy on the stack: firmware
+     * stacks are small). */
+    petls_port_mutex_lock(r->lock);
+    leave_auto(r, TK_SET);
     for (i = 0; i < n && ret == 0; i++) {
         const uint8_t *k = keys + i * TK_KEY_LEN;
-        ret = key_fill(&fresh[i], k, k + TK_NAME_LEN);
-        fresh[i].not_after = TK_FOREVER;
+        ret = key_fill(&r->keys[i], k, k + TK_NAME_LEN);
+        r->keys[i].not_after = TK_FOREVER;
     }
+    r->n = ret == 0 ? n : 0;
+    if (ret != 0)
+        ring_clear(r);
+    petls_port_mutex_unlock(r->lock);
     if (ret != 0) {
-        pb_zeroize(fresh, sizeof(fresh));
         set_err(err, errlen, "ticket keys: key derivation failed");
         return -1;
     }
-    petls_port_mutex_lock(r->lock);
-    leave_auto(r, TK_SET);
-    memcpy(r->keys, fresh, n * sizeof(fresh[0]));
-    r->n = n;
-    petls_port_mutex_unlock(r->lock);
-    pb_zeroize(fresh, sizeof(fresh));
     return 0;
 }
 
