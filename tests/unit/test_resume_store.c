@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "petls_internal.h" /* struct petls: the pre-parse state */
 #include "test_resume_util.h"
 
 /* Stateless mode: tickets resume and the store is never asked. */
@@ -419,5 +420,45 @@ Test(resume_store, eof_during_preparse)
     petls_free(srv);
     petls_config_free(cfg);
     mempipe_free(&pipe);
+    free(s);
+}
+
+/* Only connections that need it read the ClientHello ahead, and the
+ * buffers go once the handshake is done (internal state checked). */
+Test(resume_store, preparse_only_when_needed)
+{
+    struct rfx f;
+    struct tstore *s = tstore_new();
+    struct tlsconn c;
+
+    /* Stateless, no store: none. */
+    rfx_init(&f, PETLS_PROTOCOLS_ALL);
+    rfx_server(&f);
+    tlsconn_start(&c, f.server, f.ccfg, NULL, 0, "localhost");
+    cr_assert_null(c.sconn->pre);
+    cr_assert_not_null(c.sconn->conn);
+    tlsconn_free(&c);
+    rfx_free(&f);
+
+    /* Stateful without TLS 1.3: the variant is known without looking. */
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    rfx_server(&f);
+    tlsconn_start(&c, f.server, f.ccfg, NULL, 0, "localhost");
+    cr_assert_null(c.sconn->pre);
+    tlsconn_free(&c);
+    rfx_free(&f);
+
+    /* A store: pre-parse, freed after the handshake. */
+    rfx_init(&f, PETLS_PROTOCOLS_ALL);
+    tstore_attach(s, f.scfg);
+    rfx_server(&f);
+    tlsconn_start(&c, f.server, f.ccfg, NULL, 0, "localhost");
+    cr_assert_not_null(c.sconn->pre);
+    cr_assert_null(c.sconn->conn, "backend connection before the hello");
+    cr_assert_eq(tlsconn_handshake(&c), 0);
+    cr_assert_null(c.sconn->pre);
+    tlsconn_free(&c);
+    rfx_free(&f);
     free(s);
 }
