@@ -2,7 +2,7 @@
  * the rest is:
  *   even: a blob a store returned, opened under a fixed key, id and
  *         context: only genuine blobs (the seeds) ever open;
- *   odd:  session bytes sealed, opened back, then each single bit flip, a
+ *   odd:  session bytes sealed, opened back, then a bit flipped in each byte, a
  *         truncation and another id must fail. */
 #include "fuzz_util.h"
 
@@ -55,11 +55,13 @@ static void round_trip(const uint8_t *s, size_t n)
                             &m) == -1);
     if (bn > 256)
         return;
-    for (i = 0; i < bn * 8; i++) {
-        blob[i / 8] ^= (uint8_t)(1u << (i % 8));
+    /* One bit of every byte (a different bit position from byte to byte):
+     * every byte is covered at a fraction of the cost of all bits. */
+    for (i = 0; i < bn; i++) {
+        blob[i] ^= (uint8_t)(1u << (i % 8));
         FUZZ_CHECK(petls_unseal(key, id, 7, ctx, 8, NOW, blob, bn, out,
                                 sizeof(out), &m) == -1);
-        blob[i / 8] ^= (uint8_t)(1u << (i % 8));
+        blob[i] ^= (uint8_t)(1u << (i % 8));
     }
 }
 

@@ -79,11 +79,13 @@ static void round_trip(struct petls_ticket_keys *r, const uint8_t *s, size_t n,
                                  &renew) == -1);
     if (!flips || tn > 256)
         return;
-    for (i = 0; i < tn * 8; i++) {
-        t[i / 8] ^= (uint8_t)(1u << (i % 8));
+    /* One bit of every byte (a different bit position from byte to byte):
+     * every byte is covered at a fraction of the cost of all bits. */
+    for (i = 0; i < tn; i++) {
+        t[i] ^= (uint8_t)(1u << (i % 8));
         FUZZ_CHECK(petls_ticket_open(r, NOW, ctx, 4, t, tn, out, sizeof(out),
                                      &m, &renew) == -1);
-        t[i / 8] ^= (uint8_t)(1u << (i % 8));
+        t[i] ^= (uint8_t)(1u << (i % 8));
     }
 }
 
