@@ -4,6 +4,7 @@
  * thread: workers record what went wrong. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@
 struct shared {
     struct petls_config *scfg;
     struct petls_config *ccfg;
-    volatile int stop_keys;
+    atomic_int stop_keys;
 };
 
 struct worker {
@@ -111,7 +112,7 @@ static void *keys_main(void *arg)
 
     memset(keys, 0x61, PETLS_TICKET_KEY_SIZE);
     memset(keys + PETLS_TICKET_KEY_SIZE, 0x62, PETLS_TICKET_KEY_SIZE);
-    while (!sh->stop_keys)
+    while (!atomic_load(&sh->stop_keys))
         (void)petls_config_set_ticket_keys(sh->scfg, keys, sizeof(keys));
     return NULL;
 }
@@ -125,6 +126,7 @@ static void run(uint32_t protocols, int tickets)
     int i, resumed = 0;
 
     memset(&sh, 0, sizeof(sh));
+    atomic_init(&sh.stop_keys, 0);
     sh.scfg = petls_config_new();
     sh.ccfg = petls_config_new();
     cr_assert(
@@ -146,7 +148,7 @@ static void run(uint32_t protocols, int tickets)
     }
     for (i = 0; i < NTHREADS; i++)
         pthread_join(t[i], NULL);
-    sh.stop_keys = 1;
+    atomic_store(&sh.stop_keys, 1);
     pthread_join(kt, NULL);
     for (i = 0; i < NTHREADS; i++) {
         cr_assert_eq(w[i].done, ROUNDS, "thread %d: %s", i, w[i].error);
