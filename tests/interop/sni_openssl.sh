@@ -108,3 +108,35 @@ for v in 1_2 1_3; do
         "handshake: peer sent fatal alert unrecognized_name"
     stop_bg "$SERVER_PID"
 done
+
+section "sessions do not cross contexts (openssl -sess_out / -sess_in)"
+# The context has the same kind of key as the default, so only petls's
+# binding of sessions to the SNI context keeps them apart. OpenSSL offers a
+# TLS 1.3 ticket (and a TLS 1.2 one) to any name.
+start_petls_server sess --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" \
+    --sni "ecdsa.petls.test:$CERTS/server-ecdsa.pem:$CERTS/server-ecdsa.key" \
+    --json --echo
+i=0
+for v in 1_2 1_3; do
+    i=$((i + 1))
+    run_s_client "first$v" "ping-first$v" "-tls$v" \
+        -servername ecdsa.petls.test -sess_out "$TMP/sess$v.pem"
+    assert_status "first$v s_client" 0 "$STATUS"
+    assert_json "first$v server" "$(server_event sess "$i")" resumed false
+    i=$((i + 1))
+    run_s_client "cross$v" "ping-cross$v" "-tls$v" \
+        -servername other.petls.test -sess_in "$TMP/sess$v.pem"
+    assert_status "cross$v s_client" 0 "$STATUS"
+    assert_contains "cross$v s_client" "$OUT" "New, TLSv${v/_/.}"
+    ev=$(server_event sess "$i")
+    assert_json "cross$v server" "$ev" resumed false
+    assert_json "cross$v server" "$ev" servername other.petls.test
+    i=$((i + 1))
+    run_s_client "same$v" "ping-same$v" "-tls$v" \
+        -servername ecdsa.petls.test -sess_in "$TMP/sess$v.pem"
+    assert_status "same$v s_client" 0 "$STATUS"
+    assert_contains "same$v s_client" "$OUT" "Reused, TLSv${v/_/.}"
+    assert_json "same$v server" "$(server_event sess "$i")" resumed true
+done
+stop_bg "$SERVER_PID"
