@@ -140,6 +140,9 @@ fi
 if ! skipped qemu; then
   step "Criterion suite under qemu-aarch64 (build-qemu-arm64/)" \
     scripts/qemu-user-tests.sh arm64
+  # Debian has no armhf Criterion: the in-memory program under qemu-arm.
+  step "in-memory TLS program under qemu-arm (build-qemu-armhf/)" \
+    scripts/qemu-user-tests.sh armhf
 fi
 # The Cortex-M4F image under qemu-system-arm: TLS 1.3 handshake, data,
 # resumption, peak heap and stack.

@@ -12,7 +12,8 @@
 #
 # Usage: scripts/firmware.sh [OUT_DIR]   (default: build-firmware)
 # Env: JOBS (default 2), FW_TIMEOUT (seconds, default 120),
-#      PETLS_FW_CONFIG (mbedTLS config, default tls13_min).
+#      PETLS_FW_CONFIG (mbedTLS config, default tls13_min),
+#      FW_CREDS_ONLY=1 (only write OUT_DIR/fw_creds.c).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +29,9 @@ lib="$out/lib"
 cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 
 die() { echo "firmware: $*" >&2; exit 1; }
-for t in arm-none-eabi-gcc qemu-system-arm openssl; do
+tools=(openssl)
+[ "${FW_CREDS_ONLY:-0}" = 1 ] || tools+=(arm-none-eabi-gcc qemu-system-arm)
+for t in "${tools[@]}"; do
   command -v "$t" >/dev/null || die "$t missing (scripts/install-deps.sh)"
 done
 [ -f "$src/include/mbedtls/build_info.h" ] || die "no mbedTLS source in $src"
@@ -49,6 +52,12 @@ c_array() { # name file: a NUL-terminated byte array (PEM parsers want it)
   c_array fw_server_key "$out/certs/server-ecdsa.key"
   echo "const int64_t fw_build_time = $(date +%s);"
 } >"$out/fw_creds.c"
+# FW_CREDS_ONLY=1: just the credentials file (scripts/qemu-user-tests.sh
+# builds the same program for armhf Linux).
+if [ "${FW_CREDS_ONLY:-0}" = 1 ]; then
+  echo "firmware: wrote $out/fw_creds.c"
+  exit 0
+fi
 
 # ---- petls + mbedTLS --------------------------------------------------------
 if ! cmake -S "$here" -B "$lib" \
