@@ -94,6 +94,9 @@ exec 7>&-
 assert_contains "s_client refused" "$(cat "$TMP/sc-no.err")" \
     "no renegotiation"
 assert_eq "server renegotiation events" 1 "$(wc -l <"$TMP/norene.out")"
+wait_for_file_match "$TMP/norene.err" "gave up" 10 || true
+assert_contains "server error" "$(cat "$TMP/norene.err")" \
+    "read: the peer gave up after its renegotiation was refused (renegotiation is off; peer sent fatal alert handshake_failure)"
 stop_bg "$SERVER_PID"
 
 section "petls client --renegotiate: openssl s_server"

@@ -3,6 +3,10 @@
  * connection code call (one call per place), and record sizes
  * (max_fragment_length offer, Node's setMaxSendFragment).
  */
+/* Private access: ssl->out_msgtype, to see that a read declined a
+ * renegotiation (pb_mbedtls_nego_after_read). */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
@@ -153,6 +157,9 @@ size_t pb_mbedtls_nego_write_chunk(const struct pb_conn *c, size_t len)
 int pb_mbedtls_nego_explain(const struct pb_conn *c, int ret, const char *op,
                             char *err, size_t errlen)
 {
+    if (pb_mbedtls_reneg_explain(c, ret, op, err, errlen)) {
+        return 1;
+    }
 #if defined(MBEDTLS_SSL_ALPN)
     if (ret == MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL) {
         if (c->nego.alpn_refused) {
@@ -185,6 +192,15 @@ int pb_mbedtls_nego_after_read(struct pb_conn *c, int ret, char *err,
         ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
         pb_mbedtls_msg(err, errlen, "%s", c->nego.reneg_err);
         return PB_ERR;
+    }
+    /* With renegotiation off, the only alert a read that did not fail
+     * sends is mbedTLS's no_renegotiation warning (the bytes are encrypted
+     * in place by now: only the type is left to see). */
+    if (!c->cfg->nego.renegotiation &&
+        (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ ||
+         ret == MBEDTLS_ERR_SSL_WANT_WRITE) &&
+        c->ssl.out_msgtype == MBEDTLS_SSL_MSG_ALERT) {
+        c->nego.reneg_declined = 1;
     }
     pb_mbedtls_reneg_check_done(c);
     return 0;

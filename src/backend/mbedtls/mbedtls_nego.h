@@ -44,6 +44,7 @@ struct pb_nego_conn {
     int reneg_requested; /* server sent HelloRequest; not yet answered */
     int reneg_authmode;  /* for that renegotiation, or -1 */
     int reneg_refused;   /* the client_reneg hook said no */
+    int reneg_declined;  /* we sent no_renegotiation (renegotiation off) */
     char reneg_err[256];
 };
 
@@ -102,5 +103,9 @@ void pb_mbedtls_export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
 /* mbedtls_reneg.c */
 void pb_mbedtls_reneg_conf(mbedtls_ssl_config *conf, int endpoint, int enabled);
 void pb_mbedtls_reneg_check_done(struct pb_conn *c);
+/* A read failed: was it the peer giving up after we declined its
+ * renegotiation? 1 when err was written. */
+int pb_mbedtls_reneg_explain(const struct pb_conn *c, int ret, const char *op,
+                             char *err, size_t errlen);
 
 #endif /* PETLS_MBEDTLS_NEGO_H */

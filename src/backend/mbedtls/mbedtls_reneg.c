@@ -135,6 +135,31 @@ static const char *alert_text(unsigned char a, char num[8])
 }
 #endif
 
+int pb_mbedtls_reneg_explain(const struct pb_conn *c, int ret, const char *op,
+                             char *err, size_t errlen)
+{
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+    char num[8];
+
+    if (!c->nego.reneg_declined || ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ||
+        c->ssl.in_msg == NULL || c->ssl.in_msglen != 2) {
+        return 0;
+    }
+    pb_mbedtls_msg(err, errlen,
+                   "%s: the peer gave up after its renegotiation was refused "
+                   "(renegotiation is off; peer sent fatal alert %s)",
+                   op, alert_text(c->ssl.in_msg[1], num));
+    return 1;
+#else
+    (void)c;
+    (void)ret;
+    (void)op;
+    (void)err;
+    (void)errlen;
+    return 0;
+#endif
+}
+
 unsigned int pb_conn_renegotiations(const struct pb_conn *c)
 {
     return c->nego.renegotiations;
