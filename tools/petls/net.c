@@ -82,10 +82,13 @@ void net_format_addr(const struct sockaddr *sa, socklen_t salen, char *buf,
         snprintf(buf, buflen, "?");
         return;
     }
-    if (sa->sa_family == AF_INET6)
-        snprintf(buf, buflen, "[%s]:%s", host, serv);
-    else
-        snprintf(buf, buflen, "%s:%s", host, serv);
+    /* A scoped IPv6 address may not fit; a cut one is still a useful
+     * label (checking the length also keeps -Wformat-truncation quiet). */
+    int n = sa->sa_family == AF_INET6
+                ? snprintf(buf, buflen, "[%s]:%s", host, serv)
+                : snprintf(buf, buflen, "%s:%s", host, serv);
+    if (n < 0 && buflen > 0)
+        buf[0] = '\0';
 }
 
 int net_set_nonblocking(int fd)
