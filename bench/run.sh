@@ -226,9 +226,9 @@ wait_listen() { # PORT PID: waits until the port is in LISTEN state
   hex=$(printf ':%04X ' "$1")
   for _ in $(seq 1 150); do
     kill -0 "$2" 2>/dev/null || return 1
-    # s_server listens on [::] (dual stack): tcp6 too.
-    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q "$hex[0-9A-F:]* 0A " &&
-      return 0
+    # s_server listens on [::] (dual stack): tcp6 too. No pipe: with
+    # pipefail, grep -q leaving early would fail the writer.
+    grep -qs "$hex[0-9A-F:]* 0A " /proc/net/tcp /proc/net/tcp6 && return 0
     sleep 0.1
   done
   return 1
