@@ -34,6 +34,7 @@ size_t pb_psk_max_len(void)
     return MBEDTLS_PSK_MAX_LEN;
 }
 
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED)
 static char *dup_identity(const unsigned char *id, size_t len)
 {
     char *s = petls_port_calloc(1, len + 1);
@@ -41,9 +42,12 @@ static char *dup_identity(const unsigned char *id, size_t len)
     if (s != NULL) {
         memcpy(s, id, len);
     }
+#endif
     return s;
 }
 
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED) &&                         \
+    defined(MBEDTLS_SSL_SRV_C)
 int pb_mbedtls_psk_cb(void *unused, mbedtls_ssl_context *ssl,
                       const unsigned char *id, size_t len)
 {
@@ -80,6 +84,8 @@ int pb_mbedtls_psk_cb(void *unused, mbedtls_ssl_context *ssl,
     c->session_opened = 0;
     return c->vh.psk_identity != NULL ? 0 : -1;
 }
+
+#endif
 
 int pb_mbedtls_psk_client_conf(struct pb_conn *c,
                                const struct pb_conn_params *p,

@@ -22,6 +22,7 @@
 #include "petls.h"
 #include "petls_port.h"
 
+#if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
 static int authmode_of(int verify_client)
 {
     switch (verify_client) {
@@ -123,6 +124,8 @@ int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
     return pick_keypairs_by_name(ssl, c->cfg, c->sni);
 }
 
+#endif /* MBEDTLS_SSL_SERVER_NAME_INDICATION */
+
 int pb_mbedtls_vhost_conf(mbedtls_ssl_config *conf, int endpoint,
                           const struct pb_settings *s, char *err, size_t errlen)
 {
@@ -173,6 +176,18 @@ static int sent_alert(const struct pb_conn *c)
     return c->ssl.out_msg[1];
 }
 
+/* Does this server connection look PSKs up? */
+static int has_psk_cb(const struct pb_conn *c)
+{
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED) &&                         \
+    defined(MBEDTLS_SSL_SRV_C)
+    return c->ssl.conf != NULL && c->ssl.conf->f_psk != NULL;
+#else
+    (void)c;
+    return 0;
+#endif
+}
+
 /* How a TLS 1.3 server with no usable PSK and no certificate fails:
  * handshake_failure, or (PSK-only servers, which offer no certificate
  * mode) missing_extension. */
@@ -220,8 +235,7 @@ int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
                        op, c->vh.psk_identity);
         return 1;
     }
-    if (!certless || !no_way_to_authenticate(ret) || c->ssl.conf == NULL ||
-        c->ssl.conf->f_psk == NULL) {
+    if (!certless || !no_way_to_authenticate(ret) || !has_psk_cb(c)) {
         return 0;
     }
     /* TLS 1.3 without a certificate: no PSK the server can use. */
