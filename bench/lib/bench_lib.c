@@ -419,13 +419,14 @@ int main(int argc, char **argv)
     double seconds = 0, crypto = 0;
 
     impl = bench_impl();
-    for (int i = 1; i < argc; i++) {
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (size_t j = 0; j < N_SCENARIOS; j++)
+            printf("%s\n", scenarios[j].name);
+        return 0;
+    }
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--list") == 0) {
-            for (size_t j = 0; j < N_SCENARIOS; j++)
-                printf("%s\n", scenarios[j].name);
-            return 0;
-        } else if (v == NULL) {
+        if (v == NULL) {
             fprintf(stderr, "%s: %s needs a value\n", argv[0], a);
             return 2;
         } else if (strcmp(a, "--certs") == 0) {
@@ -444,7 +445,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: unknown option %s\n", argv[0], a);
             return 2;
         }
-        i++;
     }
     if (certs == NULL) {
         fprintf(stderr, "%s: --certs DIR (or PETLS_TEST_CERTS) is needed\n",
