@@ -107,14 +107,34 @@ int pb_cipher_supported(uint16_t iana_id)
     if (info == NULL) {
         return 0;
     }
-    /* EC J-PAKE suites need a password petls does not configure: they
-     * could never be negotiated. PSK suites are negotiated only with a PSK
-     * configured (mbedTLS skips them otherwise). */
+    /* PSK and EC J-PAKE suites need secrets: without them they could never
+     * be negotiated (a config with a PSK takes the PSK suites anyway, see
+     * suite_usable). */
     name = mbedtls_ssl_ciphersuite_get_name(info);
-    if (strstr(name, "ECJPAKE") != NULL) {
+    if (strstr(name, "PSK") != NULL || strstr(name, "ECJPAKE") != NULL) {
         return 0;
     }
     return 1;
+}
+
+/* pb_cipher_supported, and the PSK suites mbedTLS implements when the
+ * config has a PSK. */
+static int suite_usable(int id, int psk)
+{
+    const int *list;
+
+    if (pb_cipher_supported((uint16_t)id)) {
+        return 1;
+    }
+    if (!psk || !pb_mbedtls_suite_is_psk(id)) {
+        return 0;
+    }
+    for (list = mbedtls_ssl_list_ciphersuites(); *list != 0; list++) {
+        if (*list == id) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int pb_group_supported(uint16_t iana_group)
@@ -458,7 +478,7 @@ static int build_ciphers(struct pb_config *cfg, const struct pb_settings *s,
                  : i < N_ELEMS(default_ciphers)
                      ? default_ciphers[i]
                      : default_psk_ciphers[i - N_ELEMS(default_ciphers)];
-        if (!pb_cipher_supported((uint16_t)id)) {
+        if (!suite_usable(id, s->psk)) {
             continue;
         }
         out[n++] = id;
