@@ -36,7 +36,8 @@ build_libs() { # config dir
     -DPETLS_BUILD_FUZZ=OFF >"$2.configure.log" 2>&1 &&
     cmake --build "$2" -j"$jobs" --target mbedtls mbedx509 mbedcrypto \
       >"$2.build.log" 2>&1 || return 2
-  cmake --build "$2" -j"$jobs" --target petls_static >>"$2.build.log" 2>&1
+  cmake --build "$2" -j"$jobs" --target petls_static >>"$2.build.log" 2>&1 ||
+    return 1
 }
 
 # text+data and bss of the three mbedTLS archives (before linking).
