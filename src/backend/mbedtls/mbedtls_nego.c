@@ -193,12 +193,14 @@ int pb_mbedtls_nego_after_read(struct pb_conn *c, int ret, char *err,
         pb_mbedtls_msg(err, errlen, "%s", c->nego.reneg_err);
         return PB_ERR;
     }
-    /* With renegotiation off, the only alert a read that did not fail
-     * sends is mbedTLS's no_renegotiation warning (the bytes are encrypted
-     * in place by now: only the type is left to see). */
-    if (!c->cfg->nego.renegotiation &&
+    /* With renegotiation off, the only alert a read sends without failing
+     * itself is mbedTLS's no_renegotiation warning (its bytes are encrypted
+     * in place by now: only the type is left to see). The peer's answer, a
+     * fatal alert, may arrive within the same read. */
+    if (!c->cfg->nego.renegotiation && c->handshake_done &&
         (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ ||
-         ret == MBEDTLS_ERR_SSL_WANT_WRITE) &&
+         ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
+         ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) &&
         c->ssl.out_msgtype == MBEDTLS_SSL_MSG_ALERT) {
         c->nego.reneg_declined = 1;
     }
