@@ -343,25 +343,14 @@ static void wait_for_session(struct petls *ctx, int fd,
 {
     int64_t deadline = net_now_ms() + wait_ms;
     char buf[4096];
-    int retried = 0;
     while (cs->received == before) {
         ssize_t n = petls_read(ctx, buf, sizeof(buf));
         if (n > 0) {
             fwrite(buf, 1, (size_t)n, stdout);
-            retried = 0;
             continue;
         }
         if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT)
             return;
-        /* Workaround: the mbedTLS backend can answer WANT_POLLIN with a
-         * NewSessionTicket it has already read but not yet handed over;
-         * one more read (not a busy loop: once per wait) delivers it,
-         * where waiting on the quiet socket would sit out the timeout. */
-        if (!retried) {
-            retried = 1;
-            continue;
-        }
-        retried = 0;
         int timeout = net_poll_timeout(deadline);
         if (timeout == 0 || wait_for(fd, (int)n, timeout) <= 0)
             return;

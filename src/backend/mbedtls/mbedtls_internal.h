@@ -69,17 +69,27 @@ struct pb_vstate {
     int depth_exceeded;
 };
 
+/* The verification of the full handshake that made a session, kept in the
+ * session bytes (mbedtls_session.c): a resumed handshake verifies nothing
+ * and reports this instead. */
+struct pb_kept_verify {
+    int valid;
+    struct petls_verify_facts facts;
+    char *name;            /* client: the name verified then, or NULL */
+    mbedtls_x509_crt *crt; /* the peer's leaf, or NULL (none, or too big) */
+};
+
 /* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
  * mbedtls_psk.c). */
 struct pb_vhost_state {
     const struct pb_vhost_hooks *hooks; /* server, or NULL */
     void *owner;
-    struct pb_config *host;           /* SNI context chosen, or NULL */
-    mbedtls_ssl_config *client_conf;  /* client offering a PSK: a copy of
-                                       * cfg->client holding it */
-    char *psk_identity;               /* server: whose key was found;
-                                       * client: the one offered */
-    char *psk_unknown;                /* server: last identity not found */
+    struct pb_config *host;          /* SNI context chosen, or NULL */
+    mbedtls_ssl_config *client_conf; /* client offering a PSK: a copy of
+                                      * cfg->client holding it */
+    char *psk_identity;              /* server: whose key was found;
+                                      * client: the one offered */
+    char *psk_unknown;               /* server: last identity not found */
 };
 
 struct pb_conn {
@@ -102,13 +112,14 @@ struct pb_conn {
     struct pb_vstate vstate;
 
     /* Resumption (mbedtls_session.c, pb_conn_resumed). */
-    void *owner;          /* pb_conn_params.owner, for the hooks */
-    int offered_session;  /* client: a session was set for this handshake */
-    int offered_tls13;    /* client: ... and it is a TLS 1.3 session */
-    int session_opened;   /* server: ticket_open/cache_get gave a session */
-    int saw_certificate;  /* the handshake went through ServerCertificate */
-    int saw_client_kex;   /* TLS 1.2: it went through ClientKeyExchange */
-    int resumed;          /* decided when the handshake completed */
+    void *owner;         /* pb_conn_params.owner, for the hooks */
+    int offered_session; /* client: a session was set for this handshake */
+    int offered_tls13;   /* client: ... and it is a TLS 1.3 session */
+    int session_opened;  /* server: ticket_open/cache_get gave a session */
+    int saw_certificate; /* the handshake went through ServerCertificate */
+    int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
+    int resumed;         /* decided when the handshake completed */
+    struct pb_kept_verify kept; /* from the session offered / opened */
 
     struct pb_vhost_state vh;
 
@@ -160,8 +171,7 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
 /* RFC 6125 check of host against the certificate's names: 1 match, 0 no
  * match, -1 out of memory. */
-int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt,
-                                const char *host);
+int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host);
 
 /* ---- mbedtls_sni.c ---- */
 
@@ -224,6 +234,10 @@ int pb_mbedtls_session_read(struct pb_conn *c, unsigned char *buf, size_t len);
 int pb_mbedtls_session_write(struct pb_conn *c, const unsigned char *buf,
                              size_t len);
 int pb_mbedtls_session_close(struct pb_conn *c);
+/* The kept verification when it stands for this connection's (it
+ * resumed, or a TLS 1.3 server is resuming it), else NULL. */
+const struct pb_kept_verify *pb_mbedtls_kept_verify(const struct pb_conn *c);
+void pb_mbedtls_kept_free(struct pb_conn *c);
 /* Client: appends to err why a handshake that offered a TLS 1.3 session
  * may have failed (mbedTLS then offers TLS 1.3 only). Returns pb. */
 int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,

@@ -10,8 +10,19 @@
  * into mbedTLS that can run a handshake step.
  *
  * Session bytes handed to the engine are
- *     format (1, = 1) | wall clock at export (8, big endian Unix seconds,
- *     -1 unknown) | mbedtls_ssl_session_save() output
+ *     format (1, = 2) | wall clock at export (8, big endian Unix seconds,
+ *     -1 unknown) | verification record length (2) | verification record |
+ *     mbedtls_ssl_session_save() output
+ * (format 1, from earlier builds, has no record length and record.) The
+ * verification record keeps what the full handshake that made the session
+ * verified, which mbedTLS does not keep for TLS 1.3 (it sets
+ * verify_result to 0 on a resumption and keeps no peer certificate):
+ *     flags (4) | chain_len, leaf_self_signed, top_self_signed,
+ *     depth_exceeded (1 each) | name length (1) | name (the client's
+ *     verified name) | leaf length (2) | leaf DER (TLS 1.3 only: the
+ *     saved TLS 1.2 session holds the peer certificate itself)
+ * A resumed connection reports it (pb_conn_verify_facts), a client
+ * re-checking the name it connects to now against the kept leaf.
  * The wall-clock stamp exists because mbedTLS ages TLS 1.3 tickets with
  * mbedtls_ms_time(), a boot-relative clock (CLOCK_BOOTTIME on Linux): a
  * ticket issued by another machine, or a client session kept over a
@@ -28,7 +39,8 @@
  * drive_handshake to tell a resumed handshake, for which mbedTLS has no
  * public flag, and by pb_mbedtls_session_read to see a NewSessionTicket
  * announced (mbedtls_ssl_is_handshake_over() is true in that state too).
- * Nothing else here touches private fields. */
+ * (3) the session's peer_cert, to keep the leaf of a TLS 1.2 session with
+ * the verification record. Nothing else here touches private fields. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <string.h>
@@ -40,8 +52,11 @@
 #include "backend/mbedtls/mbedtls_internal.h"
 #include "petls_port.h"
 
-#define SESS_FORMAT 1
+#define SESS_FORMAT 2
+#define SESS_FORMAT_V1 1
 #define SESS_HEADER 9
+/* flags, four facts, name length, leaf length */
+#define VREC_FIXED (4 + 4 + 1 + 2)
 /* RFC 8446 4.6.1: servers must not advertise more than 7 days. */
 #define TLS13_MAX_LIFETIME_S 604800u
 /* Monotonic and wall-clock ages closer than this are the same clock. */
@@ -101,23 +116,192 @@ static uint64_t get_be64(const uint8_t *p)
     return v;
 }
 
-/* Writes the header and the session into out. 0, or -1 (too small...). */
-static int session_export(const mbedtls_ssl_session *sess, uint8_t *out,
-                          size_t cap, size_t *out_len)
-{
-    size_t n = 0;
+/* ---- The verification record ---- */
 
-    if (cap < SESS_HEADER) {
+static void put_be16(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+void pb_mbedtls_kept_free(struct pb_conn *c)
+{
+    struct pb_kept_verify *k = &c->kept;
+
+    if (k->crt != NULL) {
+        mbedtls_x509_crt_free(k->crt);
+        petls_port_free(k->crt);
+    }
+    petls_port_free(k->name);
+    memset(k, 0, sizeof(*k));
+}
+
+const struct pb_kept_verify *pb_mbedtls_kept_verify(const struct pb_conn *c)
+{
+    if (!c->kept.valid) {
+        return NULL;
+    }
+    if (c->handshake_done) {
+        return c->resumed ? &c->kept : NULL;
+    }
+    /* Inside the handshake: a TLS 1.3 server writes the ticket of a
+     * resumed connection before pb_mbedtls_session_handshake decides. */
+    return (c->is_server ? c->session_opened : c->offered_session) &&
+                   !c->saw_certificate && !c->vstate.called
+               ? &c->kept
+               : NULL;
+}
+
+/* What this connection reports, written for the session it exports. Only
+ * the name and the leaf are variable: a name of at most 255 bytes (a DNS
+ * name is shorter), the leaf only when it fits in cap. */
+static size_t vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
+                         uint8_t *p, size_t cap)
+{
+    struct petls_verify_facts f;
+    const mbedtls_x509_crt *leaf = NULL;
+    const struct pb_kept_verify *k = pb_mbedtls_kept_verify(c);
+    const char *name = c->is_server ? NULL : c->verify_name;
+    size_t name_len = name != NULL ? strlen(name) : 0, n;
+
+    if (name_len > 255 || cap < VREC_FIXED + name_len) {
+        return 0;
+    }
+    pb_conn_verify_facts(c, &f);
+    p[0] = (uint8_t)(f.flags >> 24);
+    p[1] = (uint8_t)(f.flags >> 16);
+    p[2] = (uint8_t)(f.flags >> 8);
+    p[3] = (uint8_t)f.flags;
+    p[4] = (uint8_t)(f.chain_len > 255 ? 255 : f.chain_len);
+    p[5] = (uint8_t)(f.leaf_self_signed != 0);
+    p[6] = (uint8_t)(f.top_self_signed != 0);
+    p[7] = (uint8_t)(f.depth_exceeded != 0);
+    p[8] = (uint8_t)name_len;
+    if (name_len > 0) {
+        memcpy(p + 9, name, name_len);
+    }
+    n = 9 + name_len;
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    /* mbedtls_ssl_session_save() keeps the peer certificate of TLS 1.2
+     * sessions only. */
+    if (sess->tls_version != MBEDTLS_SSL_VERSION_TLS1_2) {
+        leaf = sess->peer_cert;
+        if (leaf == NULL && k != NULL) {
+            leaf = k->crt;
+        }
+#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+        if (leaf == NULL) {
+            leaf = mbedtls_ssl_get_peer_cert(&c->ssl);
+        }
+#endif
+    }
+#else
+    (void)sess;
+    (void)k;
+#endif
+    if (leaf != NULL && leaf->raw.p != NULL && leaf->raw.len <= 0xFFFF &&
+        cap - n - 2 >= leaf->raw.len) {
+        put_be16(p + n, leaf->raw.len);
+        memcpy(p + n + 2, leaf->raw.p, leaf->raw.len);
+        return n + 2 + leaf->raw.len;
+    }
+    put_be16(p + n, 0);
+    return n + 2;
+}
+
+/* Reads a verification record into c->kept (after the mbedTLS session
+ * loaded: its peer certificate is the leaf when the record has none). 0, or
+ * -1 (malformed). */
+static int vrec_read(struct pb_conn *c, const mbedtls_ssl_session *sess,
+                     const uint8_t *p, size_t len)
+{
+    struct pb_kept_verify *k = &c->kept;
+    const uint8_t *der = NULL;
+    size_t name_len, der_len = 0;
+
+    pb_mbedtls_kept_free(c);
+    if (len < VREC_FIXED) {
+        return -1;
+    }
+    name_len = p[8];
+    if (len < VREC_FIXED + name_len ||
+        len != VREC_FIXED + name_len +
+                   ((size_t)p[9 + name_len] << 8 | p[10 + name_len])) {
+        return -1;
+    }
+    der_len = len - VREC_FIXED - name_len;
+    k->facts.flags = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                     (uint32_t)p[2] << 8 | p[3];
+    k->facts.chain_len = p[4];
+    k->facts.leaf_self_signed = p[5];
+    k->facts.top_self_signed = p[6];
+    k->facts.depth_exceeded = p[7];
+    if (name_len > 0) {
+        k->name = petls_port_calloc(1, name_len + 1);
+        if (k->name == NULL) {
+            goto fail;
+        }
+        memcpy(k->name, p + 9, name_len);
+    }
+    if (der_len > 0) {
+        der = p + VREC_FIXED + name_len;
+    }
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    else if (sess->tls_version == MBEDTLS_SSL_VERSION_TLS1_2 &&
+             sess->peer_cert != NULL) {
+        der = sess->peer_cert->raw.p;
+        der_len = sess->peer_cert->raw.len;
+    }
+    if (der != NULL) {
+        k->crt = petls_port_calloc(1, sizeof(*k->crt));
+        if (k->crt == NULL) {
+            goto fail;
+        }
+        mbedtls_x509_crt_init(k->crt);
+        if (mbedtls_x509_crt_parse_der(k->crt, der, der_len) != 0) {
+            goto fail;
+        }
+    }
+#else
+    (void)sess;
+    (void)der;
+#endif
+    k->valid = 1;
+    return 0;
+
+fail:
+    pb_mbedtls_kept_free(c);
+    return -1;
+}
+
+/* ---- Session bytes ---- */
+
+/* Writes the header, c's verification record and the session into out. 0,
+ * or -1 (too small...). */
+static int session_export(struct pb_conn *c, const mbedtls_ssl_session *sess,
+                          uint8_t *out, size_t cap, size_t *out_len)
+{
+    size_t n = 0, v;
+
+    if (cap < SESS_HEADER + 2 + VREC_FIXED) {
         return -1;
     }
     out[0] = SESS_FORMAT;
     put_be64(out + 1, (uint64_t)petls_port_unix_time());
-    if (mbedtls_ssl_session_save(sess, out + SESS_HEADER, cap - SESS_HEADER,
-                                 &n) != 0) {
+    /* The leaf may take at most half of what is left: the session (which
+     * holds the peer certificate itself in TLS 1.2) needs room too. */
+    v = vrec_write(c, sess, out + SESS_HEADER + 2, (cap - SESS_HEADER - 2) / 2);
+    if (v == 0) {
+        return -1;
+    }
+    put_be16(out + SESS_HEADER, v);
+    n = 0;
+    if (mbedtls_ssl_session_save(sess, out + SESS_HEADER + 2 + v,
+                                 cap - SESS_HEADER - 2 - v, &n) != 0) {
         mbedtls_platform_zeroize(out, cap);
         return -1;
     }
-    *out_len = SESS_HEADER + n;
+    *out_len = SESS_HEADER + 2 + v + n;
     return 0;
 }
 
@@ -161,18 +345,36 @@ static void rebase_ticket_time(mbedtls_ssl_session *sess, int64_t stamped)
 }
 #endif
 
-/* Loads session bytes into a fresh session. 0, or -1 (session freed). */
-static int session_import(mbedtls_ssl_session *sess, const uint8_t *in,
-                          size_t len)
+/* Loads session bytes into a fresh session, and their verification record
+ * into c->kept. 0, or -1 (session freed, nothing kept). */
+static int session_import(struct pb_conn *c, mbedtls_ssl_session *sess,
+                          const uint8_t *in, size_t len)
 {
     int64_t stamped;
+    size_t off = SESS_HEADER, vlen = 0;
 
-    if (len <= SESS_HEADER || in[0] != SESS_FORMAT) {
+    pb_mbedtls_kept_free(c);
+    if (len <= SESS_HEADER ||
+        (in[0] != SESS_FORMAT && in[0] != SESS_FORMAT_V1)) {
         return -1;
     }
+    if (in[0] == SESS_FORMAT) {
+        if (len < SESS_HEADER + 2) {
+            return -1;
+        }
+        vlen = (size_t)in[SESS_HEADER] << 8 | in[SESS_HEADER + 1];
+        off = SESS_HEADER + 2 + vlen;
+        if (off >= len) {
+            return -1;
+        }
+    }
     stamped = (int64_t)get_be64(in + 1);
-    if (mbedtls_ssl_session_load(sess, in + SESS_HEADER, len - SESS_HEADER) !=
-        0) {
+    if (mbedtls_ssl_session_load(sess, in + off, len - off) != 0) {
+        mbedtls_ssl_session_free(sess);
+        return -1;
+    }
+    if (in[0] == SESS_FORMAT &&
+        vrec_read(c, sess, in + SESS_HEADER + 2, vlen) != 0) {
         mbedtls_ssl_session_free(sess);
         return -1;
     }
@@ -210,7 +412,7 @@ static int ticket_write(void *p_cfg, const mbedtls_ssl_session *session,
     if (buf == NULL) {
         return MBEDTLS_ERR_SSL_ALLOC_FAILED;
     }
-    ok = session_export(session, buf, PB_SESSION_MAX, &n) == 0 &&
+    ok = session_export(c, session, buf, PB_SESSION_MAX, &n) == 0 &&
          h->ticket_make(c->owner, version, buf, n, start, cap, tlen, &life) ==
              0 &&
          *tlen > 0 && *tlen <= cap;
@@ -262,12 +464,13 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
      * resumed). */
     rc = h->ticket_open(c->owner, buf, len, sess, PB_SESSION_MAX, &n);
     if (rc >= 0 && n <= PB_SESSION_MAX &&
-        session_import(session, sess, n) == 0) {
+        session_import(c, session, sess, n) == 0) {
         /* A ticket from a TLS 1.2 connection must not resume TLS 1.3 or
          * the other way round (mbedTLS checks the first case only). */
         if ((uint16_t)session->tls_version !=
             mbedtls_ssl_get_version_number(&c->ssl)) {
             mbedtls_ssl_session_free(session);
+            pb_mbedtls_kept_free(c);
         } else {
             c->session_opened = 1;
             ret = 0;
@@ -300,10 +503,11 @@ static int cache_get(void *p_cfg, unsigned char const *id, size_t id_len,
         return -1;
     }
     if (h->cache_get(c->owner, id, id_len, sess, PB_SESSION_MAX, &n) == 0 &&
-        n <= PB_SESSION_MAX && session_import(session, sess, n) == 0) {
+        n <= PB_SESSION_MAX && session_import(c, session, sess, n) == 0) {
         if (session->tls_version != MBEDTLS_SSL_VERSION_TLS1_2 ||
             session->id_len != id_len || memcmp(session->id, id, id_len) != 0) {
             mbedtls_ssl_session_free(session);
+            pb_mbedtls_kept_free(c);
         } else {
             c->session_opened = 1;
             ret = 0;
@@ -334,7 +538,7 @@ static int cache_set(void *p_cfg, unsigned char const *id, size_t id_len,
     if (sess == NULL) {
         return -1;
     }
-    if (session_export(session, sess, PB_SESSION_MAX, &n) == 0) {
+    if (session_export(c, session, sess, PB_SESSION_MAX, &n) == 0) {
         ret = h->cache_put(c->owner, id, id_len, sess, n) == 0 ? 0 : -1;
     }
     mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
@@ -419,7 +623,7 @@ int pb_mbedtls_client_set_session(struct pb_conn *c, const uint8_t *bytes,
     int ret;
 
     mbedtls_ssl_session_init(&sess);
-    if (session_import(&sess, bytes, len) != 0) {
+    if (session_import(c, &sess, bytes, len) != 0) {
         return -1; /* stale or foreign bytes: a full handshake */
     }
     ret = mbedtls_ssl_set_session(&c->ssl, &sess);
@@ -427,6 +631,7 @@ int pb_mbedtls_client_set_session(struct pb_conn *c, const uint8_t *bytes,
     mbedtls_ssl_session_free(&sess); /* zeroizes */
     if (ret != 0) {
         c->offered_tls13 = 0;
+        pb_mbedtls_kept_free(c);
         return -1;
     }
     c->offered_session = 1;
@@ -457,7 +662,7 @@ void pb_mbedtls_client_export(struct pb_conn *c)
     }
     buf = petls_port_calloc(1, PB_SESSION_MAX);
     if (buf != NULL) {
-        if (session_export(&sess, buf, PB_SESSION_MAX, &n) == 0) {
+        if (session_export(c, &sess, buf, PB_SESSION_MAX, &n) == 0) {
             h->client_session(c->owner, buf, n);
         }
         mbedtls_platform_zeroize(buf, PB_SESSION_MAX);

@@ -253,6 +253,51 @@ static uint32_t map_flags(uint32_t f, int depth_exceeded)
     return out;
 }
 
+static int same_name(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y) {
+            return 0;
+        }
+    }
+    return *a == *b;
+}
+
+/* A resumed connection: what the full handshake verified, but the name
+ * checked again for this connection. Session bytes can be offered to any
+ * server name (petls_set_session takes any), and a session verified for
+ * one name must not make another one authorized: with the kept leaf the
+ * name is checked against it (as Node re-runs checkServerIdentity on a
+ * resumed session's certificate); without one, only the very name that
+ * was verified keeps the original result. */
+static void kept_facts(const struct pb_conn *c, struct petls_verify_facts *out)
+{
+    const struct pb_kept_verify *k = &c->kept;
+
+    *out = k->facts;
+    if (c->is_server) {
+        return;
+    }
+    if (c->verify_name == NULL) {
+        /* No name to check now, as in a full handshake without one. */
+        out->flags &= ~(uint32_t)PETLS_VF_NAME_MISMATCH;
+        return;
+    }
+    if (k->crt != NULL) {
+        out->flags &= ~(uint32_t)PETLS_VF_NAME_MISMATCH;
+        if (pb_mbedtls_cert_names_match(k->crt, c->verify_name) != 1) {
+            out->flags |= PETLS_VF_NAME_MISMATCH;
+        }
+    } else if (!same_name(k->name, c->verify_name)) {
+        out->flags |= PETLS_VF_NAME_MISMATCH;
+    }
+}
+
 void pb_conn_verify_facts(const struct pb_conn *c,
                           struct petls_verify_facts *out)
 {
@@ -260,6 +305,10 @@ void pb_conn_verify_facts(const struct pb_conn *c,
     uint32_t vr;
 
     memset(out, 0, sizeof(*out));
+    if (pb_mbedtls_kept_verify(c) != NULL) {
+        kept_facts(c, out);
+        return;
+    }
 #if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
     peer = mbedtls_ssl_get_peer_cert(&c->ssl);
 #endif
@@ -495,9 +544,15 @@ int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out)
     const mbedtls_x509_crt *crt = NULL;
 
     if (c->cert_cached == 0) {
+        const struct pb_kept_verify *k = pb_mbedtls_kept_verify(c);
 #if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
         crt = mbedtls_ssl_get_peer_cert(&c->ssl);
 #endif
+        /* Resumed: mbedTLS keeps no peer certificate in TLS 1.3; the
+         * session's verification record does. */
+        if ((crt == NULL || crt->raw.p == NULL) && k != NULL) {
+            crt = k->crt;
+        }
         if (crt == NULL || crt->raw.p == NULL) {
             c->cert_cached = -1;
         } else if (fill_cert(c, crt) != 0) {

@@ -1,0 +1,202 @@
+/* What a resumed connection reports about the peer's certificate, and when
+ * a resumed TLS 1.3 client sees its new ticket. */
+#include "test_resume_util.h"
+
+/* A resumed TLS 1.3 client: the server sent its one new ticket with the
+ * handshake, so the client's first read consumes it and must fire the
+ * session callback then, not on a later read. */
+static void ticket_on_first_read(uint32_t protocols)
+{
+    struct rfx f;
+    struct tlsconn c;
+    char buf[16];
+    ssize_t n;
+
+    rfx_init(&f, protocols);
+    cr_assert_eq(rfx_conn(&f), 0);
+    cr_assert(f.sess_len > 0);
+    tlsconn_start(&c, f.server, f.ccfg, f.sess, f.sess_len, "localhost");
+    cr_assert_eq(tlsconn_handshake(&c), 0);
+    cr_assert_eq(petls_conn_session_resumed(c.client), 1);
+    f.last_conn_sessions = 0;
+    n = petls_read(c.client, buf, sizeof(buf));
+    cr_assert_eq(n, PETLS_WANT_POLLIN, "read returned %zd (%s)", n,
+                 petls_error(c.client));
+    cr_assert_eq(f.last_conn_sessions, 1,
+                 "the first read after a resumed TLS 1.3 handshake "
+                 "delivered %d tickets",
+                 f.last_conn_sessions);
+    tlsconn_free(&c);
+    rfx_free(&f);
+}
+
+Test(resume_verify, tls13_resumed_ticket_on_first_read)
+{
+    ticket_on_first_read(PETLS_PROTOCOL_TLSv1_3);
+}
+
+/* The client's view of one connection offering f's newest session to
+ * servername; returns whether it resumed (the server agrees). */
+static int offer(struct rfx *f, const char *servername, struct tlsconn *c)
+{
+    int resumed;
+
+    tlsconn_start(c, f->server, f->ccfg, f->sess, f->sess_len, servername);
+    cr_assert_eq(tlsconn_handshake(c), 0, "client '%s', server '%s'",
+                 petls_error(c->client), petls_error(c->sconn));
+    tlsconn_pingpong(c);
+    resumed = petls_conn_session_resumed(c->client);
+    cr_assert_eq(resumed, petls_conn_session_resumed(c->sconn));
+    return resumed;
+}
+
+static void client_keeps_result(uint32_t protocols)
+{
+    struct rfx f;
+    struct tlsconn c;
+    int i;
+
+    rfx_init(&f, protocols);
+    cr_assert_eq(rfx_conn(&f), 0);
+    /* Twice: a session made by a resumed connection keeps the result
+     * too (TLS 1.3 sends a new ticket on each resumption). */
+    for (i = 0; i < 2; i++) {
+        cr_assert_eq(offer(&f, "localhost", &c), 1);
+        cr_assert_eq(petls_conn_authorized(c.client), 1, "error %s",
+                     petls_conn_authorization_error(c.client));
+        cr_assert_null(petls_conn_authorization_error(c.client));
+        cr_assert_eq(petls_peer_cert_provided(c.client), 1);
+        cr_assert_str_eq(petls_peer_cert_subject(c.client), "CN=localhost");
+        cr_assert_eq(petls_peer_cert_contains_name(c.client, "a.petls.test"),
+                     1);
+        tlsconn_pingpong(&c);
+        cr_assert_eq(petls_conn_session(c.client, f.sess, sizeof(f.sess)) > 0,
+                     1);
+        f.sess_len = (size_t)petls_conn_session(c.client, NULL, 0);
+        tlsconn_free(&c);
+    }
+    rfx_free(&f);
+}
+
+Test(resume_verify, tls13_client_keeps_result)
+{
+    client_keeps_result(PETLS_PROTOCOL_TLSv1_3);
+}
+
+Test(resume_verify, tls12_client_keeps_result)
+{
+    client_keeps_result(PETLS_PROTOCOL_TLSv1_2);
+}
+
+/* A session verified for localhost offered under another name: the name
+ * is checked again against the kept certificate. */
+static void client_name_rechecked(uint32_t protocols)
+{
+    struct rfx f;
+    struct tlsconn c;
+
+    rfx_init(&f, protocols);
+    cr_assert_eq(rfx_conn(&f), 0);
+    if (offer(&f, "wrong.example", &c) == 1) {
+        cr_assert_eq(petls_conn_authorized(c.client), 0);
+        cr_assert_str_eq(petls_conn_authorization_error(c.client),
+                         "ERR_TLS_CERT_ALTNAME_INVALID");
+    } else {
+        /* A full handshake verified the name itself and failed. */
+        cr_assert_fail("a full handshake for wrong.example completed");
+    }
+    tlsconn_free(&c);
+    cr_assert_eq(offer(&f, "x.petls.test", &c), 1);
+    cr_assert_eq(petls_conn_authorized(c.client), 1, "error %s",
+                 petls_conn_authorization_error(c.client));
+    tlsconn_free(&c);
+    rfx_free(&f);
+}
+
+/* mbedTLS's TLS 1.3 client keeps the server name in the session and
+ * refuses to offer it to another name: the handshake fails, it never
+ * becomes an authorized connection for that name. */
+Test(resume_verify, tls13_client_other_name_refused)
+{
+    struct rfx f;
+    struct tlsconn c;
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_3);
+    cr_assert_eq(rfx_conn(&f), 0);
+    tlsconn_start(&c, f.server, f.ccfg, f.sess, f.sess_len, "x.petls.test");
+    cr_assert_neq(tlsconn_handshake(&c), 0);
+    cr_assert_eq(petls_conn_authorized(c.client), 0);
+    cr_assert_not_null(strstr(petls_error(c.client), "TLS 1.3 session"), "%s",
+                       petls_error(c.client));
+    tlsconn_free(&c);
+    rfx_free(&f);
+}
+
+Test(resume_verify, tls12_client_name_rechecked)
+{
+    client_name_rechecked(PETLS_PROTOCOL_TLSv1_2);
+}
+
+/* Servers asking for client certificates: a resumed connection reports
+ * what the full handshake verified. */
+static void server_keeps_result(uint32_t protocols, int require,
+                                int client_cert)
+{
+    struct rfx f;
+    struct tlsconn c;
+
+    rfx_init(&f, protocols);
+    cr_assert(petls_config_set_ca_file(f.scfg, cert_path("ca.pem")) == 0);
+    if (require)
+        petls_config_verify_client(f.scfg);
+    else
+        petls_config_verify_client_optional(f.scfg);
+    if (client_cert)
+        cr_assert(petls_config_set_keypair_file(f.ccfg, cert_path("client.pem"),
+                                                cert_path("client.key")) == 0,
+                  "%s", petls_config_error(f.ccfg));
+    cr_assert_eq(rfx_conn(&f), 0);
+    cr_assert_eq(offer(&f, "localhost", &c), 1);
+    if (client_cert) {
+        cr_assert_eq(petls_conn_authorized(c.sconn), 1, "error %s",
+                     petls_conn_authorization_error(c.sconn));
+        cr_assert_str_eq(petls_peer_cert_subject(c.sconn), "CN=petls-client");
+    } else {
+        cr_assert_eq(petls_conn_authorized(c.sconn), 0);
+        cr_assert_str_eq(petls_conn_authorization_error(c.sconn),
+                         "UNABLE_TO_GET_ISSUER_CERT");
+        cr_assert_eq(petls_peer_cert_provided(c.sconn), 0);
+    }
+    tlsconn_free(&c);
+    rfx_free(&f);
+}
+
+Test(resume_verify, tls13_server_require)
+{
+    server_keeps_result(PETLS_PROTOCOL_TLSv1_3, 1, 1);
+}
+
+Test(resume_verify, tls12_server_require)
+{
+    server_keeps_result(PETLS_PROTOCOL_TLSv1_2, 1, 1);
+}
+
+Test(resume_verify, tls13_server_optional)
+{
+    server_keeps_result(PETLS_PROTOCOL_TLSv1_3, 0, 1);
+}
+
+Test(resume_verify, tls12_server_optional)
+{
+    server_keeps_result(PETLS_PROTOCOL_TLSv1_2, 0, 1);
+}
+
+Test(resume_verify, tls13_server_optional_no_cert)
+{
+    server_keeps_result(PETLS_PROTOCOL_TLSv1_3, 0, 0);
+}
+
+Test(resume_verify, tls12_server_optional_no_cert)
+{
+    server_keeps_result(PETLS_PROTOCOL_TLSv1_2, 0, 0);
+}
