@@ -13,6 +13,12 @@ reconnect_ok() {
     assert_status "$name petls client" 0 "$STATUS"
     assert_eq "$name New lines" 1 "$(grep -c "^New, $v, " <<<"$OUT")"
     assert_eq "$name Reused lines" 3 "$(grep -c "^Reused, $v, " <<<"$OUT")"
+    # Resumed connections keep the full handshake's verification result
+    # and peer certificate.
+    assert_eq "$name Verification: OK lines" 4 \
+        "$(grep -c '^Verification: OK$' <<<"$OUT")"
+    assert_eq "$name peer subject lines" 4 \
+        "$(grep -c '^Peer subject: CN=localhost$' <<<"$OUT")"
 }
 
 # sess_files_ok NAME VERSION: --sess-out in one run, --sess-in in the next.
