@@ -200,3 +200,77 @@ Test(resume_verify, tls12_server_optional_no_cert)
 {
     server_keeps_result(PETLS_PROTOCOL_TLSv1_2, 0, 0);
 }
+
+/* Offsets in the session bytes: the engine header (8 bytes, its last two
+ * the backend length), then the backend's format (1), wall clock (8),
+ * verification record length (2) and record (flags 4, facts 4, name
+ * length 1, ...). */
+#define ENG_LEN_OFF 6
+#define BK_OFF 8
+#define VLEN_OFF (BK_OFF + 9)
+#define VREC_OFF (VLEN_OFF + 2)
+#define NAME_LEN_OFF (VREC_OFF + 8)
+
+/* A record whose lengths do not add up makes the bytes unusable: a full
+ * handshake, verified as any. */
+static void damaged_record_full_handshake(uint32_t protocols)
+{
+    static const size_t offs[] = {VLEN_OFF, VLEN_OFF + 1, NAME_LEN_OFF};
+    struct rfx f;
+    struct tlsconn c;
+    uint8_t good[RFX_SESS_MAX];
+    size_t i, len;
+
+    rfx_init(&f, protocols);
+    cr_assert_eq(rfx_conn(&f), 0);
+    len = f.sess_len;
+    cr_assert(len > NAME_LEN_OFF + 16);
+    memcpy(good, f.sess, len);
+    cr_assert_eq(good[BK_OFF], 2, "backend session format %u", good[BK_OFF]);
+    cr_assert_eq(good[NAME_LEN_OFF], strlen("localhost"));
+    for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+        memcpy(f.sess, good, len);
+        f.sess[offs[i]] ^= 0x40;
+        cr_assert_eq(offer(&f, "localhost", &c), 0, "offset %zu", offs[i]);
+        cr_assert_eq(petls_conn_authorized(c.client), 1);
+        tlsconn_free(&c);
+    }
+    rfx_free(&f);
+}
+
+Test(resume_verify, tls13_damaged_record_full_handshake)
+{
+    damaged_record_full_handshake(PETLS_PROTOCOL_TLSv1_3);
+}
+
+Test(resume_verify, tls12_damaged_record_full_handshake)
+{
+    damaged_record_full_handshake(PETLS_PROTOCOL_TLSv1_2);
+}
+
+/* Bytes of the earlier format (1: no verification record) still resume; a
+ * TLS 1.2 session then reports mbedTLS's own result and certificate. */
+Test(resume_verify, tls12_format1_session_resumes)
+{
+    struct rfx f;
+    struct tlsconn c;
+    size_t vlen, blen;
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert_eq(rfx_conn(&f), 0);
+    vlen = (size_t)f.sess[VLEN_OFF] << 8 | f.sess[VLEN_OFF + 1];
+    cr_assert(VREC_OFF + vlen < f.sess_len);
+    memmove(f.sess + VLEN_OFF, f.sess + VREC_OFF + vlen,
+            f.sess_len - VREC_OFF - vlen);
+    f.sess_len -= 2 + vlen;
+    f.sess[BK_OFF] = 1;
+    blen = f.sess_len - BK_OFF;
+    f.sess[ENG_LEN_OFF] = (uint8_t)(blen >> 8);
+    f.sess[ENG_LEN_OFF + 1] = (uint8_t)blen;
+    cr_assert_eq(offer(&f, "localhost", &c), 1);
+    cr_assert_eq(petls_conn_authorized(c.client), 1, "error %s",
+                 petls_conn_authorization_error(c.client));
+    cr_assert_str_eq(petls_peer_cert_subject(c.client), "CN=localhost");
+    tlsconn_free(&c);
+    rfx_free(&f);
+}
