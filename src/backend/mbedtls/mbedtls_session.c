@@ -57,6 +57,11 @@
 #define SESS_HEADER 9
 /* flags, four facts, name length, leaf length */
 #define VREC_FIXED (4 + 4 + 1 + 2)
+/* Sessions and connections hold the peer's certificate. */
+#if defined(MBEDTLS_X509_CRT_PARSE_C) &&                                       \
+    defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#define PB_PEER_CERT 1
+#endif
 /* RFC 8446 4.6.1: servers must not advertise more than 7 days. */
 #define TLS13_MAX_LIFETIME_S 604800u
 /* Monotonic and wall-clock ages closer than this are the same clock. */
@@ -128,10 +133,12 @@ void pb_mbedtls_kept_free(struct pb_conn *c)
 {
     struct pb_kept_verify *k = &c->kept;
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (k->crt != NULL) {
         mbedtls_x509_crt_free(k->crt);
         petls_port_free(k->crt);
     }
+#endif
     petls_port_free(k->name);
     memset(k, 0, sizeof(*k));
 }
@@ -159,7 +166,6 @@ static size_t vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
                          uint8_t *p, size_t cap)
 {
     struct petls_verify_facts f;
-    const mbedtls_x509_crt *leaf = NULL;
     const struct pb_kept_verify *k = pb_mbedtls_kept_verify(c);
     const char *name = c->is_server ? NULL : c->verify_name;
     size_t name_len = name != NULL ? strlen(name) : 0, n;
@@ -181,30 +187,28 @@ static size_t vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
         memcpy(p + 9, name, name_len);
     }
     n = 9 + name_len;
-#if defined(MBEDTLS_X509_CRT_PARSE_C)
     /* mbedtls_ssl_session_save() keeps the peer certificate of TLS 1.2
      * sessions only. */
+#if defined(PB_PEER_CERT)
     if (sess->tls_version != MBEDTLS_SSL_VERSION_TLS1_2) {
-        leaf = sess->peer_cert;
+        const mbedtls_x509_crt *leaf = sess->peer_cert;
         if (leaf == NULL && k != NULL) {
             leaf = k->crt;
         }
-#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
         if (leaf == NULL) {
             leaf = mbedtls_ssl_get_peer_cert(&c->ssl);
         }
-#endif
+        if (leaf != NULL && leaf->raw.p != NULL && leaf->raw.len <= 0xFFFF &&
+            cap - n - 2 >= leaf->raw.len) {
+            put_be16(p + n, leaf->raw.len);
+            memcpy(p + n + 2, leaf->raw.p, leaf->raw.len);
+            return n + 2 + leaf->raw.len;
+        }
     }
 #else
     (void)sess;
     (void)k;
 #endif
-    if (leaf != NULL && leaf->raw.p != NULL && leaf->raw.len <= 0xFFFF &&
-        cap - n - 2 >= leaf->raw.len) {
-        put_be16(p + n, leaf->raw.len);
-        memcpy(p + n + 2, leaf->raw.p, leaf->raw.len);
-        return n + 2 + leaf->raw.len;
-    }
     put_be16(p + n, 0);
     return n + 2;
 }
@@ -246,12 +250,16 @@ static int vrec_read(struct pb_conn *c, const mbedtls_ssl_session *sess,
     if (der_len > 0) {
         der = p + VREC_FIXED + name_len;
     }
-#if defined(MBEDTLS_X509_CRT_PARSE_C)
+#if defined(PB_PEER_CERT)
     else if (sess->tls_version == MBEDTLS_SSL_VERSION_TLS1_2 &&
              sess->peer_cert != NULL) {
         der = sess->peer_cert->raw.p;
         der_len = sess->peer_cert->raw.len;
     }
+#else
+    (void)sess;
+#endif
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (der != NULL) {
         k->crt = petls_port_calloc(1, sizeof(*k->crt));
         if (k->crt == NULL) {
@@ -263,7 +271,6 @@ static int vrec_read(struct pb_conn *c, const mbedtls_ssl_session *sess,
         }
     }
 #else
-    (void)sess;
     (void)der;
 #endif
     k->valid = 1;
