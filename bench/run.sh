@@ -220,7 +220,9 @@ for mb in "${mem_builds[@]:-}"; do
 done
 
 # ---- 7/8. Stack layer --------------------------------------------------------
-port_base=$((20000 + RANDOM % 20000))
+# Below the kernel's ephemeral range (32768-60999 on Linux), so the load
+# generator's own sockets never hold a port a server wants.
+port_base=$((10000 + RANDOM % 12000))
 wait_listen() { # PORT PID: waits until the port is in LISTEN state
   local hex
   hex=$(printf ':%04X ' "$1")
