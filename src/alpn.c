@@ -16,7 +16,7 @@ int petls_config_set_alpn(struct petls_config *config, const char *alpn)
 {
     char err[128];
 
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if (petls_alpn_parse(alpn, &config->nego.alpn, err, sizeof(err)) != 0) {
         petls_config_set_error(config, "%s", err);
@@ -28,7 +28,7 @@ int petls_config_set_alpn(struct petls_config *config, const char *alpn)
 int petls_config_set_alpn_cb(struct petls_config *config, petls_alpn_cb cb,
                              void *arg)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     config->nego.alpn_cb = cb;
     config->nego.alpn_cb_arg = arg;

@@ -118,8 +118,7 @@ void petls_config_free(struct petls_config *c)
     petls_port_free(c);
 }
 
-/* Setters may only run before the config is shared. */
-static int frozen(struct petls_config *c)
+int petls_config_frozen(struct petls_config *c)
 {
     int f;
 
@@ -137,7 +136,7 @@ static int frozen(struct petls_config *c)
     do {                                                                       \
         if ((c) == NULL)                                                       \
             return -1;                                                         \
-        if (frozen(c))                                                         \
+        if (petls_config_frozen(c))                                            \
             return -1;                                                         \
     } while (0)
 
@@ -382,13 +381,13 @@ int petls_config_set_ecdhecurves(struct petls_config *c, const char *curves)
 
 void petls_config_prefer_ciphers_server(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->prefer_server_ciphers = 1;
 }
 
 void petls_config_prefer_ciphers_client(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->prefer_server_ciphers = 0;
 }
 
@@ -774,7 +773,7 @@ int petls_config_add_keypair_mem(struct petls_config *c, const uint8_t *cert,
 
 void petls_config_verify(struct petls_config *c)
 {
-    if (c == NULL || frozen(c))
+    if (c == NULL || petls_config_frozen(c))
         return;
     c->verify_cert = 1;
     c->verify_name = 1;
@@ -783,31 +782,31 @@ void petls_config_verify(struct petls_config *c)
 
 void petls_config_insecure_noverifycert(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->verify_cert = 0;
 }
 
 void petls_config_insecure_noverifyname(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->verify_name = 0;
 }
 
 void petls_config_insecure_noverifytime(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->verify_time = 0;
 }
 
 void petls_config_verify_client(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->verify_client = PETLS_VERIFY_CLIENT_REQUIRE;
 }
 
 void petls_config_verify_client_optional(struct petls_config *c)
 {
-    if (c != NULL && !frozen(c))
+    if (c != NULL && !petls_config_frozen(c))
         c->verify_client = PETLS_VERIFY_CLIENT_OPTIONAL;
 }
 

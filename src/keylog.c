@@ -46,7 +46,7 @@ int petls_keylog_format(char *out, size_t cap, const char *label,
 int petls_config_set_keylog_cb(struct petls_config *config, petls_keylog_cb cb,
                                void *arg)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     config->nego.keylog_cb = cb;
     config->nego.keylog_cb_arg = arg;

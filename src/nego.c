@@ -15,19 +15,6 @@ static const struct pb_nego_hooks nego_hooks = {
     petls_nego_renegotiated,
 };
 
-int petls_nego_config_frozen(struct petls_config *c)
-{
-    int f;
-
-    petls_port_mutex_lock(c->mutex);
-    f = c->frozen;
-    petls_port_mutex_unlock(c->mutex);
-    if (f)
-        petls_config_set_error(c,
-                               "config is in use and can no longer be changed");
-    return f;
-}
-
 const struct pb_nego_settings *petls_nego_settings(struct petls_config *c)
 {
     struct petls_nego_config *n = &c->nego;

@@ -145,7 +145,4 @@ void petls_nego_renegotiated(void *owner);
  * renegotiation completed, else configured. */
 int petls_nego_verify_client(const struct petls *ctx, int configured);
 
-/* Returns 1 (with the error set on config) when c can no longer change. */
-int petls_nego_config_frozen(struct petls_config *c);
-
 #endif /* PETLS_NEGO_H */

@@ -206,6 +206,9 @@ void petls_config_set_error(struct petls_config *config, const char *fmt, ...)
 /* Takes a reference, freezing the config on first use. Returns 0, or -1
  * with the reason in err. */
 int petls_config_acquire(struct petls_config *config, char *err, size_t errlen);
+/* Setters may only run before the config is shared: 1 (with the config's
+ * error set) when it is frozen, else 0. */
+int petls_config_frozen(struct petls_config *c);
 /* Effective protocol bits (set, narrowed by min/max). */
 uint32_t petls_config_effective_protocols(const struct petls_config *config);
 

@@ -27,19 +27,6 @@ struct petls_psk_conf {
     void *client_arg;
 };
 
-static int config_frozen(struct petls_config *c)
-{
-    int f;
-
-    petls_port_mutex_lock(c->mutex);
-    f = c->frozen;
-    petls_port_mutex_unlock(c->mutex);
-    if (f)
-        petls_config_set_error(c,
-                               "config is in use and can no longer be changed");
-    return f;
-}
-
 static struct petls_psk_conf *conf_get(struct petls_config *c)
 {
     if (c->psk == NULL) {
@@ -124,7 +111,7 @@ int petls_config_add_psk(struct petls_config *config, const char *identity,
     struct psk_entry *e, **tail;
     char err[128];
 
-    if (config == NULL || config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if (!identity_ok(config, identity))
         return -1;
@@ -162,7 +149,7 @@ int petls_config_set_psk_server_cb(struct petls_config *config,
 {
     struct petls_psk_conf *p;
 
-    if (config == NULL || config_frozen(config) ||
+    if (config == NULL || petls_config_frozen(config) ||
         (p = conf_get(config)) == NULL)
         return -1;
     p->server_cb = cb;
@@ -175,7 +162,7 @@ int petls_config_set_psk_client_cb(struct petls_config *config,
 {
     struct petls_psk_conf *p;
 
-    if (config == NULL || config_frozen(config) ||
+    if (config == NULL || petls_config_frozen(config) ||
         (p = conf_get(config)) == NULL)
         return -1;
     p->client_cb = cb;
@@ -189,7 +176,7 @@ int petls_config_set_psk_identity_hint(struct petls_config *config,
     struct petls_psk_conf *p;
     char *copy = NULL;
 
-    if (config == NULL || config_frozen(config) ||
+    if (config == NULL || petls_config_frozen(config) ||
         (p = conf_get(config)) == NULL)
         return -1;
     if (hint != NULL) {

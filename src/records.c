@@ -18,7 +18,7 @@ static int send_fragment_ok(size_t size)
 
 int petls_config_set_max_send_fragment(struct petls_config *config, size_t size)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if (!send_fragment_ok(size)) {
         petls_config_set_error(config, FRAGMENT_RANGE_MSG,
@@ -53,7 +53,7 @@ int petls_set_max_send_fragment(struct petls *ctx, size_t size)
 int petls_config_set_max_fragment_length(struct petls_config *config,
                                          size_t len)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if (len != 0 && len != 512 && len != 1024 && len != 2048 && len != 4096) {
         petls_config_set_error(config, "max_fragment_length must be 512, "

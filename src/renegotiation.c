@@ -27,7 +27,7 @@ int petls_reneg_note(struct petls_reneg_limiter *l, uint64_t now_ms,
 
 int petls_config_set_renegotiation(struct petls_config *config, int enable)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     config->nego.reneg_off = !enable;
     return 0;
@@ -36,7 +36,7 @@ int petls_config_set_renegotiation(struct petls_config *config, int enable)
 int petls_config_set_reneg_limit(struct petls_config *config,
                                  unsigned int limit, unsigned int window_s)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if (window_s == 0) {
         petls_config_set_error(config,
@@ -52,7 +52,7 @@ int petls_config_set_reneg_limit(struct petls_config *config,
 int petls_config_set_reneg_cb(struct petls_config *config, petls_reneg_cb cb,
                               void *arg)
 {
-    if (config == NULL || petls_nego_config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     config->nego.reneg_cb = cb;
     config->nego.reneg_cb_arg = arg;

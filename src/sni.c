@@ -103,19 +103,6 @@ static struct sni_entry *table_lookup(struct petls_sni_table *t,
 
 /* ---- Configuration ---- */
 
-static int config_frozen(struct petls_config *c)
-{
-    int f;
-
-    petls_port_mutex_lock(c->mutex);
-    f = c->frozen;
-    petls_port_mutex_unlock(c->mutex);
-    if (f)
-        petls_config_set_error(c,
-                               "config is in use and can no longer be changed");
-    return f;
-}
-
 static struct petls_sni_table *table_get(struct petls_config *c)
 {
     if (c->sni == NULL) {
@@ -151,7 +138,7 @@ int petls_config_add_sni_context(struct petls_config *config, const char *name,
     char *pattern;
     size_t i, len;
 
-    if (config == NULL || config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if (host_config == NULL || host_config == config) {
         petls_config_set_error(config,
@@ -232,7 +219,7 @@ int petls_config_set_strict_sni(struct petls_config *config, int strict)
 {
     struct petls_sni_table *t;
 
-    if (config == NULL || config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if ((t = table_get(config)) == NULL)
         return -1;
@@ -245,7 +232,7 @@ int petls_config_set_sni_cb(struct petls_config *config, petls_sni_cb cb,
 {
     struct petls_sni_table *t;
 
-    if (config == NULL || config_frozen(config))
+    if (config == NULL || petls_config_frozen(config))
         return -1;
     if ((t = table_get(config)) == NULL)
         return -1;
