@@ -7,6 +7,7 @@
  * so that it resumes by session ID. The bytes read are then replayed to the
  * backend through the recv hook.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "client_hello.h"
@@ -36,7 +37,8 @@ struct petls_preparse {
     uint8_t *flight; /* PETLS_CH_MAX_FLIGHT bytes */
     size_t flight_len;
     size_t replay_off;
-    uint8_t *scratch; /* for a ClientHello spanning records */
+    uint8_t *scratch; /* for a ClientHello spanning records: allocated
+                       * only when one does */
 
     enum pre_answer answer;
     int kind;
@@ -79,9 +81,8 @@ int petls_preparse_begin(struct petls *ctx)
     pre = petls_port_calloc(1, sizeof(*pre));
     if (pre != NULL) {
         pre->flight = petls_port_calloc(1, PETLS_CH_MAX_FLIGHT);
-        pre->scratch = petls_port_calloc(1, PETLS_CH_MAX_FLIGHT);
     }
-    if (pre == NULL || pre->flight == NULL || pre->scratch == NULL) {
+    if (pre == NULL || pre->flight == NULL) {
         if (pre != NULL)
             free_buffers(pre);
         petls_port_free(pre);
@@ -165,8 +166,9 @@ static void decide(struct petls *ctx, const struct petls_client_hello *ch)
 }
 
 /* Reads until a whole ClientHello is there (or the bytes turn out not to
- * be one). Returns 0 when reading is over, or a PB_* transport code. */
-static int collect(struct petls *ctx)
+ * be one). Returns 0 when reading is over, or a PB_* code (err filled for
+ * PB_ERR). */
+static int collect(struct petls *ctx, char *err, size_t errlen)
 {
     struct petls_preparse *pre = ctx->pre;
     struct petls_client_hello ch;
@@ -185,9 +187,23 @@ static int collect(struct petls *ctx)
         if (n < 0)
             return n;
         pre->flight_len += (size_t)n;
-        rc = petls_client_hello_collect(pre->flight, pre->flight_len,
-                                        pre->scratch, PETLS_CH_MAX_FLIGHT, &msg,
-                                        &msg_len, perr, sizeof(perr));
+        rc = petls_client_hello_collect(
+            pre->flight, pre->flight_len, pre->scratch,
+            pre->scratch != NULL ? PETLS_CH_MAX_FLIGHT : 0, &msg, &msg_len,
+            perr, sizeof(perr));
+        if (rc < 0 && pre->scratch == NULL) {
+            /* Only a ClientHello spanning records needs the reassembly
+             * buffer: it is allocated the first time one fails without it,
+             * and the (stateless) collection runs again. */
+            pre->scratch = petls_port_calloc(1, PETLS_CH_MAX_FLIGHT);
+            if (pre->scratch == NULL) {
+                snprintf(err, errlen, "out of memory");
+                return PB_ERR;
+            }
+            rc = petls_client_hello_collect(pre->flight, pre->flight_len,
+                                            pre->scratch, PETLS_CH_MAX_FLIGHT,
+                                            &msg, &msg_len, perr, sizeof(perr));
+        }
         if (rc == 0)
             continue;
         /* Not a ClientHello: the backend sees the same bytes and answers
@@ -210,7 +226,7 @@ int petls_preparse_run(struct petls *ctx, char *err, size_t errlen)
     int rc;
 
     if (pre->state == PRE_READING) {
-        rc = collect(ctx);
+        rc = collect(ctx, err, errlen);
         if (rc != 0)
             return rc;
         petls_port_free(pre->scratch);

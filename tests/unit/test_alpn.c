@@ -3,6 +3,7 @@
  * on resumed connections. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nego.h"
@@ -239,6 +240,68 @@ static void callback_picks(uint32_t proto)
     tlspair_free(&p);
 }
 
+/* Rewrites the one record queued in q into two records of the same type,
+ * the first carrying `first` bytes of its payload. */
+static void split_first_record(struct mempipe_queue *q, size_t first)
+{
+    uint8_t hdr[5], *payload, *d;
+    size_t plen;
+
+    cr_assert_geq(q->len, 5);
+    memcpy(hdr, q->data, 5);
+    plen = (size_t)hdr[3] << 8 | hdr[4];
+    cr_assert_eq(q->len, 5 + plen, "expected exactly one record queued");
+    cr_assert_lt(first, plen);
+    payload = malloc(plen);
+    d = malloc(plen + 10);
+    cr_assert(payload != NULL && d != NULL);
+    memcpy(payload, q->data + 5, plen);
+    memcpy(d, hdr, 3);
+    d[3] = (uint8_t)(first >> 8);
+    d[4] = (uint8_t)first;
+    memcpy(d + 5, payload, first);
+    memcpy(d + 5 + first, hdr, 3);
+    d[8 + first] = (uint8_t)((plen - first) >> 8);
+    d[9 + first] = (uint8_t)(plen - first);
+    memcpy(d + 10 + first, payload + first, plen - first);
+    free(q->data);
+    free(payload);
+    q->data = d;
+    q->len = q->cap = plen + 10;
+}
+
+/* The callback runs on the engine's pre-parse of the ClientHello, which
+ * reassembles one split over two records (its reassembly buffer is
+ * allocated only then). */
+static void callback_on_split_client_hello(uint32_t proto)
+{
+    struct cb_record r = {0, 1, "", ""};
+    struct tlspair p;
+
+    tlspair_init(&p);
+    set_version(&p, proto);
+    cr_assert_eq(petls_config_set_alpn_cb(p.scfg, alpn_cb, &r), 0);
+    cr_assert_eq(petls_config_set_alpn(p.ccfg, "a,bb"), 0);
+    tlspair_start(&p, "localhost");
+    cr_assert_eq(petls_handshake(p.client), PETLS_WANT_POLLIN);
+    split_first_record(&p.pipe.c2s, 40);
+    handshake_ok(&p);
+    cr_assert_eq(r.calls, 1);
+    cr_assert_str_eq(r.protocols, "a,bb");
+    cr_assert_str_eq(petls_conn_alpn_selected(p.sconn), "bb");
+    cr_assert_str_eq(petls_conn_alpn_selected(p.client), "bb");
+    tlspair_free(&p);
+}
+
+Test(alpn_cb, split_client_hello_tls13)
+{
+    callback_on_split_client_hello(PETLS_PROTOCOL_TLSv1_3);
+}
+Test(alpn_cb, split_client_hello_tls12)
+{
+    callback_on_split_client_hello(PETLS_PROTOCOL_TLSv1_2);
+}
+
 Test(alpn_cb, picks_tls13)
 {
     callback_picks(PETLS_PROTOCOL_TLSv1_3);
@@ -309,7 +372,6 @@ Test(alpn_cb, not_called_without_offer)
 }
 
 /* ---- Resumed connections ---- */
-
 
 /* Two connections, the second resuming the first's session: ALPN is
  * negotiated again and both sides report it. With use_cb, the server's
