@@ -30,6 +30,9 @@ mkdir -p "$TMP"
 BG_LIMIT=${PETLS_INTEROP_BG_LIMIT:-60}
 # Upper bound for one foreground client run, in seconds.
 FG_LIMIT=${PETLS_INTEROP_FG_LIMIT:-15}
+# How long a client waits for the server to echo its line (ASan builds on a
+# busy 2-core machine are slow; a missing echo is reported, not waited out).
+ECHO_LIMIT=${PETLS_INTEROP_ECHO_LIMIT:-10}
 
 BG_PIDS=()
 FAILURES=0
@@ -71,14 +74,18 @@ pass() {
     echo "ok: $*"
 }
 
-# show_text TEXT: prints TEXT indented, cut to its first 40 lines.
+# show_text TEXT: prints TEXT indented; past 40 lines, its first 15 and
+# last 25 (a peer's transcript ends with what went wrong).
 show_text() {
-    printf '%s\n' "$1" | head -n 40 | sed 's/^/    | /' >&2
     local n
     n=$(printf '%s\n' "$1" | wc -l)
-    if [ "$n" -gt 40 ]; then
-        echo "    | ... ($((n - 40)) more lines)" >&2
+    if [ "$n" -le 40 ]; then
+        printf '%s\n' "$1" | sed 's/^/    | /' >&2
+        return
     fi
+    printf '%s\n' "$1" | head -n 15 | sed 's/^/    | /' >&2
+    echo "    | ... ($((n - 40)) lines left out)" >&2
+    printf '%s\n' "$1" | tail -n 25 | sed 's/^/    | /' >&2
 }
 
 # assert_eq WHAT EXPECTED ACTUAL
@@ -250,6 +257,18 @@ start_bg() {
     timeout "$BG_LIMIT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
+    BG_NAME=$name
+}
+
+# echo_missing NAME: a client got no echo in time; says so and shows the
+# stderr of the last peer started in the background (the server), so that a
+# failure in CI explains itself.
+echo_missing() {
+    echo "note: $1: no echo after ${ECHO_LIMIT}s" >&2
+    if [ -n "${BG_NAME:-}" ] && [ -s "$TMP/$BG_NAME.err" ]; then
+        echo "note: stderr of $BG_NAME:" >&2
+        show_text "$(cat "$TMP/$BG_NAME.err")"
+    fi
 }
 
 # stop_bg PID: ends one background peer and reaps it.
@@ -391,7 +410,8 @@ run_s_client() {
     if wait_match_or_exit "$TMP/$name.out" '^ *Verify return code:' "$pid" 10 &&
         [ -n "$data" ]; then
         printf '%s\n' "$data" >&7 || true
-        wait_for_file_line "$TMP/$name.out" "$data" 5 || true
+        wait_for_file_line "$TMP/$name.out" "$data" "$ECHO_LIMIT" ||
+            echo_missing "$name"
     fi
     exec 7>&-
     wait "$pid" || STATUS=$?
@@ -415,7 +435,8 @@ run_gnutls_cli() {
     if wait_match_or_exit "$TMP/$name.out" '^- Simple Client Mode' "$pid" 10 &&
         [ -n "$data" ]; then
         printf '%s\n' "$data" >&7 || true
-        wait_for_file_line "$TMP/$name.out" "$data" 5 || true
+        wait_for_file_line "$TMP/$name.out" "$data" "$ECHO_LIMIT" ||
+            echo_missing "$name"
     fi
     exec 7>&-
     wait "$pid" || STATUS=$?
