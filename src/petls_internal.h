@@ -16,7 +16,12 @@
 #include "sni.h"
 #include "nego.h"
 
+/* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). Each
+ * connection has three, so this is the engine's largest per-connection
+ * cost after the backend's record buffers. */
+#ifndef PETLS_ERRBUF_SIZE
 #define PETLS_ERRBUF_SIZE 512
+#endif
 #define PETLS_CTX_HASH_LEN 16
 #define PETLS_MAX_GROUPS 16
 
