@@ -300,7 +300,8 @@ int pb_random(void *buf, size_t len);
 int pb_sha256(const void *data, size_t len, uint8_t out[32]);
 int pb_hmac_sha256(const uint8_t *key, size_t key_len, const void *data,
                    size_t len, uint8_t out[32]);
-/* AES-256-GCM: out = ciphertext || 16-byte tag. */
+/* AES-256-GCM (AES-256-CCM in a build without GCM; -1 in one with neither,
+ * so no ticket is issued): out = ciphertext || 16-byte tag. */
 int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
                  const uint8_t *aad, size_t aad_len, const uint8_t *in,
                  size_t in_len, uint8_t *out);

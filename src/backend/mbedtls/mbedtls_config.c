@@ -55,6 +55,12 @@ static const int default_psk_ciphers[] = {
     MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384,
     MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
     MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256,
+    /* AES-CCM with the full 16-byte tag: what a build without GCM and
+     * ChaCha20 (port/mbedtls/petls_mbedtls_psk12_min.h) has. CCM_8 only
+     * when named in the cipher list: its 64-bit tag keeps it out of the
+     * secure set (cipher_suites.c). */
+    MBEDTLS_TLS_PSK_WITH_AES_256_CCM,
+    MBEDTLS_TLS_PSK_WITH_AES_128_CCM,
 };
 
 static const uint16_t default_groups[] = {
@@ -72,6 +78,7 @@ static const uint16_t default_groups[] = {
  * can use, so listing PKCS#1 first makes TLS 1.2 servers sign with it,
  * while TLS 1.3 (where PKCS#1 is not allowed for handshake signatures)
  * still uses PSS. mbedTLS skips entries the build does not support. */
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
 static const uint16_t sig_algs[] = {
     MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
     MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
@@ -84,6 +91,7 @@ static const uint16_t sig_algs[] = {
     MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
     MBEDTLS_TLS1_3_SIG_NONE,
 };
+#endif
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -191,9 +199,11 @@ struct pb_config *pb_config_new(char *err, size_t errlen)
         pb_mbedtls_msg(err, errlen, "out of memory");
         return NULL;
     }
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_init(&cfg->ca);
 #if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_x509_crl_init(&cfg->crl);
+#endif
 #endif
     mbedtls_ssl_config_init(&cfg->client);
     mbedtls_ssl_config_init(&cfg->server);
@@ -202,6 +212,7 @@ struct pb_config *pb_config_new(char *err, size_t errlen)
     return cfg;
 }
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
 static void keypair_free(struct pb_keypair *kp)
 {
     mbedtls_x509_crt_free(&kp->chain);
@@ -209,18 +220,22 @@ static void keypair_free(struct pb_keypair *kp)
     mbedtls_platform_zeroize(kp, sizeof(*kp));
     petls_port_free(kp);
 }
+#endif
 
 void pb_config_clear_keypairs(struct pb_config *cfg)
 {
-    struct pb_keypair *kp, *next;
-
     if (cfg == NULL) {
         return;
     }
-    for (kp = cfg->keypairs; kp != NULL; kp = next) {
-        next = kp->next;
-        keypair_free(kp);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    {
+        struct pb_keypair *kp, *next;
+        for (kp = cfg->keypairs; kp != NULL; kp = next) {
+            next = kp->next;
+            keypair_free(kp);
+        }
     }
+#endif
     cfg->keypairs = NULL;
 }
 
@@ -234,9 +249,11 @@ void pb_config_free(struct pb_config *cfg)
     mbedtls_ssl_config_free(&cfg->server_noticket);
     pb_mbedtls_nego_cfg_free(cfg);
     pb_config_clear_keypairs(cfg);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_free(&cfg->ca);
 #if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_x509_crl_free(&cfg->crl);
+#endif
 #endif
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
@@ -253,6 +270,7 @@ static int not_frozen(const struct pb_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
 /* Parses a private key, telling apart the cases a user can fix. */
 static int parse_key(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len,
                      const char *passphrase, char *err, size_t errlen)
@@ -355,7 +373,26 @@ fail:
     keypair_free(kp);
     return PB_ERR;
 }
+#else  /* !MBEDTLS_X509_CRT_PARSE_C */
+int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
+                          size_t cert_len, const uint8_t *key, size_t key_len,
+                          const char *passphrase, char *err, size_t errlen)
+{
+    (void)cert;
+    (void)cert_len;
+    (void)key;
+    (void)key_len;
+    (void)passphrase;
+    if (not_frozen(cfg, err, errlen) != 0) {
+        return PB_ERR;
+    }
+    pb_mbedtls_msg(err, errlen, "%s: no certificate or private key can be used",
+                   PB_MBEDTLS_NO_X509_MSG);
+    return PB_ERR;
+}
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
 static int count_crts(const mbedtls_x509_crt *c)
 {
     int n = 0;
@@ -414,6 +451,25 @@ void pb_config_clear_ca(struct pb_config *cfg)
     mbedtls_x509_crt_init(&cfg->ca);
     cfg->n_ca = 0;
 }
+#else  /* !MBEDTLS_X509_CRT_PARSE_C */
+int pb_config_add_ca(struct pb_config *cfg, const uint8_t *ca, size_t len,
+                     char *err, size_t errlen)
+{
+    (void)ca;
+    (void)len;
+    if (not_frozen(cfg, err, errlen) != 0) {
+        return PB_ERR;
+    }
+    pb_mbedtls_msg(err, errlen, "%s: no CA certificate can be used",
+                   PB_MBEDTLS_NO_X509_MSG);
+    return PB_ERR;
+}
+
+void pb_config_clear_ca(struct pb_config *cfg)
+{
+    (void)cfg; /* there never is one */
+}
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
 
 int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
                       char *err, size_t errlen)
@@ -447,8 +503,13 @@ int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
     (void)cfg;
     (void)crl;
     (void)len;
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     pb_mbedtls_msg(err, errlen,
                    "CRLs are not supported by this mbed TLS build");
+#else
+    pb_mbedtls_msg(err, errlen, "%s: no CRL can be used",
+                   PB_MBEDTLS_NO_X509_MSG);
+#endif
     return PB_ERR;
 #endif
 }
@@ -546,7 +607,10 @@ static int build_groups(struct pb_config *cfg, const struct pb_settings *s,
             out[n++] = g;
         }
     }
-    if (n == 0) {
+    /* A build without (EC)DH (port/mbedtls/petls_mbedtls_psk12_min.h: plain
+     * PSK only) supports no group at all: the default list is then empty
+     * (no key exchange needs one), while a list the user set fails. */
+    if (n == 0 && s->n_groups > 0) {
         petls_port_free(out);
         pb_mbedtls_msg(err, errlen,
                        "none of the configured groups is supported by "
@@ -595,7 +659,9 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
      * be honoured for TLS 1.2 on a stock build: the server's order wins. */
     mbedtls_ssl_conf_ciphersuites(conf, cfg->ciphers);
     mbedtls_ssl_conf_groups(conf, cfg->groups);
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
     mbedtls_ssl_conf_sig_algs(conf, sig_algs);
+#endif
 
     if (endpoint == MBEDTLS_SSL_IS_CLIENT) {
         /* OPTIONAL without verification still runs the checks, so the
@@ -636,6 +702,7 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
 #endif
     }
     mbedtls_ssl_conf_authmode(conf, authmode);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
 #if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_ssl_conf_ca_chain(conf, cfg->n_ca > 0 ? &cfg->ca : NULL,
                               cfg->n_crl > 0 ? &cfg->crl : NULL);
@@ -651,6 +718,9 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
             return PB_ERR;
         }
     }
+#else
+    (void)kp;
+#endif
     if (pb_mbedtls_vhost_conf(conf, endpoint, s, err, errlen) != 0) {
         return PB_ERR;
     }
@@ -677,6 +747,25 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
         pb_mbedtls_msg(err, errlen, "no supported protocol version enabled");
         return PB_ERR;
     }
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+    /* Said here rather than as "no cipher suite supported" or a handshake
+     * that fails for want of a certificate: what the config asks for
+     * needs certificates. */
+    if (!s->psk) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: a connection needs a PSK "
+                       "(petls_config_add_psk)",
+                       PB_MBEDTLS_NO_X509_MSG);
+        return PB_ERR;
+    }
+    if (s->verify_client != PETLS_VERIFY_CLIENT_NONE) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: client certificates cannot be requested "
+                       "(petls_config_verify_client)",
+                       PB_MBEDTLS_NO_X509_MSG);
+        return PB_ERR;
+    }
+#endif
     if (build_ciphers(cfg, s, &protocols, err, errlen) != 0) {
         return PB_ERR;
     }
@@ -701,10 +790,9 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
     cfg->ticket_lifetime_s = s->ticket_lifetime_s;
     stateful = s->session_hooks != NULL && s->tickets && !s->tls12_tickets;
     pb_mbedtls_session_conf(cfg, &cfg->client, MBEDTLS_SSL_IS_CLIENT, 1, s);
-    pb_mbedtls_session_conf(cfg, &cfg->server, MBEDTLS_SSL_IS_SERVER,
-                            !stateful ||
-                                (protocols & PETLS_PROTOCOL_TLSv1_3) != 0,
-                            s);
+    pb_mbedtls_session_conf(
+        cfg, &cfg->server, MBEDTLS_SSL_IS_SERVER,
+        !stateful || (protocols & PETLS_PROTOCOL_TLSv1_3) != 0, s);
     if (stateful && (protocols & PETLS_PROTOCOL_TLSv1_2)) {
         if (setup_role(cfg, &cfg->server_noticket, MBEDTLS_SSL_IS_SERVER,
                        protocols, s, err, errlen) != 0) {

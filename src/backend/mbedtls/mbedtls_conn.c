@@ -381,8 +381,11 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
     pb_mbedtls_nego_conn_attach(c);
     mbedtls_ssl_set_user_data_p(&c->ssl, c);
     mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_ssl_set_verify(&c->ssl, pb_mbedtls_verify_cb, c);
+#endif
     if (!c->is_server) {
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
         /* Sets the SNI. mbedTLS >= 3.6.3 also refuses to verify a server
          * without a call here; NULL (no SNI) says so explicitly. Its own
          * name check against the SNI is replaced by ours in the verify
@@ -392,6 +395,9 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
             pb_mbedtls_err(err, errlen, ret, "cannot set the server name");
             goto fail;
         }
+#endif
+        /* Without X.509 mbedTLS has no server_name extension: no SNI is
+         * sent, and the PSK identity is what selects the server's key. */
         /* A session that does not load (another mbedTLS build, damaged
          * bytes) is not offered: a full handshake, not an error. */
         if (p->session != NULL && p->session_len > 0) {

@@ -1,13 +1,15 @@
 /*
  * Backend library state and primitives: one-time initialisation (PSA crypto
  * and a global CTR_DRBG seeded from the port's entropy source), the version
- * string, random bytes, SHA-256, HMAC-SHA256, AES-256-GCM, zeroization and
+ * string, random bytes, SHA-256, HMAC-SHA256, AES-256-GCM (AES-256-CCM in
+ * builds without GCM), zeroization and
  * the error-text helpers the other backend files share.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ccm.h>
 #include <mbedtls/error.h>
 #include <mbedtls/gcm.h>
 #include <mbedtls/md.h>
@@ -180,7 +182,9 @@ static mbedtls_time_t port_unix_time(mbedtls_time_t *timer)
 int pb_init(char *err, size_t errlen)
 {
     static const unsigned char pers[] = "petls mbedtls backend";
+#if defined(MBEDTLS_PSA_CRYPTO_C)
     psa_status_t st;
+#endif
     int ret;
 
     init_lock();
@@ -192,8 +196,10 @@ int pb_init(char *err, size_t errlen)
     /* Cannot fail: it only stores the pointer. */
     (void)mbedtls_platform_set_time(port_unix_time);
 #endif
+#if defined(MBEDTLS_PSA_CRYPTO_C)
     /* TLS 1.3 and parts of X.509 use PSA even without
-     * MBEDTLS_USE_PSA_CRYPTO. */
+     * MBEDTLS_USE_PSA_CRYPTO. A TLS 1.2-only build may leave PSA out
+     * (port/mbedtls/petls_mbedtls_psk12_min.h). */
     st = psa_crypto_init();
     if (st != PSA_SUCCESS) {
         init_unlock();
@@ -201,6 +207,7 @@ int pb_init(char *err, size_t errlen)
                        (int)st);
         return PB_ERR;
     }
+#endif
     mbedtls_ctr_drbg_init(&g_drbg);
     ret = mbedtls_ctr_drbg_seed(&g_drbg, port_entropy, NULL, pers,
                                 sizeof(pers) - 1);
@@ -288,8 +295,15 @@ int pb_hmac_sha256(const uint8_t *key, size_t key_len, const void *data,
     return mbedtls_md_hmac(md, key, key_len, data, len, out) == 0 ? 0 : -1;
 }
 
-#define PB_GCM_TAG_LEN 16
+/* Tickets and sealed store entries (ticket_keys.c, session_seal.c): AES-256
+ * with a 12-byte IV and a 16-byte tag. GCM when the build has it; a build
+ * with CCM only (petls_mbedtls_psk12_min.h) uses CCM with the same sizes,
+ * so the engine's formats hold. The two are not interchangeable: a store
+ * shared by servers must be shared by builds with the same AEAD (a blob
+ * that does not open is a full handshake, not an error). */
+#define PB_AEAD_TAG_LEN 16
 
+#if defined(MBEDTLS_GCM_C)
 int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
                  const uint8_t *aad, size_t aad_len, const uint8_t *in,
                  size_t in_len, uint8_t *out)
@@ -302,7 +316,7 @@ int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
     if (ret == 0) {
         ret = mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, in_len, iv,
                                         iv_len, aad, aad_len, in, out,
-                                        PB_GCM_TAG_LEN, out + in_len);
+                                        PB_AEAD_TAG_LEN, out + in_len);
     }
     mbedtls_gcm_free(&gcm);
     return ret == 0 ? 0 : -1;
@@ -316,15 +330,15 @@ int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
     size_t ct_len;
     int ret;
 
-    if (in_len < PB_GCM_TAG_LEN) {
+    if (in_len < PB_AEAD_TAG_LEN) {
         return -1;
     }
-    ct_len = in_len - PB_GCM_TAG_LEN;
+    ct_len = in_len - PB_AEAD_TAG_LEN;
     mbedtls_gcm_init(&gcm);
     ret = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 256);
     if (ret == 0) {
         ret = mbedtls_gcm_auth_decrypt(&gcm, ct_len, iv, iv_len, aad, aad_len,
-                                       in + ct_len, PB_GCM_TAG_LEN, in, out);
+                                       in + ct_len, PB_AEAD_TAG_LEN, in, out);
     }
     mbedtls_gcm_free(&gcm);
     if (ret != 0) {
@@ -335,6 +349,85 @@ int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
     }
     return 0;
 }
+#elif defined(MBEDTLS_CCM_C)
+int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out)
+{
+    mbedtls_ccm_context ccm;
+    int ret;
+
+    mbedtls_ccm_init(&ccm);
+    ret = mbedtls_ccm_setkey(&ccm, MBEDTLS_CIPHER_ID_AES, key, 256);
+    if (ret == 0) {
+        ret =
+            mbedtls_ccm_encrypt_and_tag(&ccm, in_len, iv, iv_len, aad, aad_len,
+                                        in, out, out + in_len, PB_AEAD_TAG_LEN);
+    }
+    mbedtls_ccm_free(&ccm);
+    return ret == 0 ? 0 : -1;
+}
+
+int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out)
+{
+    mbedtls_ccm_context ccm;
+    size_t ct_len;
+    int ret;
+
+    if (in_len < PB_AEAD_TAG_LEN) {
+        return -1;
+    }
+    ct_len = in_len - PB_AEAD_TAG_LEN;
+    mbedtls_ccm_init(&ccm);
+    ret = mbedtls_ccm_setkey(&ccm, MBEDTLS_CIPHER_ID_AES, key, 256);
+    if (ret == 0) {
+        ret = mbedtls_ccm_auth_decrypt(&ccm, ct_len, iv, iv_len, aad, aad_len,
+                                       in, out, in + ct_len, PB_AEAD_TAG_LEN);
+    }
+    mbedtls_ccm_free(&ccm);
+    if (ret != 0) {
+        mbedtls_platform_zeroize(out, ct_len);
+        return -1;
+    }
+    return 0;
+}
+#else
+/* No AEAD for tickets: none are issued (ticket_make fails, the handshake
+ * goes on without one) and none open. */
+int pb_aead_seal(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out)
+{
+    (void)key;
+    (void)iv;
+    (void)iv_len;
+    (void)aad;
+    (void)aad_len;
+    (void)in;
+    (void)in_len;
+    (void)out;
+    return -1;
+}
+
+int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
+                 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                 size_t in_len, uint8_t *out)
+{
+    (void)key;
+    (void)iv;
+    (void)iv_len;
+    (void)aad;
+    (void)aad_len;
+    (void)in;
+    (void)out;
+    if (in_len > PB_AEAD_TAG_LEN) {
+        mbedtls_platform_zeroize(out, in_len - PB_AEAD_TAG_LEN);
+    }
+    return -1;
+}
+#endif
 
 void pb_zeroize(void *p, size_t len)
 {

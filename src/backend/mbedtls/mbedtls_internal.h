@@ -18,6 +18,15 @@
 #include "backend/backend.h"
 #include "backend/mbedtls/mbedtls_nego.h"
 
+/* Builds without certificates (port/mbedtls/petls_mbedtls_psk12_min.h: no
+ * X.509, no public-key crypto) keep only the PSK key exchanges. Every
+ * certificate call of the backend fails there with this message. */
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+#define PB_MBEDTLS_NO_X509_MSG                                                 \
+    "this mbed TLS build has no X.509 support (no MBEDTLS_X509_CRT_PARSE_C; "  \
+    "only PSK key exchanges)"
+#endif
+
 /* One certificate chain with its private key (mbedtls_ssl_conf_own_cert
  * keeps pointers to both, so they live as long as the config). */
 struct pb_keypair {
@@ -27,11 +36,14 @@ struct pb_keypair {
 };
 
 struct pb_config {
-    struct pb_keypair *keypairs; /* in the order they were added */
+    struct pb_keypair *keypairs; /* in the order they were added; always
+                                  * NULL without MBEDTLS_X509_CRT_PARSE_C */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt ca;
     int n_ca;
     mbedtls_x509_crl crl;
     int n_crl;
+#endif
 
     int frozen;
     mbedtls_ssl_config client; /* built at freeze, one per role */

@@ -30,6 +30,8 @@
 
 #define SAN_TAG(n) (MBEDTLS_ASN1_CONTEXT_SPECIFIC | (n))
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+
 /* ---- Self-signed checks ---- */
 
 static int self_issued(const mbedtls_x509_crt *crt)
@@ -417,6 +419,18 @@ static char *format_san(const mbedtls_x509_buf *b)
     }
     return NULL;
 }
+#else  /* !MBEDTLS_X509_CRT_PARSE_C */
+/* A build without X.509 has only PSK key exchanges: no certificate is sent
+ * or verified, resumed or not (the engine treats a PSK handshake as
+ * authenticated by the PSK, conn_info.c). */
+void pb_conn_verify_facts(const struct pb_conn *c,
+                          struct petls_verify_facts *out)
+{
+    (void)c;
+    memset(out, 0, sizeof(*out));
+    out->flags = PETLS_VF_NO_CERT;
+}
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
 
 void pb_mbedtls_cert_cache_free(struct pb_conn *c)
 {
@@ -442,6 +456,7 @@ void pb_mbedtls_cert_cache_free(struct pb_conn *c)
     c->cert_cached = 0;
 }
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
 static char *dn_string(const mbedtls_x509_name *dn)
 {
     char buf[1024];
@@ -569,9 +584,18 @@ int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out)
     *out = c->cert;
     return 0;
 }
+#else  /* !MBEDTLS_X509_CRT_PARSE_C */
+int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out)
+{
+    (void)c; /* no certificate is ever sent in this build */
+    memset(out, 0, sizeof(*out));
+    return -1;
+}
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
 
 /* ---- Private keys to PEM ---- */
 
+#if defined(MBEDTLS_PK_PARSE_C)
 int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
                           const char *passphrase, uint8_t **pem,
                           size_t *pem_len, char *err, size_t errlen)
@@ -654,3 +678,20 @@ int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
     return 0;
 #endif
 }
+
+#else  /* !MBEDTLS_PK_PARSE_C */
+int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
+                          const char *passphrase, uint8_t **pem,
+                          size_t *pem_len, char *err, size_t errlen)
+{
+    (void)key;
+    (void)key_len;
+    (void)passphrase;
+    *pem = NULL;
+    *pem_len = 0;
+    pb_mbedtls_msg(err, errlen,
+                   "this mbed TLS build cannot parse private keys (no "
+                   "MBEDTLS_PK_PARSE_C)");
+    return PB_ERR;
+}
+#endif /* MBEDTLS_PK_PARSE_C */
