@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cipher_suites.h"
+#include "petls_features.h"
 #include "groups.h"
 #include "petls_internal.h"
 #include "protocols.h"
@@ -40,9 +41,11 @@ struct petls_config *petls_config_new(void)
         return NULL;
     c->mutex = petls_port_mutex_new();
     c->pb = pb_config_new(err, sizeof(err));
+    /* NULL without PETLS_WITH_TICKETS (features_off/tickets_off.c). */
     c->ticket_keys = petls_ticket_keys_new(PETLS_SESSION_LIFETIME_DEFAULT,
                                            PETLS_SESSION_LIFETIME_DEFAULT);
-    if (c->mutex == NULL || c->pb == NULL || c->ticket_keys == NULL ||
+    if (c->mutex == NULL || c->pb == NULL ||
+        (PETLS_WITH_TICKETS && c->ticket_keys == NULL) ||
         pb_random(c->store_key, sizeof(c->store_key)) != 0 ||
         ctx_hash_update(c) != 0) {
         if (c->pb != NULL)
@@ -62,10 +65,14 @@ struct petls_config *petls_config_new(void)
     c->verify_client = PETLS_VERIFY_CLIENT_NONE;
     c->verify_depth = -1;
     c->handshake_timeout_ms = PETLS_HANDSHAKE_TIMEOUT_DEFAULT_MS;
-    c->session_lifetime = PETLS_SESSION_LIFETIME_DEFAULT;
-    c->cache_max_entries = PETLS_SESSION_CACHE_DEFAULT_ENTRIES;
+    /* A build without tickets resumes statefully (cache, store); one
+     * without either resumes nothing as a server (petls_features.h). */
+    c->session_lifetime =
+        PETLS_WITH_SERVER_SESSIONS ? PETLS_SESSION_LIFETIME_DEFAULT : 0;
+    c->cache_max_entries =
+        PETLS_WITH_SESSION_CACHE ? PETLS_SESSION_CACHE_DEFAULT_ENTRIES : 0;
     c->cache_max_bytes = PETLS_SESSION_CACHE_DEFAULT_BYTES;
-    c->tickets = 1;
+    c->tickets = PETLS_WITH_TICKETS;
     c->tls13_tickets = PETLS_TLS13_TICKETS_DEFAULT;
     c->session_fd = -1;
     return c;
@@ -843,6 +850,12 @@ int petls_config_set_session_lifetime(struct petls_config *c, int lifetime)
                                lifetime);
         return -1;
     }
+    if (!PETLS_WITH_SERVER_SESSIONS && lifetime > 0) {
+        petls_config_set_error(c, "server session resumption was compiled "
+                                  "out (PETLS_WITH_TICKETS=OFF, "
+                                  "PETLS_WITH_SESSION_CACHE=OFF)");
+        return -1;
+    }
     c->session_lifetime = lifetime;
     if (!c->rotation_set && lifetime > 0)
         petls_ticket_keys_set_rotation(c->ticket_keys, (uint32_t)lifetime,
@@ -875,70 +888,21 @@ int petls_config_set_session_id(struct petls_config *c,
     return 0;
 }
 
-int petls_config_set_session_cache(struct petls_config *c, size_t max_entries,
-                                   size_t max_bytes)
-{
-    SETTER_ENTRY(c);
-    c->cache_max_entries = max_entries;
-    c->cache_max_bytes = max_bytes;
-    return 0;
-}
-
-int petls_config_session_cache_stats(struct petls_config *c,
-                                     struct petls_session_cache_stats *stats)
-{
-    struct petls_session_cache *cache;
-
-    if (c == NULL)
-        return -1;
-    if (stats == NULL) {
-        petls_config_set_error(c, "no place for the statistics");
-        return -1;
-    }
-    memset(stats, 0, sizeof(*stats));
-    petls_port_mutex_lock(c->mutex);
-    cache = c->cache;
-    petls_port_mutex_unlock(c->mutex);
-    /* A cache not made yet (no server used the config) is empty. */
-    if (cache != NULL)
-        petls_session_cache_stats(cache, stats);
-    return 0;
-}
-
-int petls_config_set_session_store(struct petls_config *c,
-                                   const struct petls_session_store *store)
-{
-    SETTER_ENTRY(c);
-    if (store == NULL) {
-        memset(&c->store, 0, sizeof(c->store));
-        c->have_store = 0;
-        return 0;
-    }
-    if (store->put == NULL || store->get == NULL) {
-        petls_config_set_error(c, "session store needs put and get");
-        return -1;
-    }
-    c->store = *store;
-    c->have_store = 1;
-    return 0;
-}
-
-int petls_config_set_session_store_key(struct petls_config *c,
-                                       const uint8_t *key, size_t len)
-{
-    SETTER_ENTRY(c);
-    if (key == NULL || len != PETLS_STORE_KEY_SIZE) {
-        petls_config_set_error(c, "session store key must be %d bytes",
-                               PETLS_STORE_KEY_SIZE);
-        return -1;
-    }
-    memcpy(c->store_key, key, PETLS_STORE_KEY_SIZE);
-    return 0;
-}
-
 int petls_config_set_session_tickets(struct petls_config *c, int enable)
 {
     SETTER_ENTRY(c);
+    /* Stateless needs the ticket key ring, stateful the cache or store. */
+    if (enable && !PETLS_WITH_TICKETS) {
+        petls_config_set_error(
+            c, PETLS_FEATURE_OFF_MSG("session ticket", "PETLS_WITH_TICKETS"));
+        return -1;
+    }
+    if (!enable && !PETLS_WITH_SESSION_CACHE) {
+        petls_config_set_error(
+            c, PETLS_FEATURE_OFF_MSG("stateful session",
+                                     "PETLS_WITH_SESSION_CACHE"));
+        return -1;
+    }
     c->tickets = enable != 0;
     return 0;
 }
@@ -959,150 +923,6 @@ int petls_config_set_tls13_psk_ke(struct petls_config *c, int enable)
 {
     SETTER_ENTRY(c);
     c->tls13_psk_ke = enable != 0;
-    return 0;
-}
-
-/* ---- Ticket keys: changeable on a live config (the ring locks) ---- */
-
-int petls_config_add_ticket_key(struct petls_config *c, uint32_t keyrev,
-                                unsigned char *key, size_t keylen)
-{
-    char err[ERRLEN];
-
-    if (c == NULL)
-        return -1;
-    err[0] = '\0';
-    if (key == NULL || petls_ticket_keys_add(c->ticket_keys, keyrev, key,
-                                             keylen, err, sizeof(err)) != 0) {
-        /* The ring's messages name what failed ("ticket key: ..."). */
-        petls_config_set_error(c, "%s",
-                               err[0] ? err : "ticket key: no key given");
-        return -1;
-    }
-    return 0;
-}
-
-int petls_config_set_ticket_keys(struct petls_config *c, const uint8_t *keys,
-                                 size_t len)
-{
-    char err[ERRLEN];
-
-    if (c == NULL)
-        return -1;
-    err[0] = '\0';
-    if (keys == NULL || petls_ticket_keys_set(c->ticket_keys, keys, len, err,
-                                              sizeof(err)) != 0) {
-        petls_config_set_error(c, "%s",
-                               err[0] ? err : "ticket keys: none given");
-        return -1;
-    }
-    return 0;
-}
-
-ssize_t petls_config_get_ticket_keys(struct petls_config *c, uint8_t *keys,
-                                     size_t cap)
-{
-    ssize_t n;
-
-    if (c == NULL)
-        return -1;
-    if (keys == NULL) {
-        petls_config_set_error(c, "ticket keys: no buffer given");
-        return -1;
-    }
-    n = petls_ticket_keys_get(c->ticket_keys, keys, cap, petls_session_now());
-    if (n < 0)
-        petls_config_set_error(c,
-                               "ticket keys: buffer of %zu bytes is too "
-                               "small",
-                               cap);
-    return n;
-}
-
-/* Reads and installs the key file; the buffer holds secrets. */
-static int load_ticket_keys_file(struct petls_config *c, const char *path)
-{
-    char err[ERRLEN];
-    uint8_t *buf;
-    size_t len;
-    int rc;
-
-    err[0] = '\0';
-    if (petls_port_read_file(path, &buf, &len, err, sizeof(err)) != 0) {
-        petls_config_set_error(c, "ticket key file %s: %s", path, err);
-        return -1;
-    }
-    err[0] = '\0';
-    rc = petls_ticket_keys_load(c->ticket_keys, buf, len, err, sizeof(err));
-    petls_free_secret(buf, len);
-    if (rc != 0) {
-        static const char prefix[] = "ticket key file: ";
-        const char *why = err[0] ? err : "invalid contents";
-        /* The parser says "ticket key file: ..."; put the path in. */
-        if (strncmp(why, prefix, sizeof(prefix) - 1) == 0)
-            why += sizeof(prefix) - 1;
-        petls_config_set_error(c, "ticket key file %s: %s", path, why);
-        return -1;
-    }
-    return 0;
-}
-
-int petls_config_set_ticket_keys_file(struct petls_config *c, const char *path)
-{
-    char *copy;
-
-    if (c == NULL)
-        return -1;
-    if (path == NULL) {
-        petls_config_set_error(c, "ticket key file: no file name given");
-        return -1;
-    }
-    if (load_ticket_keys_file(c, path) != 0)
-        return -1;
-    copy = petls_strdup(path);
-    if (copy == NULL) {
-        petls_config_set_error(c, "out of memory");
-        return -1;
-    }
-    petls_port_mutex_lock(c->mutex);
-    petls_port_free(c->ticket_keys_file);
-    c->ticket_keys_file = copy;
-    petls_port_mutex_unlock(c->mutex);
-    return 0;
-}
-
-int petls_config_reload_ticket_keys(struct petls_config *c)
-{
-    char path[1024];
-    int have;
-
-    if (c == NULL)
-        return -1;
-    petls_port_mutex_lock(c->mutex);
-    have = c->ticket_keys_file != NULL &&
-           strlen(c->ticket_keys_file) < sizeof(path);
-    if (have)
-        snprintf(path, sizeof(path), "%s", c->ticket_keys_file);
-    petls_port_mutex_unlock(c->mutex);
-    if (!have) {
-        petls_config_set_error(c, "no ticket key file set");
-        return -1;
-    }
-    /* A failed reload keeps the keys in use. */
-    return load_ticket_keys_file(c, path);
-}
-
-int petls_config_set_ticket_rotation(struct petls_config *c, uint32_t rotate_s,
-                                     uint32_t grace_s)
-{
-    if (c == NULL)
-        return -1;
-    if (rotate_s == 0) {
-        petls_config_set_error(c, "ticket rotation period must be > 0");
-        return -1;
-    }
-    petls_ticket_keys_set_rotation(c->ticket_keys, rotate_s, grace_s);
-    c->rotation_set = 1;
     return 0;
 }
 
@@ -1133,13 +953,5 @@ int petls_config_set_session_fd(struct petls_config *c, int session_fd)
         return -1;
     }
     c->session_fd = session_fd;
-    return 0;
-}
-
-int petls_config_set_client_session_cache(struct petls_config *c,
-                                          size_t max_entries)
-{
-    SETTER_ENTRY(c);
-    c->client_cache_entries = max_entries;
     return 0;
 }

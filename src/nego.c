@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "petls_features.h"
 #include "nego.h"
 #include "petls_internal.h"
 
@@ -21,7 +22,9 @@ const struct pb_nego_settings *petls_nego_settings(struct petls_config *c)
 
     memset(&n->pb, 0, sizeof(n->pb));
     n->pb.alpn = (const char *const *)n->alpn.names;
-    n->pb.renegotiation = !n->reneg_off;
+    /* Without the limiter (PETLS_WITH_RENEG_LIMITS=OFF) a client's
+     * renegotiation is never accepted. */
+    n->pb.renegotiation = PETLS_WITH_RENEG_LIMITS && !n->reneg_off;
     n->pb.max_frag_len = n->max_frag_len;
     return &n->pb;
 }

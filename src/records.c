@@ -1,9 +1,7 @@
 /*
- * Record sizes (Node's setMaxSendFragment, the max_fragment_length offer)
- * and the keying-material exporter (Node's exportKeyingMaterial).
+ * Record sizes (Node's setMaxSendFragment, the max_fragment_length offer).
+ * The keying-material exporter is in exporter.c.
  */
-#include <string.h>
-
 #include "nego.h"
 #include "petls_internal.h"
 
@@ -61,39 +59,5 @@ int petls_config_set_max_fragment_length(struct petls_config *config,
         return -1;
     }
     config->nego.max_frag_len = (unsigned int)len;
-    return 0;
-}
-
-int petls_export_keying_material(struct petls *ctx, uint8_t *out, size_t len,
-                                 const char *label, const uint8_t *context,
-                                 size_t context_len)
-{
-    char err[256];
-
-    if (ctx == NULL)
-        return -1;
-    petls_err_clear(&ctx->err);
-    if (out == NULL || label == NULL) {
-        petls_set_error(ctx, "export keying material: no output buffer or "
-                             "label");
-        return -1;
-    }
-    if (ctx->conn == NULL || !ctx->hs_done || ctx->fatal) {
-        petls_set_error(ctx, "export keying material: no completed "
-                             "handshake");
-        return -1;
-    }
-    if (context_len > 0xFFFF) {
-        petls_set_error(ctx, "export keying material: context longer than "
-                             "65535 bytes");
-        return -1;
-    }
-    err[0] = '\0';
-    if (pb_conn_export_keying_material(ctx->conn, out, len, label,
-                                       strlen(label), context, context_len, err,
-                                       sizeof(err)) != 0) {
-        petls_set_error(ctx, "%s", err);
-        return -1;
-    }
     return 0;
 }

@@ -186,9 +186,11 @@ int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
         petls_config_set_reneg_limit(cfg, (unsigned)o->reneg_limit,
                                      (unsigned)o->reneg_window) != 0)
         goto config_error;
-    if (role == CLI_ROLE_SERVER &&
-        petls_config_set_reneg_cb(cfg, reneg_report, st) != 0)
-        goto config_error;
+    /* Only reports renegotiations: a library built without them
+     * (PETLS_WITH_RENEG_LIMITS=OFF) refuses the callback and has none to
+     * report. */
+    if (role == CLI_ROLE_SERVER)
+        (void)petls_config_set_reneg_cb(cfg, reneg_report, st);
     if (o->max_fragment != 0 &&
         petls_config_set_max_send_fragment(cfg, (size_t)o->max_fragment) != 0)
         goto config_error;

@@ -1,0 +1,92 @@
+# Features that can be compiled out of the engine (docs/porting.md,
+# "Compiling features out"). Every option is ON by default. With one OFF,
+# the public API stays the same (code written for a full build still
+# links), but the feature's functions fail with -1 (or NULL) and
+# "<feature> support was compiled out (PETLS_WITH_<X>=OFF)", and the
+# engine's hooks for it do nothing. The feature's source files are replaced
+# by a stub under src/features_off/ (petls_feature_sources below), so the
+# firmware does not carry them.
+#
+# Each option becomes a directory-wide definition PETLS_WITH_<X>=0/1: the
+# engine, the white-box unit tests and the fuzz targets see the same set.
+
+set(PETLS_FEATURES SNI ALPN PSK TICKETS SESSION_CACHE RENEG_LIMITS KEYLOG
+    EXPORTER)
+
+option(PETLS_WITH_SNI
+  "Server virtual hosts: SNI contexts, the SNI callback, strict SNI" ON)
+option(PETLS_WITH_ALPN "ALPN: protocol lists, the server's ALPN callback" ON)
+option(PETLS_WITH_PSK "External pre-shared keys (TLS 1.2 PSK, TLS 1.3 PSK)" ON)
+option(PETLS_WITH_TICKETS
+  "Server stateless session tickets: the ticket key ring, rotation, key files"
+  ON)
+option(PETLS_WITH_SESSION_CACHE
+  "Server session cache, external session stores, stateful tickets, client session cache"
+  ON)
+option(PETLS_WITH_RENEG_LIMITS
+  "TLS 1.2 renegotiation: Node's client limiter, petls_renegotiate() (OFF: refused)"
+  ON)
+option(PETLS_WITH_KEYLOG "NSS key log callback (SSLKEYLOGFILE lines)" ON)
+option(PETLS_WITH_EXPORTER "Keying-material exporter (RFC 5705 / RFC 8446)" ON)
+
+set(PETLS_FEATURES_ON)
+set(PETLS_FEATURES_OFF)
+foreach(f IN LISTS PETLS_FEATURES)
+  if(PETLS_WITH_${f})
+    add_compile_definitions(PETLS_WITH_${f}=1)
+    list(APPEND PETLS_FEATURES_ON ${f})
+  else()
+    add_compile_definitions(PETLS_WITH_${f}=0)
+    list(APPEND PETLS_FEATURES_OFF ${f})
+  endif()
+endforeach()
+# The installed package records the set (petlsConfig.cmake: petls_FEATURES,
+# petls_WITH_<X>; petls.pc: the features variable).
+string(REPLACE ";" " " PETLS_FEATURES_STRING "${PETLS_FEATURES_ON}")
+if(PETLS_FEATURES_OFF)
+  string(REPLACE ";" " " _off "${PETLS_FEATURES_OFF}")
+  message(STATUS "petls: features compiled out: ${_off}")
+endif()
+
+# The ClientHello pre-parse (session_preparse.c, client_hello.c) serves the
+# external store and stateful mode, the SNI callback's late answer and the
+# ALPN callback; the server's session hooks (session_server.c) serve
+# tickets and the cache.
+set(PETLS_WITH_PREPARSE OFF)
+if(PETLS_WITH_SESSION_CACHE OR PETLS_WITH_SNI OR PETLS_WITH_ALPN)
+  set(PETLS_WITH_PREPARSE ON)
+endif()
+set(PETLS_WITH_SERVER_SESSIONS OFF)
+if(PETLS_WITH_TICKETS OR PETLS_WITH_SESSION_CACHE)
+  set(PETLS_WITH_SERVER_SESSIONS ON)
+endif()
+
+# Replaces, in the engine source list <var> (paths relative to src/), each
+# compiled-out feature's files by its stub.
+function(petls_feature_sources var)
+  set(srcs ${${var}})
+  # feature | files | stub
+  set(_map
+    "SNI|sni.c|features_off/sni_off.c"
+    "ALPN|alpn.c,alpn_list.c|features_off/alpn_off.c"
+    "PSK|psk.c|features_off/psk_off.c"
+    "TICKETS|ticket_keys.c,ticket_config.c|features_off/tickets_off.c"
+    "SESSION_CACHE|session_cache.c,session_seal.c,session_config.c|features_off/session_cache_off.c"
+    "PREPARSE|session_preparse.c,client_hello.c|features_off/preparse_off.c"
+    "SERVER_SESSIONS|session_server.c|features_off/session_server_off.c"
+    "RENEG_LIMITS|renegotiation.c|features_off/reneg_off.c"
+    "KEYLOG|keylog.c|features_off/keylog_off.c"
+    "EXPORTER|exporter.c|features_off/exporter_off.c")
+  foreach(entry IN LISTS _map)
+    string(REPLACE "|" ";" parts "${entry}")
+    list(GET parts 0 f)
+    list(GET parts 1 files)
+    list(GET parts 2 stub)
+    if(NOT PETLS_WITH_${f})
+      string(REPLACE "," ";" files "${files}")
+      list(REMOVE_ITEM srcs ${files})
+      list(APPEND srcs ${stub})
+    endif()
+  endforeach()
+  set(${var} ${srcs} PARENT_SCOPE)
+endfunction()
