@@ -760,8 +760,7 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
     }
     if (s->verify_client != PETLS_VERIFY_CLIENT_NONE) {
         pb_mbedtls_msg(err, errlen,
-                       "%s: client certificates cannot be requested "
-                       "(petls_config_verify_client)",
+                       "%s: client certificates cannot be requested",
                        PB_MBEDTLS_NO_X509_MSG);
         return PB_ERR;
     }

@@ -445,14 +445,23 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
         c->handshake_done = 1;
         return 0;
     }
-    if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE && c->io_status == 0 &&
-        c->ssl.out_msgtype != MBEDTLS_SSL_MSG_ALERT) {
-        /* Some negotiation failures (a TLS 1.3 server finding no common
-         * group) end without an alert, and the peer would wait for its
-         * timeout. Best effort: a full transport just drops it. */
-        (void)mbedtls_ssl_send_alert_message(
-            &c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-            MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+    if (c->io_status == 0 && c->ssl.out_msgtype != MBEDTLS_SSL_MSG_ALERT) {
+        /* Failures that end without an alert leave the peer waiting for
+         * its timeout: some negotiation failures (a TLS 1.3 server finding
+         * no common group), and a record that does not decrypt (a TLS 1.2
+         * Finished under a wrong PSK) in builds without
+         * MBEDTLS_SSL_ALL_ALERT_MESSAGES (the minimal port/mbedtls
+         * configs). Best effort: a full transport just drops it. */
+        unsigned char alert = 0;
+        if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE) {
+            alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+        } else if (ret == MBEDTLS_ERR_SSL_INVALID_MAC) {
+            alert = MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC;
+        }
+        if (alert != 0) {
+            (void)mbedtls_ssl_send_alert_message(
+                &c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
+        }
     }
     return record_failure(
         c, pb_mbedtls_session_explain(
