@@ -3,10 +3,14 @@
 # qemu-system-arm (machine mps2-an386) with semihosting: a petls client and
 # server in one image complete a TLS 1.3 handshake, a data exchange and a
 # resumption in memory, then print peak heap and stack. Checks the output.
+# With PETLS_FW_CONFIG=psk12_min the image runs tests/firmware/psk12.c
+# instead: TLS 1.2 PSK with AES-CCM, resumption by session ID, wrong and
+# unknown PSKs refused, certificate functions refused (no X.509 in that
+# build).
 #
 # petls: PETLS_PORT=none, PETLS_NO_MALLOC=ON (every allocation from the
 # image's arena), mbedTLS from .deps/mbedtls-src with
-# port/mbedtls/petls_mbedtls_tls13_min.h, -Os.
+# port/mbedtls/petls_mbedtls_<config>.h, -Os.
 # Credentials: tests/certs/gen-certs.sh at build time, embedded into a
 # generated C file in the build directory (no key is committed).
 #
@@ -80,11 +84,17 @@ for l in petls mbedtls mbedx509 mbedcrypto; do
 done
 
 # ---- The image ----------------------------------------------------------------
+# The run: TLS 1.3 with certificates (main.c), or TLS 1.2 PSK (psk12.c) for
+# the config without certificates.
+run_src=()
+if [ "$config" = psk12_min ]; then
+  run_src=(-DFW_PSK12 "$fw/psk12.c")
+fi
 if ! arm-none-eabi-gcc "${cpu[@]}" -Os -g -std=c11 -Wall -Wextra -Werror \
   -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
   -ffunction-sections -fdata-sections \
   -I"$here/include" -I"$here/port/none" -I"$fw" \
-  "$fw/startup.c" "$fw/main.c" "$out/fw_creds.c" \
+  "$fw/startup.c" "$fw/main.c" "${run_src[@]}" "$out/fw_creds.c" \
   -Wl,--start-group "${libs[@]}" -Wl,--end-group \
   -T "$fw/mps2-an386.ld" -nostartfiles --specs=nano.specs --specs=rdimon.specs \
   -Wl,--gc-sections -Wl,-Map="$out/petls-fw.map" \
@@ -111,13 +121,43 @@ fail=0
 expect() { # regex what
   grep -Eq "$1" "$out/run.log" || { echo "firmware: missing: $2" >&2; fail=1; }
 }
-expect '^handshake 1: TLSv1\.3 TLS_AES_128_GCM_SHA256, .*CN=localhost.*, authorized=1, resumed=0' \
-  "a verified TLS 1.3 full handshake"
-expect '^data 1: [0-9]+ bytes echoed' "the data exchange"
-expect '^session: [0-9]+ bytes' "a session from the first connection"
-expect '^handshake 2: TLSv1\.3 .*resumed=1' "the resumed handshake"
-expect '^data 2: [0-9]+ bytes echoed' "data over the resumed connection"
-expect '^heap: full handshake peak [0-9]+ bytes' "the heap peak"
+if [ "$config" = psk12_min ]; then
+  no_x509='this mbed TLS build has no X\.509 support'
+  expect "^x509: ca refused: ca: $no_x509" "set_ca_mem refused (no X.509)"
+  expect "^x509: keypair refused: .*$no_x509" "set_keypair_mem refused"
+  expect "^x509: crl refused: .*$no_x509" "set_crl_mem refused"
+  expect "^x509: client without a PSK refused: $no_x509: a connection needs a PSK" \
+    "a client config without a PSK refused at petls_configure"
+  expect "^x509: server verifying clients refused: $no_x509: client certificates cannot be requested" \
+    "a server asking for client certificates refused"
+  # The client is authorized by the PSK (as Node); the server asked for no
+  # client certificate, so it reports authorized=0 (as for any server).
+  expect '^handshake 1: TLSv1\.2 PSK-AES128-CCM, identity client=device-17 server=device-17, authorized client=1 server=0, resumed client=0 server=0, peer cert=0' \
+    "a TLS 1.2 PSK handshake with TLS_PSK_WITH_AES_128_CCM"
+  expect '^data 1: 3000 bytes echoed' "the data exchange"
+  expect '^session: [0-9]+ bytes' "a session from the first connection"
+  expect '^handshake 2: TLSv1\.2 PSK-AES128-CCM, .*resumed client=1 server=1' \
+    "the session resumed by session ID"
+  expect '^data 2: 3000 bytes echoed' "data over the resumed connection"
+  expect '^handshake 3: TLSv1\.2 PSK-AES128-CCM8, identity client=device-17' \
+    "TLS_PSK_WITH_AES_128_CCM_8 when the client names it"
+  expect "^wrong key: refused; server: handshake: PSK mismatch: the client's key for identity 'device-17' differs from ours; client: handshake: peer sent fatal alert bad_record_mac" \
+    "a wrong PSK refused with petls's message"
+  expect "^unknown identity: refused; server: handshake: unknown PSK identity 'device-99' \(sent alert unknown_psk_identity\); client: handshake: peer sent fatal alert unknown_psk_identity" \
+    "an unknown PSK identity refused"
+  expect '^handshake 4: TLSv1\.2 PSK-AES128-CCM, identity client=device-17 server=device-17, authorized client=1' \
+    "the server serving again after the refusals"
+  expect '^data 4: 3000 bytes echoed' "data after the refusals"
+  expect '^heap: PSK handshake peak [0-9]+ bytes' "the heap peak"
+else
+  expect '^handshake 1: TLSv1\.3 TLS_AES_128_GCM_SHA256, .*CN=localhost.*, authorized=1, resumed=0' \
+    "a verified TLS 1.3 full handshake"
+  expect '^data 1: [0-9]+ bytes echoed' "the data exchange"
+  expect '^session: [0-9]+ bytes' "a session from the first connection"
+  expect '^handshake 2: TLSv1\.3 .*resumed=1' "the resumed handshake"
+  expect '^data 2: [0-9]+ bytes echoed' "data over the resumed connection"
+  expect '^heap: full handshake peak [0-9]+ bytes' "the heap peak"
+fi
 expect '^stack: peak [0-9]+ bytes' "the stack peak"
 expect 'refused 0$' "no refused allocation"
 [ "$(tail -1 "$out/run.log")" = "PETLS-FIRMWARE: PASS" ] ||

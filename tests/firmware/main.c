@@ -11,6 +11,11 @@
  * The last line is "PETLS-FIRMWARE: PASS" or "PETLS-FIRMWARE: FAIL <why>";
  * scripts/firmware.sh checks it.
  *
+ * Built with FW_PSK12 (scripts/firmware.sh for the psk12_min mbedTLS
+ * config, which has no certificates and no TLS 1.3), the run is
+ * fw_run_psk12() in psk12.c instead of 1.-3.; this file keeps the board,
+ * the in-memory link and the measurements both runs share.
+ *
  * The entropy source is a deterministic generator: NOT FOR PRODUCTION. A
  * real board registers its TRNG with petls_port_none_set_entropy().
  */
@@ -78,8 +83,10 @@ struct end {
 };
 static struct queue c2s, s2c;
 static struct end client_end = {&s2c, &c2s}, server_end = {&c2s, &s2c};
+void *const fw_client_end = &client_end;
+void *const fw_server_end = &server_end;
 
-static ssize_t link_read(struct petls *ctx, void *buf, size_t len, void *arg)
+ssize_t fw_link_read(struct petls *ctx, void *buf, size_t len, void *arg)
 {
     struct end *e = arg;
     size_t n = 0;
@@ -95,8 +102,7 @@ static ssize_t link_read(struct petls *ctx, void *buf, size_t len, void *arg)
     return (ssize_t)n;
 }
 
-static ssize_t link_write(struct petls *ctx, const void *buf, size_t len,
-                          void *arg)
+ssize_t fw_link_write(struct petls *ctx, const void *buf, size_t len, void *arg)
 {
     struct end *e = arg;
     size_t n = 0;
@@ -112,7 +118,7 @@ static ssize_t link_write(struct petls *ctx, const void *buf, size_t len,
     return (ssize_t)n;
 }
 
-static void link_reset(void)
+void fw_link_reset(void)
 {
     memset(&c2s, 0, sizeof(c2s));
     memset(&s2c, 0, sizeof(s2c));
@@ -150,13 +156,13 @@ static size_t stack_peak(void)
 }
 #endif
 
-static size_t heap_in_use(void)
+size_t fw_heap_in_use(void)
 {
     struct petls_port_none_heap_stats st;
     return petls_port_none_heap_stats(&st) == 0 ? st.in_use : 0;
 }
 
-static size_t heap_peak(void)
+size_t fw_heap_peak(void)
 {
     struct petls_port_none_heap_stats st;
     return petls_port_none_heap_stats(&st) == 0 ? st.peak : 0;
@@ -165,38 +171,36 @@ static size_t heap_peak(void)
 /* ---- The run ----------------------------------------------------------- */
 static const char *failure;
 
-#define CHECK(cond, msg)                                                       \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            failure = (msg);                                                   \
-            goto out;                                                          \
-        }                                                                      \
-    } while (0)
+const char *fw_error(const char *msg)
+{
+    return msg != NULL ? msg : "(no error set)";
+}
 
-static int pending(int rc)
+int fw_pending(int rc)
 {
     return rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT;
 }
 
-static int handshake(struct petls *client, struct petls *sconn)
+int fw_handshake(struct petls *client, struct petls *sconn)
 {
     int crc = PETLS_WANT_POLLOUT, src = PETLS_WANT_POLLIN, round;
 
-    for (round = 0; round < 100 && (pending(crc) || pending(src)); round++) {
-        if (pending(crc))
+    for (round = 0; round < 100 && (fw_pending(crc) || fw_pending(src));
+         round++) {
+        if (fw_pending(crc))
             crc = petls_handshake(client);
-        if (pending(src))
+        if (fw_pending(src))
             src = petls_handshake(sconn);
     }
     if (crc != 0)
-        printf("client handshake: %s\n", petls_error(client));
+        printf("client handshake: %d %s\n", crc, fw_error(petls_error(client)));
     if (src != 0)
-        printf("server handshake: %s\n", petls_error(sconn));
+        printf("server handshake: %d %s\n", src, fw_error(petls_error(sconn)));
     return crc == 0 && src == 0 ? 0 : -1;
 }
 
 /* Reads exactly len bytes from `to`, driving `from` when it must flush. */
-static int read_all(struct petls *to, uint8_t *buf, size_t len)
+int fw_read_all(struct petls *to, uint8_t *buf, size_t len)
 {
     size_t got = 0;
     int round;
@@ -205,13 +209,13 @@ static int read_all(struct petls *to, uint8_t *buf, size_t len)
         ssize_t n = petls_read(to, buf + got, len - got);
         if (n > 0)
             got += (size_t)n;
-        else if (!pending((int)n))
+        else if (!fw_pending((int)n))
             return -1;
     }
     return got == len ? 0 : -1;
 }
 
-static int write_all(struct petls *ctx, const void *buf, size_t len)
+int fw_write_all(struct petls *ctx, const void *buf, size_t len)
 {
     size_t put = 0;
     int round;
@@ -220,13 +224,13 @@ static int write_all(struct petls *ctx, const void *buf, size_t len)
         ssize_t n = petls_write(ctx, (const uint8_t *)buf + put, len - put);
         if (n > 0)
             put += (size_t)n;
-        else if (!pending((int)n))
+        else if (!fw_pending((int)n))
             return -1;
     }
     return put == len ? 0 : -1;
 }
 
-static void close_pair(struct petls *client, struct petls *sconn)
+void fw_close_pair(struct petls *client, struct petls *sconn)
 {
     int i;
     for (i = 0; i < 4; i++) {
@@ -237,7 +241,10 @@ static void close_pair(struct petls *client, struct petls *sconn)
     }
 }
 
-int main(void)
+#if !defined(FW_PSK12)
+/* 1.-3. of the header: TLS 1.3 with certificates, data, resumption. NULL,
+ * or what failed. */
+static const char *run_tls13(void)
 {
     static const char ping[] = "hello from the petls client on Cortex-M";
     static uint8_t session[2048];
@@ -246,25 +253,9 @@ int main(void)
     struct petls *server = NULL, *sconn = NULL, *client = NULL;
     ssize_t slen = -1;
     size_t base = 0, full_peak = 0, both_live = 0, client_live = 0;
-    size_t resumed_peak = 0, lib_base = 0;
+    size_t resumed_peak = 0;
     uint64_t t0;
     int run;
-
-    stack_paint();
-#if defined(FW_HOSTED)
-    printf("petls in-memory client+server (bare-metal port), hosted build\n");
-#else
-    printf("petls firmware image: QEMU mps2-an386, Cortex-M4F\n");
-#endif
-    printf("entropy: deterministic test source (NOT FOR PRODUCTION)\n");
-    petls_port_none_set_entropy(test_entropy_not_for_production, NULL);
-    petls_port_none_set_clock(board_ms, board_unix_time, NULL);
-    CHECK(petls_port_none_set_heap(heap, sizeof(heap)) == 0, "set_heap");
-    CHECK(petls_init() == 0, "petls_init");
-    /* What the library keeps for the process (DRBG, PSA): not per config or
-     * connection, never freed. */
-    lib_base = heap_in_use();
-    printf("petls %s\n", petls_version_string());
 
     scfg = petls_config_new();
     ccfg = petls_config_new();
@@ -284,12 +275,12 @@ int main(void)
     server = petls_server();
     CHECK(server != NULL, "petls_server");
     CHECK(petls_configure(server, scfg) == 0, petls_error(server));
-    base = heap_in_use();
+    base = fw_heap_in_use();
     printf("heap after configs (both sides, certificates parsed): %u bytes\n",
            (unsigned)base);
 
     for (run = 0; run < 2; run++) {
-        link_reset();
+        fw_link_reset();
         petls_port_none_heap_reset_peak();
         client = petls_client();
         CHECK(client != NULL, "petls_client");
@@ -297,14 +288,14 @@ int main(void)
         if (run == 1)
             CHECK(petls_set_session(client, session, (size_t)slen) == 0,
                   petls_error(client));
-        CHECK(petls_accept_cbs(server, &sconn, link_read, link_write,
-                               &server_end) == 0,
+        CHECK(petls_accept_cbs(server, &sconn, fw_link_read, fw_link_write,
+                               fw_server_end) == 0,
               petls_error(server));
-        CHECK(petls_connect_cbs(client, link_read, link_write, &client_end,
-                                "localhost") == 0,
+        CHECK(petls_connect_cbs(client, fw_link_read, fw_link_write,
+                                fw_client_end, "localhost") == 0,
               petls_error(client));
         t0 = fw_ticks_ms;
-        CHECK(handshake(client, sconn) == 0, "handshake");
+        CHECK(fw_handshake(client, sconn) == 0, "handshake");
         /* A resumed handshake carries no certificate: the peer was
          * authenticated by the first one, so only that one is checked. */
         printf("handshake %d: %s %s, %s, authorized=%d, resumed=%d, "
@@ -321,19 +312,21 @@ int main(void)
         CHECK(petls_conn_session_resumed(sconn) == run, "server resumed");
 
         /* Data: client -> server, echoed back. */
-        CHECK(write_all(client, ping, sizeof(ping)) == 0, petls_error(client));
-        CHECK(read_all(sconn, echo, sizeof(echo)) == 0, petls_error(sconn));
+        CHECK(fw_write_all(client, ping, sizeof(ping)) == 0,
+              petls_error(client));
+        CHECK(fw_read_all(sconn, echo, sizeof(echo)) == 0, petls_error(sconn));
         CHECK(memcmp(echo, ping, sizeof(ping)) == 0, "server got other bytes");
-        CHECK(write_all(sconn, echo, sizeof(echo)) == 0, petls_error(sconn));
+        CHECK(fw_write_all(sconn, echo, sizeof(echo)) == 0, petls_error(sconn));
         memset(echo, 0, sizeof(echo));
-        CHECK(read_all(client, echo, sizeof(echo)) == 0, petls_error(client));
+        CHECK(fw_read_all(client, echo, sizeof(echo)) == 0,
+              petls_error(client));
         CHECK(memcmp(echo, ping, sizeof(ping)) == 0, "client got other bytes");
         printf("data %d: %u bytes echoed: \"%s\"\n", run + 1,
                (unsigned)sizeof(ping), (const char *)echo);
 
         if (run == 0) {
-            full_peak = heap_peak() - base;
-            both_live = heap_in_use() - base;
+            full_peak = fw_heap_peak() - base;
+            both_live = fw_heap_in_use() - base;
             slen = petls_conn_session(client, session, sizeof(session));
             if (slen < 0)
                 printf("client: %s\n", petls_error(client));
@@ -341,13 +334,13 @@ int main(void)
                   "no session after the first connection");
             printf("session: %d bytes\n", (int)slen);
         } else {
-            resumed_peak = heap_peak() - base;
+            resumed_peak = fw_heap_peak() - base;
         }
-        close_pair(client, sconn);
+        fw_close_pair(client, sconn);
         petls_free(sconn);
         sconn = NULL;
         if (run == 0) {
-            client_live = heap_in_use() - base;
+            client_live = fw_heap_in_use() - base;
             printf("heap: full handshake peak %u bytes (client + server "
                    "connections, both in this arena)\n",
                    (unsigned)full_peak);
@@ -362,32 +355,61 @@ int main(void)
         petls_free(client);
         client = NULL;
     }
-#if defined(FW_HOSTED)
-    (void)stack_peak;
-#else
-    printf("stack: peak %u bytes\n", (unsigned)stack_peak());
-#endif
-
 out:
     if (client != NULL || sconn != NULL)
-        close_pair(client, sconn);
+        fw_close_pair(client, sconn);
     petls_free(sconn);
     petls_free(client);
     petls_free(server);
     petls_config_free(scfg);
     petls_config_free(ccfg);
-    {
-        struct petls_port_none_heap_stats st;
-        if (petls_port_none_heap_stats(&st) == 0) {
-            printf("heap: arena %u bytes, peak %u, in use at exit %u, "
-                   "allocations %u, refused %u\n",
-                   (unsigned)st.size, (unsigned)st.peak, (unsigned)st.in_use,
-                   (unsigned)st.allocs, (unsigned)st.failures);
-            printf("heap: library-wide state %u bytes\n", (unsigned)lib_base);
-            if (failure == NULL && st.in_use != lib_base)
-                failure = "heap not empty after freeing everything (leak)";
-        }
+    return failure;
+}
+#endif
+
+int main(void)
+{
+    size_t lib_base = 0;
+
+    stack_paint();
+#if defined(FW_HOSTED)
+    printf("petls in-memory client+server (bare-metal port), hosted build\n");
+#else
+    printf("petls firmware image: QEMU mps2-an386, Cortex-M4F\n");
+#endif
+    printf("entropy: deterministic test source (NOT FOR PRODUCTION)\n");
+    petls_port_none_set_entropy(test_entropy_not_for_production, NULL);
+    petls_port_none_set_clock(board_ms, board_unix_time, NULL);
+    CHECK(petls_port_none_set_heap(heap, sizeof(heap)) == 0, "set_heap");
+    CHECK(petls_init() == 0, "petls_init");
+    /* What the library keeps for the process (DRBG, PSA): not per config or
+     * connection, never freed. */
+    lib_base = fw_heap_in_use();
+    printf("petls %s\n", petls_version_string());
+#if defined(FW_PSK12)
+    failure = fw_run_psk12();
+#else
+    failure = run_tls13();
+#endif
+#if defined(FW_HOSTED)
+    (void)stack_peak;
+#else
+    if (failure == NULL)
+        printf("stack: peak %u bytes\n", (unsigned)stack_peak());
+#endif
+
+out : {
+    struct petls_port_none_heap_stats st;
+    if (petls_port_none_heap_stats(&st) == 0) {
+        printf("heap: arena %u bytes, peak %u, in use at exit %u, "
+               "allocations %u, refused %u\n",
+               (unsigned)st.size, (unsigned)st.peak, (unsigned)st.in_use,
+               (unsigned)st.allocs, (unsigned)st.failures);
+        printf("heap: library-wide state %u bytes\n", (unsigned)lib_base);
+        if (failure == NULL && st.in_use != lib_base)
+            failure = "heap not empty after freeing everything (leak)";
     }
+}
     if (failure != NULL) {
         printf("PETLS-FIRMWARE: FAIL %s\n", failure);
         return 1;
