@@ -145,10 +145,13 @@ if ! skipped qemu; then
     scripts/qemu-user-tests.sh armhf
 fi
 # The Cortex-M4F image under qemu-system-arm: TLS 1.3 handshake, data,
-# resumption, peak heap and stack.
+# resumption, peak heap and stack; then the TLS 1.2 PSK-only build (no
+# X.509): PSK-AES-CCM handshakes, resumption, refused PSKs.
 if ! skipped firmware; then
   step "firmware image under QEMU mps2-an386 (build-firmware/)" \
     scripts/firmware.sh build-firmware
+  step "firmware image, psk12_min mbedTLS config (build-firmware-psk12/)" \
+    env PETLS_FW_CONFIG=psk12_min scripts/firmware.sh build-firmware-psk12
   if ! skipped footprint; then
     step "footprint report (docs/footprint.md)" \
       env PETLS_FW_DIR="$root/build-firmware" PETLS_CROSS_DIR="$root/build-cross" \
