@@ -1,18 +1,39 @@
 /*
  * mbedTLS 3.6 configuration: a TLS 1.2 PSK-only build for the smallest
- * devices (no certificates, no public-key crypto, no X.509, no PSA):
- * TLS_PSK_WITH_AES_128_CCM_8 and TLS_PSK_WITH_AES_128_CCM (RFC 6655), client
- * and server. Keys come from petls_config_add_psk() (issue 4's PSK API).
- * Bare metal: clock and entropy from the port, allocation through the port
- * (petls_mbedtls_heap.h).
+ * devices (no certificates, no public-key crypto, no X.509, no PSA, no
+ * (EC)DH): TLS_PSK_WITH_AES_128_CCM and TLS_PSK_WITH_AES_128_CCM_8 (RFC
+ * 6655), client and server. Keys come from petls_config_add_psk() or the
+ * PSK callbacks (issue 4's PSK API). Bare metal: clock and entropy from
+ * the port, allocation through the port (petls_mbedtls_heap.h).
+ *
+ * What petls does on it (docs/porting.md, "psk12_min: PSK only"):
+ *   - every config needs a PSK: petls_configure() fails with "this mbed TLS
+ *     build has no X.509 support: a connection needs a PSK ...";
+ *   - certificate functions fail with "this mbed TLS build has no X.509
+ *     support: ..." (keypairs, CA, CRL), and so does a server asking for
+ *     client certificates (petls_config_verify_client*), at configure time;
+ *   - the default cipher list gives PSK-AES128-CCM; CCM_8 (64-bit tag)
+ *     only when a cipher list names it (on both sides: the server picks
+ *     from its own list);
+ *   - resumption by session ID (the server's session cache; no tickets:
+ *     MBEDTLS_SSL_SESSION_TICKETS is off);
+ *   - no SNI (mbedTLS has no server_name extension without X.509): the
+ *     identity selects the key. The client still takes a server name
+ *     (default verification), which is neither sent nor checked.
  *
  * Records: 2 KiB in and out. TLS 1.2 has no record_size_limit in mbedTLS
- * 3.6; the client asks for max_fragment_length 2048 (RFC 6066), which a PSK
- * server built with this config honours. Against peers that do not, raise
+ * 3.6: a client on this config should ask for max_fragment_length 2048
+ * (petls_config_set_max_fragment_length, RFC 6066), which a server built
+ * with this config honours. Against peers that ignore it, raise
  * MBEDTLS_SSL_IN_CONTENT_LEN to 16384.
  *
- * Built by scripts/footprint.sh (compiled and sized); its runtime test needs
- * a TLS 1.2 PSK handshake in the firmware image, which is not there yet.
+ * MBEDTLS_SSL_ALL_ALERT_MESSAGES is off (flash): petls sends the
+ * bad_record_mac alert itself when a handshake record does not decrypt
+ * (a wrong PSK), so the peer fails at once instead of timing out.
+ *
+ * Tested by scripts/firmware.sh with PETLS_FW_CONFIG=psk12_min (the
+ * firmware image under QEMU runs tests/firmware/psk12.c; test.sh's
+ * firmware step) and sized by scripts/footprint.sh.
  */
 #ifndef PETLS_MBEDTLS_PSK12_MIN_H
 #define PETLS_MBEDTLS_PSK12_MIN_H
