@@ -7,7 +7,9 @@
 #   4. libFuzzer targets built with clang, each run for FUZZ_SECONDS;
 #   5. a host build with mbedTLS compiled from source (full config) and its
 #      unit tests (the in-memory handshakes; the interop scripts are left to
-#      the default build, to keep the suite well under its time budget);
+#      the default build, to keep the suite well under its time budget),
+#      and a build with every PETLS_WITH_* feature compiled out
+#      (scripts/features-off.sh);
 #   6. the cross builds (Cortex-M4F and M33 bare metal, armhf, arm64), the
 #      Criterion suite under qemu-aarch64, the Cortex-M4F firmware image
 #      under qemu-system-arm, and the footprint report;
@@ -16,7 +18,7 @@
 # steps one each) and exits non-zero if anything failed.
 #
 # Env: JOBS (default 2), FUZZ_SECONDS (default 20), PETLS_SKIP="asan fuzz
-# srcmbedtls cross qemu firmware footprint" (steps to skip, for local
+# srcmbedtls features cross qemu firmware footprint" (steps to skip, for local
 # iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
 # qemu-aarch64 run).
 set -uo pipefail
@@ -122,6 +124,14 @@ if ! skipped srcmbedtls; then
     -DPETLS_MBEDTLS_CONFIG=full; then
     run_ctest srcmbedtls build-srcmbedtls -R '^unit$'
   fi
+fi
+
+# ---- 5b. Features compiled out ---------------------------------------------
+# Every PETLS_WITH_* option OFF: the remaining tests, the stubs' errors,
+# plain handshakes (~1.5 min).
+if ! skipped features; then
+  step "every PETLS_WITH_* OFF (build-features-off/)" \
+    scripts/features-off.sh build-features-off
 fi
 
 # ---- 6. Cross builds -------------------------------------------------------
