@@ -218,7 +218,19 @@ int petls_port_dir_foreach(const char *dir,
         snprintf(err, errlen, "%s", strerror(errno));
         return -1;
     }
-    while ((de = readdir(d)) != NULL) {
+    for (;;) {
+        /* readdir() returns NULL both at the end and on an error (e.g.
+         * EOVERFLOW: a 64-bit directory cookie with a 32-bit off_t); only
+         * errno tells them apart. */
+        errno = 0;
+        de = readdir(d);
+        if (de == NULL) {
+            if (errno != 0) {
+                rc = -1;
+                snprintf(err, errlen, "%s", strerror(errno));
+            }
+            break;
+        }
         if (de->d_name[0] == '.')
             continue;
         if (n == cap) {
