@@ -11,8 +11,8 @@
 #      and a build with every PETLS_WITH_* feature compiled out
 #      (scripts/features-off.sh);
 #   6. the cross builds (Cortex-M4F and M33 bare metal, armhf, arm64), the
-#      Criterion suite under qemu-aarch64, the Cortex-M4F firmware image
-#      under qemu-system-arm, and the footprint report;
+#      Criterion suite under qemu-aarch64 and qemu-arm, the Cortex-M4F
+#      firmware image under qemu-system-arm, and the footprint report;
 #   7. static checks (scripts/lint.sh) when PETLS_LINT=1.
 # Ends with a line "N passed, N failed" (ctest tests count one each, other
 # steps one each) and exits non-zero if anything failed.
@@ -20,7 +20,7 @@
 # Env: JOBS (default 2), FUZZ_SECONDS (default 20), PETLS_SKIP="asan fuzz
 # srcmbedtls features cross qemu firmware footprint" (steps to skip, for local
 # iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
-# qemu-aarch64 run).
+# qemu-aarch64 and qemu-arm runs).
 set -uo pipefail
 
 cd "$(dirname "$0")"
@@ -150,8 +150,9 @@ fi
 if ! skipped qemu; then
   step "Criterion suite under qemu-aarch64 (build-qemu-arm64/)" \
     scripts/qemu-user-tests.sh arm64
-  # Debian has no armhf Criterion: the in-memory program under qemu-arm.
-  step "in-memory TLS program under qemu-arm (build-qemu-armhf/)" \
+  # The same subset for armhf under qemu-arm; Debian has no armhf Criterion,
+  # so tests/qemu-user/cr-compat runs the test sources.
+  step "unit suite under qemu-arm (build-qemu-armhf/)" \
     scripts/qemu-user-tests.sh armhf
 fi
 # The Cortex-M4F image under qemu-system-arm: TLS 1.3 handshake, data,
