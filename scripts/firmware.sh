@@ -148,6 +148,8 @@ if [ "$config" = psk12_min ]; then
   expect '^handshake 4: TLSv1\.2 PSK-AES128-CCM, identity client=device-17 server=device-17, authorized client=1' \
     "the server serving again after the refusals"
   expect '^data 4: 3000 bytes echoed' "data after the refusals"
+  expect '^no shared suite: refused; server: handshake: no shared cipher suite or protocol version \(mbed TLS: -0x6E00\); client: handshake: no shared cipher suite or protocol version \(peer sent fatal alert handshake_failure\)' \
+    "CCM_8 refused by a server on the default cipher list"
   expect '^heap: PSK handshake peak [0-9]+ bytes' "the heap peak"
 else
   expect '^handshake 1: TLSv1\.3 TLS_AES_128_GCM_SHA256, .*CN=localhost.*, authorized=1, resumed=0' \

@@ -16,7 +16,9 @@
  *   5. a client with a wrong key and one with an unknown identity, both
  *      refused with petls's PSK messages, then a good client again on the
  *      same server;
- *   6. the heap peak of a handshake.
+ *   6. a client naming only CCM_8 refused by a server on the default
+ *      list: no shared cipher suite;
+ *   7. the heap peak of a handshake.
  * Built against an mbedTLS with certificates (a hosted check of the same
  * run), step 1 says so and skips the refusals.
  */
@@ -185,8 +187,8 @@ const char *fw_run_psk12(void)
     char cerr[160], serr[160];
     const char *failure;
     struct petls_config *scfg = NULL, *ccfg = NULL, *ccm8 = NULL;
-    struct petls_config *wrong = NULL, *stranger = NULL;
-    struct petls *server = NULL, *client = NULL, *sconn = NULL;
+    struct petls_config *wrong = NULL, *stranger = NULL, *pcfg = NULL;
+    struct petls *server = NULL, *plain = NULL, *client = NULL, *sconn = NULL;
     ssize_t slen;
     size_t base, i;
 
@@ -202,8 +204,9 @@ const char *fw_run_psk12(void)
     ccm8 = petls_config_new();
     wrong = petls_config_new();
     stranger = petls_config_new();
+    pcfg = petls_config_new();
     CHECK(scfg != NULL && ccfg != NULL && ccm8 != NULL && wrong != NULL &&
-              stranger != NULL,
+              stranger != NULL && pcfg != NULL,
           "petls_config_new");
     /* A PSK server needs no certificate. A device serves a handful of
      * clients: a small session cache (TLS 1.2 session IDs). */
@@ -307,11 +310,27 @@ const char *fw_run_psk12(void)
     printf("data 4: %u bytes echoed\n", (unsigned)sizeof(payload));
     finish(&client, &sconn);
 
+    /* 6. A client naming only CCM_8, a server on the default list (which
+     * has no CCM_8): no shared suite, said as such on both sides. */
+    plain = petls_server();
+    CHECK(plain != NULL, "petls_server");
+    CHECK(petls_config_add_psk(pcfg, IDENTITY, psk_key, sizeof(psk_key)) == 0 &&
+              petls_config_set_session_cache(pcfg, 8, 8192) == 0,
+          petls_config_error(pcfg));
+    CHECK(petls_configure(plain, pcfg) == 0, petls_error(plain));
+    CHECK(connect_pair(plain, ccm8, NULL, 0, &client, &sconn, cerr, serr,
+                       sizeof(cerr)) != 0,
+          "CCM_8 accepted by a server on the default list");
+    printf("no shared suite: refused; server: %s; client: %s\n", serr, cerr);
+    CHECK(contains(serr, "no shared cipher suite"), "no shared suite: server");
+
 out:
     if (failure != NULL && (cerr[0] != '\0' || serr[0] != '\0'))
         printf("last errors: client: %s; server: %s\n", cerr, serr);
     finish(&client, &sconn);
     petls_free(server);
+    petls_free(plain);
+    petls_config_free(pcfg);
     petls_config_free(scfg);
     petls_config_free(ccfg);
     petls_config_free(ccm8);

@@ -83,7 +83,13 @@ void pb_mbedtls_err(char *err, size_t errlen, int ret, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
+    lib[0] = '\0';
     mbedtls_strerror(ret, lib, sizeof(lib));
+    if (lib[0] == '\0') {
+        /* Builds without error texts (MBEDTLS_ERROR_STRERROR_DUMMY, the
+         * minimal port/mbedtls configs): the code, as mbedTLS prints it. */
+        snprintf(lib, sizeof(lib), "-0x%04X", ret < 0 ? -(unsigned)ret : 0u);
+    }
     snprintf(err, errlen, "%s (mbed TLS: %s)", what, lib);
 }
 

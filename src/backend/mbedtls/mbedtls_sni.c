@@ -6,11 +6,12 @@
  * and readable messages for failures that SNI or PSK cause.
  */
 
-/* Private access for two things only: the last alert we sent (the record
- * in ssl->out_msg, as mbedtls_conn.c reads it), which tells a TLS 1.3
- * binder that does not verify (decrypt_error) from a refused key exchange
- * mode, for which mbedTLS returns the same code; and whether the
- * connection's config has a PSK callback (conf->f_psk). */
+/* Private access for three things only: the last alert we sent (the
+ * record in ssl->out_msg, as mbedtls_conn.c reads it), which tells a TLS
+ * 1.3 binder that does not verify (decrypt_error) from a refused key
+ * exchange mode, for which mbedTLS returns the same code; whether the
+ * connection's config has a PSK callback (conf->f_psk); and whether it
+ * allows TLS 1.3 at all (conf->max_tls_version). */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <stdio.h>
@@ -235,7 +236,10 @@ int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
                        op, c->vh.psk_identity);
         return 1;
     }
-    if (!certless || !no_way_to_authenticate(ret) || !has_psk_cb(c)) {
+    /* TLS 1.2 fails the same way for want of a shared suite (a PSK client
+     * naming only suites this server does not take): map_error says so. */
+    if (!certless || !no_way_to_authenticate(ret) || !has_psk_cb(c) ||
+        c->ssl.conf->max_tls_version < MBEDTLS_SSL_VERSION_TLS1_3) {
         return 0;
     }
     /* TLS 1.3 without a certificate: no PSK the server can use. */
