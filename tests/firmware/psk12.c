@@ -240,7 +240,7 @@ const char *fw_run_psk12(void)
     CHECK(server != NULL, "petls_server");
     CHECK(petls_configure(server, scfg) == 0, petls_error(server));
     base = fw_heap_in_use();
-    printf("heap after the configs (server, four clients): %u bytes\n",
+    printf("heap after the configs (two servers, four clients): %u bytes\n",
            (unsigned)base);
 
     /* 2. Full PSK handshake and data. */
