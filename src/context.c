@@ -315,7 +315,9 @@ static int client_prepare(struct petls *ctx, const char *servername)
     if (ctx->config == NULL && petls_configure(ctx, NULL) != 0)
         return -1;
     if (servername == NULL || servername[0] == '\0') {
-        if (ctx->config->verify_name) {
+        /* A PSK-only build sees no certificate: nothing to verify a
+         * name against. */
+        if (ctx->config->verify_name && pb_supports_certificates()) {
             petls_set_error(ctx, "no server name to verify the certificate "
                                  "against (give a servername, or call "
                                  "petls_config_insecure_noverifyname)");

@@ -294,6 +294,10 @@ struct pb_cert_info {
 };
 int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out);
 
+/* 1 when the backend can send and verify certificates; 0 in a PSK-only
+ * build (mbedTLS without X.509), where a client has no name to verify. */
+int pb_supports_certificates(void);
+
 /* ---- Primitives the engine builds on (tickets, stores) ---- */
 
 int pb_random(void *buf, size_t len);

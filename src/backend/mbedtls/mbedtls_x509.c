@@ -419,7 +419,18 @@ static char *format_san(const mbedtls_x509_buf *b)
     }
     return NULL;
 }
-#else  /* !MBEDTLS_X509_CRT_PARSE_C */
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
+
+int pb_supports_certificates(void)
+{
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
 /* A build without X.509 has only PSK key exchanges: no certificate is sent
  * or verified, resumed or not (the engine treats a PSK handshake as
  * authenticated by the PSK, conn_info.c). */
