@@ -451,7 +451,8 @@ typedef int (*petls_psk_client_cb)(struct petls *conn, const char *hint,
 int petls_config_set_psk_client_cb(struct petls_config *config,
                                    petls_psk_client_cb cb, void *arg);
 /* After a handshake that used an external PSK: its identity (server: the
- * one the client sent). NULL for certificate and resumed handshakes. */
+ * one the client sent). NULL for certificate handshakes and, on servers,
+ * resumed ones (a TLS 1.2 client resuming a PSK session keeps it). */
 const char *petls_conn_psk_identity(struct petls *ctx);
 
 /* ---- Contexts ---------------------------------------------------------- */
