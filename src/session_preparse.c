@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client_hello.h"
+#include "petls_features.h"
 #include "petls_internal.h"
 #include "util.h"
 
@@ -287,6 +288,12 @@ int petls_store_answer(struct petls *conn, const uint8_t *blob, size_t len)
 
     if (conn == NULL)
         return -1;
+    /* The pre-parse may serve SNI or ALPN in a build without stores. */
+    if (!PETLS_WITH_SESSION_CACHE) {
+        petls_set_error(conn, PETLS_FEATURE_OFF_MSG(
+                                  "session store", "PETLS_WITH_SESSION_CACHE"));
+        return -1;
+    }
     pre = conn->pre;
     if (pre == NULL || pre->answer != ANSWER_PENDING) {
         petls_set_error(conn, "no session store lookup is pending on this "

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "petls_features.h"
 #include "nego.h"
 #include "test_resume_util.h"
 #include "tlspair.h"
@@ -414,7 +415,8 @@ Test(alpn_resumed, tls12_ticket)
 {
     resumed(PETLS_PROTOCOL_TLSv1_2, 0, 0);
 }
-Test(alpn_resumed, tls12_session_id)
+/* Stateful mode needs the session cache (cmake/PetlsFeatures.cmake). */
+Test(alpn_resumed, tls12_session_id, .disabled = !PETLS_WITH_SESSION_CACHE)
 {
     resumed(PETLS_PROTOCOL_TLSv1_2, 1, 0);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "petls_features.h"
 #include "testcerts.h"
 #include "tlspair.h"
 
@@ -559,12 +560,15 @@ static void cross_context(int stateless)
     petls_config_free(f.ccfg);
 }
 
-Test(sni, sessions_do_not_cross_contexts_tickets)
+/* Each mode needs its resumption option (cmake/PetlsFeatures.cmake). */
+Test(sni, sessions_do_not_cross_contexts_tickets,
+     .disabled = !PETLS_WITH_TICKETS)
 {
     cross_context(1);
 }
 
-Test(sni, sessions_do_not_cross_contexts_session_ids)
+Test(sni, sessions_do_not_cross_contexts_session_ids,
+     .disabled = !PETLS_WITH_SESSION_CACHE)
 {
     cross_context(0);
 }

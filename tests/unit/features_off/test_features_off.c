@@ -217,6 +217,45 @@ Test(features_off, no_server_resumption)
 }
 #endif
 
+#if PETLS_WITH_TICKETS != PETLS_WITH_SESSION_CACHE
+/* One resumption option left: the server resumes with it by default
+ * (stateless tickets, or stateful ids into the cache). */
+static void resumes_by_default(uint32_t protocol, const char *version)
+{
+    struct tlsconn again;
+    uint8_t sess[8192];
+    ssize_t n;
+
+    tlspair_init(&pair);
+    cr_assert_eq(petls_config_set_protocols(pair.ccfg, protocol), 0);
+    tlspair_start(&pair, "localhost");
+    cr_assert_eq(tlspair_handshake(&pair), 0, "client '%s', server '%s'",
+                 petls_error(pair.client), petls_error(pair.sconn));
+    cr_assert_str_eq(petls_conn_version(pair.client), version);
+    /* TLS 1.3 tickets come after the handshake. */
+    cr_assert_eq(tlspair_transfer(pair.sconn, pair.client, "x", 1), 1);
+    n = petls_conn_session(pair.client, sess, sizeof(sess));
+    cr_assert_gt(n, 0, "no session: %s", petls_error(pair.client));
+    tlsconn_start(&again, pair.server, pair.ccfg, sess, (size_t)n, "localhost");
+    cr_assert_eq(tlsconn_handshake(&again), 0, "client '%s', server '%s'",
+                 petls_error(again.client), petls_error(again.sconn));
+    cr_assert_eq(petls_conn_session_resumed(again.client), 1);
+    cr_assert_eq(petls_conn_session_resumed(again.sconn), 1);
+    tlsconn_free(&again);
+    tlspair_free(&pair);
+}
+
+Test(features_off, resumes_with_the_option_left_tls13)
+{
+    resumes_by_default(PETLS_PROTOCOL_TLSv1_3, "TLSv1.3");
+}
+
+Test(features_off, resumes_with_the_option_left_tls12)
+{
+    resumes_by_default(PETLS_PROTOCOL_TLSv1_2, "TLSv1.2");
+}
+#endif
+
 #if !PETLS_WITH_RENEG_LIMITS
 Test(features_off, renegotiation)
 {
