@@ -61,8 +61,9 @@ if(PETLS_WITH_TICKETS OR PETLS_WITH_SESSION_CACHE)
   set(PETLS_WITH_SERVER_SESSIONS ON)
 endif()
 
-# Replaces, in the engine source list <var> (paths relative to src/), each
-# compiled-out feature's files by its stub.
+# Replaces, in the source list <var> (paths relative to src/: the engine's
+# or the backend's), each compiled-out feature's files by its stub; a stub
+# is added only to the list its files were in.
 function(petls_feature_sources var)
   set(srcs ${${var}})
   # feature | files | stub
@@ -76,7 +77,10 @@ function(petls_feature_sources var)
     "SERVER_SESSIONS|session_server.c|features_off/session_server_off.c"
     "RENEG_LIMITS|renegotiation.c|features_off/reneg_off.c"
     "KEYLOG|keylog.c|features_off/keylog_off.c"
-    "EXPORTER|exporter.c|features_off/exporter_off.c")
+    "EXPORTER|exporter.c|features_off/exporter_off.c"
+    # The backend's side, where it splits cleanly.
+    "ALPN|backend/mbedtls/mbedtls_alpn.c|backend/mbedtls/features_off/mbedtls_alpn_off.c"
+    "KEYLOG|backend/mbedtls/mbedtls_keylog.c|backend/mbedtls/features_off/mbedtls_keylog_off.c")
   foreach(entry IN LISTS _map)
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 f)
@@ -84,8 +88,12 @@ function(petls_feature_sources var)
     list(GET parts 2 stub)
     if(NOT PETLS_WITH_${f})
       string(REPLACE "," ";" files "${files}")
+      list(LENGTH srcs before)
       list(REMOVE_ITEM srcs ${files})
-      list(APPEND srcs ${stub})
+      list(LENGTH srcs after)
+      if(NOT before EQUAL after)
+        list(APPEND srcs ${stub})
+      endif()
     endif()
   endforeach()
   set(${var} ${srcs} PARENT_SCOPE)
