@@ -27,10 +27,13 @@ set(CMAKE_RANLIB ${_prefix}ranlib CACHE FILEPATH "")
 set(CMAKE_SIZE ${_prefix}size CACHE FILEPATH "")
 
 set(PETLS_ARM32_TIME_BITS 64 CACHE STRING "Bits of time_t and off_t (64 or 32)")
-if(PETLS_ARM32_TIME_BITS STREQUAL "64")
-  string(APPEND CMAKE_C_FLAGS_INIT " -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64")
-elseif(NOT PETLS_ARM32_TIME_BITS STREQUAL "32")
+if(NOT PETLS_ARM32_TIME_BITS MATCHES "^(32|64)$")
   message(FATAL_ERROR "PETLS_ARM32_TIME_BITS must be 64 or 32")
+endif()
+# (CMake reads a toolchain file more than once per configure.)
+if(PETLS_ARM32_TIME_BITS STREQUAL "64" AND
+   NOT CMAKE_C_FLAGS_INIT MATCHES "_TIME_BITS=64")
+  string(APPEND CMAKE_C_FLAGS_INIT " -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64")
 endif()
 
 # Debian's multiarch cross root.
