@@ -9,6 +9,7 @@
 #include "hostname.h"
 #include "petls_internal.h"
 #include "protocols.h"
+#include "util.h"
 #include "verify_result.h"
 
 /* ---- Peer certificate ---- */
@@ -309,14 +310,14 @@ time_t petls_peer_cert_notbefore(struct petls *ctx)
 {
     const struct pb_cert_info *ci = peer(ctx);
 
-    return ci != NULL ? (time_t)ci->not_before : (time_t)-1;
+    return ci != NULL ? petls_time_from_i64(ci->not_before) : (time_t)-1;
 }
 
 time_t petls_peer_cert_notafter(struct petls *ctx)
 {
     const struct pb_cert_info *ci = peer(ctx);
 
-    return ci != NULL ? (time_t)ci->not_after : (time_t)-1;
+    return ci != NULL ? petls_time_from_i64(ci->not_after) : (time_t)-1;
 }
 
 size_t petls_peer_cert_san_count(struct petls *ctx)

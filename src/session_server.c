@@ -116,7 +116,7 @@ static int session_save(struct petls *ctx, int kind, const uint8_t *id,
         if (petls_seal(c->store_key, id, id_len, sctx, sctx_len, expires, sess,
                        sess_len, blob, cap, &blob_len) == 0)
             rc = c->store.put(c->store.arg, id, id_len, blob, blob_len,
-                              (time_t)expires) == 0
+                              petls_time_from_i64(expires)) == 0
                      ? 0
                      : -1;
         petls_free_secret(blob, cap);

@@ -61,3 +61,14 @@ int petls_strcasecmp(const char *a, const char *b)
             return ca - cb;
     }
 }
+
+time_t petls_time_from_i64(int64_t t)
+{
+    if (sizeof(time_t) < sizeof(int64_t)) {
+        if (t > INT32_MAX)
+            return (time_t)INT32_MAX;
+        if (t < INT32_MIN)
+            return (time_t)INT32_MIN;
+    }
+    return (time_t)t;
+}

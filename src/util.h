@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Copies a string with petls_port_calloc; NULL on allocation failure. */
 char *petls_strdup(const char *s);
@@ -17,5 +18,8 @@ void petls_free_secret_str(char *s);
 void petls_explicit_bzero(void *p, size_t len);
 /* ASCII case-insensitive comparison of NUL-terminated strings. */
 int petls_strcasecmp(const char *a, const char *b);
+/* An int64_t Unix time as time_t, saturated where time_t is 32 bits (a
+ * certificate valid until 2040 reads as 2038-01-19, not as 1904). */
+time_t petls_time_from_i64(int64_t t);
 
 #endif
