@@ -9,6 +9,7 @@
 #include "client_hello.h"
 #include "nego.h"
 #include "petls_internal.h"
+#include "util.h"
 
 /* ---- Public API ---- */
 
@@ -86,9 +87,11 @@ void petls_nego_client_hello(struct petls *ctx,
                       (const char *const *)offered.names, offered.n,
                       nc->alpn_cb_arg);
     if (idx >= 0 && (size_t)idx < offered.n) {
-        size_t l = strlen(offered.names[idx]);
-        memcpy(ctx->nego.alpn_choice, offered.names[idx], l + 1);
-        ctx->nego.alpn_decided = 1;
+        petls_port_free(ctx->nego.alpn_choice);
+        ctx->nego.alpn_choice = petls_strdup(offered.names[idx]);
+        /* Out of memory: as a refusal without the list, the backend then
+         * refuses to start the connection. */
+        ctx->nego.alpn_decided = ctx->nego.alpn_choice != NULL ? 1 : -1;
     } else {
         alpn_refuse(ctx, ch);
     }

@@ -65,6 +65,8 @@ void petls_nego_conn_free(struct petls *ctx)
 
     petls_port_free(n->alpn_offered);
     n->alpn_offered = NULL;
+    petls_port_free(n->alpn_choice);
+    n->alpn_choice = NULL;
     n->alpn_offered_len = 0;
     n->alpn_decided = 0;
     memset(&n->limiter, 0, sizeof(n->limiter));

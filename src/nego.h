@@ -102,7 +102,7 @@ struct petls_nego_conn {
     size_t max_send_fragment; /* petls_set_max_send_fragment before start */
     /* Server with an ALPN callback: its choice, made on the ClientHello
      * the engine read first. */
-    char alpn_choice[PETLS_ALPN_NAME_MAX + 1];
+    char *alpn_choice;     /* allocated: most connections never have one */
     uint8_t *alpn_offered; /* copy of the client's list, for a refusal */
     size_t alpn_offered_len;
     int alpn_decided; /* 1 select alpn_choice, -1 refuse, 0 not asked */
