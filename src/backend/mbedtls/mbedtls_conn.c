@@ -443,6 +443,7 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
     ret = pb_mbedtls_session_handshake(c);
     if (ret == 0) {
         c->handshake_done = 1;
+        pb_mbedtls_trim_peer_chain(c);
         return 0;
     }
     if (c->io_status == 0 && c->ssl.out_msgtype != MBEDTLS_SSL_MSG_ALERT) {

@@ -78,6 +78,8 @@ struct pb_vstate {
     int leaf_self_signed;
     int top_self_signed;
     int depth_exceeded;
+    int trimmed; /* pb_mbedtls_trim_peer_chain dropped the intermediates;
+                  * chain_len and *_self_signed describe what was sent */
 };
 
 /* The verification of the full handshake that made a session, kept in the
@@ -127,6 +129,10 @@ struct pb_conn {
     int offered_session; /* client: a session was set for this handshake */
     int offered_tls13;   /* client: ... and it is a TLS 1.3 session */
     int session_opened;  /* server: ticket_open/cache_get gave a session */
+    /* Server: the copy of the config, with psk_ke as its only TLS 1.3 key
+     * exchange, that ssl.conf points to once a ticket qualified for psk_ke
+     * (mbedtls_psk_ke.c); NULL otherwise. */
+    mbedtls_ssl_config *psk_ke_conf;
     int saw_certificate; /* the handshake went through ServerCertificate */
     int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
     int resumed;         /* decided when the handshake completed */
@@ -180,6 +186,9 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
                          uint32_t *flags);
 /* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
+/* Once the handshake is over, in builds that cannot export the peer's
+ * chain: frees the certificates after the peer's leaf (mbedtls_x509.c). */
+void pb_mbedtls_trim_peer_chain(struct pb_conn *c);
 /* RFC 6125 check of host against the certificate's names: 1 match, 0 no
  * match, -1 out of memory. */
 int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host);
@@ -249,6 +258,15 @@ int pb_mbedtls_session_close(struct pb_conn *c);
  * resumed, or a TLS 1.3 server is resuming it), else NULL. */
 const struct pb_kept_verify *pb_mbedtls_kept_verify(const struct pb_conn *c);
 void pb_mbedtls_kept_free(struct pb_conn *c);
+/* Server, TLS 1.3: a ticket identity (ticket, as the client sent it) has
+ * just opened as session: switches the connection to psk_ke when the
+ * config allows it, the client offers it and mbedTLS will accept the
+ * ticket (mbedtls_psk_ke.c). Never fails the handshake: anything short of
+ * that leaves mbedTLS's own preference. */
+void pb_mbedtls_psk_ke_consider(struct pb_conn *c,
+                                const mbedtls_ssl_session *session,
+                                const uint8_t *ticket, size_t ticket_len);
+void pb_mbedtls_psk_ke_free(struct pb_conn *c);
 /* Client: appends to err why a handshake that offered a TLS 1.3 session
  * may have failed (mbedTLS then offers TLS 1.3 only). Returns pb. */
 int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,

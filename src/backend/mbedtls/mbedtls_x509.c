@@ -19,6 +19,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/platform.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509.h>
@@ -330,8 +331,9 @@ void pb_conn_verify_facts(const struct pb_conn *c,
     out->leaf_self_signed = c->vstate.leaf_self_signed;
     out->top_self_signed = c->vstate.top_self_signed;
     out->depth_exceeded = c->vstate.depth_exceeded;
-    if (!c->vstate.called && peer != NULL) {
-        /* Verification skipped (authmode NONE): still describe the chain. */
+    if (!c->vstate.called && !c->vstate.trimmed && peer != NULL) {
+        /* Verification skipped (authmode NONE): still describe the chain
+         * (pb_mbedtls_trim_peer_chain did it already if it ran). */
         const mbedtls_x509_crt *p;
         for (p = peer; p != NULL && p->raw.p != NULL; p = p->next) {
             out->chain_len++;
@@ -344,6 +346,51 @@ void pb_conn_verify_facts(const struct pb_conn *c,
     if (out->chain_len == 0 && peer == NULL) {
         out->flags |= PETLS_VF_NO_CERT;
     }
+}
+
+/* mbedTLS 3.6 keeps the peer's whole parsed chain for the connection's
+ * life (TLS 1.3 requires MBEDTLS_SSL_KEEP_PEER_CERTIFICATE): about 1 KiB
+ * per intermediate. After the handshake only the leaf is used (its names,
+ * fingerprint, the session's verification record, TLS 1.2 renegotiation's
+ * unchanged-certificate check), unless the chain can be exported as PEM
+ * (petls_peer_cert_chain_pem, builds with MBEDTLS_PEM_WRITE_C). So builds
+ * without a PEM writer (the constrained port/mbedtls configs) free the
+ * rest once the handshake is over. The chain belongs to mbedTLS's session
+ * (mbedtls_ssl_get_peer_cert gives it const); cutting its public `next`
+ * link and freeing what hung there is what mbedtls_x509_crt_free does for
+ * every certificate after the first. */
+void pb_mbedtls_trim_peer_chain(struct pb_conn *c)
+{
+#if defined(MBEDTLS_X509_CRT_PARSE_C) &&                                       \
+    defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE) &&                              \
+    !defined(MBEDTLS_PEM_WRITE_C)
+    mbedtls_x509_crt *leaf =
+        (mbedtls_x509_crt *)(uintptr_t)mbedtls_ssl_get_peer_cert(&c->ssl);
+    mbedtls_x509_crt *rest;
+    const mbedtls_x509_crt *p;
+
+    if (leaf == NULL || leaf->next == NULL || c->vstate.trimmed) {
+        return;
+    }
+    if (!c->vstate.called) {
+        /* Verification skipped: describe the chain before it goes, as
+         * pb_conn_verify_facts would have. */
+        for (p = leaf; p != NULL && p->raw.p != NULL; p = p->next) {
+            c->vstate.chain_len++;
+            if (p->next == NULL || p->next->raw.p == NULL) {
+                c->vstate.top_self_signed = self_signed(p);
+            }
+        }
+        c->vstate.leaf_self_signed = self_signed(leaf);
+    }
+    c->vstate.trimmed = 1;
+    rest = leaf->next;
+    leaf->next = NULL;
+    mbedtls_x509_crt_free(rest);
+    mbedtls_free(rest);
+#else
+    (void)c;
+#endif
 }
 
 /* ---- The decoded peer certificate ---- */
