@@ -422,16 +422,33 @@ server_live=$(sed -n 's/.*both connections [0-9]* bytes, client [0-9]*, server \
   has, or IANA names only) and a build without Node-style messages; neither
   is an option today.
 - **RAM per connection.** Measured after the handshake (the transient
-  handshake state is freed then). With 4 KiB records in and out, the two
-  record buffers alone take about 8.5 KiB (4096 + record overhead each). The
-  rest is the mbedTLS SSL context, the session with the peer's certificate
-  chain (mbedTLS 3.6 requires `MBEDTLS_SSL_KEEP_PEER_CERTIFICATE` for TLS
-  1.3, so the client keeps the parsed server chain), the record protection
-  state, the stored TLS 1.3 tickets (client) and the petls connection
-  object. The server side stays close to the target; the client pays for
-  the kept chain and tickets. Smaller record buffers (2 KiB) save 4 KiB
-  per connection but need peers that honour record_size_limit or
-  max_fragment_length (see docs/porting.md).
+  handshake state is freed then), arena headers (8 bytes per block)
+  included. The server meets the target; the client misses it by about
+  1.5 KiB. Where the client's bytes go, largest parts first (from a dump
+  of the arena's live blocks by caller, taken once on this image; the rest
+  is small blocks: hostnames, key slots, headers):
+  - the two record buffers, 4096 + 45 bytes each: 8282 B;
+  - mbedTLS's SSL context in petls's backend connection: ~770 B;
+  - the session and the record protection state: ~1080 B;
+  - the petls connection object: ~690 B, of which 384 are the three
+    message buffers (`PETLS_ERROR_BUFFER_SIZE`, 128 on this port);
+  - the server's leaf certificate, parsed, which mbedTLS 3.6 must keep for
+    TLS 1.3 (`MBEDTLS_SSL_KEEP_PEER_CERTIFICATE`): ~1.1 KiB (structure,
+    DER, public key). The intermediates are freed after the handshake in
+    builds without a PEM writer (they cost another ~1.1 KiB);
+  - the newest session the client received, kept for
+    `petls_conn_session()` (ticket, secrets, the verification record with
+    the leaf's DER): 743 B;
+  - the leaf's decoded names (subject, issuer, serial, SANs, fingerprint),
+    because the program asks for the subject: ~270 B.
+
+  Reaching 12 KiB on the client would mean not keeping the received session
+  in the connection (handing it out only through the session callback) and
+  not keeping the leaf's DER twice; both change documented behaviour
+  (`petls_conn_session()` after the handshake), so they are left as they
+  are. Smaller record buffers (2 KiB) save 4 KiB per connection but need
+  peers that honour record_size_limit or max_fragment_length (see
+  docs/porting.md).
 - **Peak heap during a handshake** is far above the steady state: ECDHE and
   ECDSA on P-256, the handshake transcript and certificate verification.
   Size the arena for the number of concurrent handshakes, not only for live
