@@ -51,9 +51,13 @@ endif()
 # The ClientHello pre-parse (session_preparse.c, client_hello.c) serves the
 # external store and stateful mode, the SNI callback's late answer and the
 # ALPN callback; the server's session hooks (session_server.c) serve
-# tickets and the cache.
+# tickets and the cache, and read the ClientHello through client_hello.c
+# for TLS 1.3 psk_ke resumption (so client_hello.c, and session_preparse.c
+# with it, is compiled with tickets too; the pre-parse still runs only for
+# the configs above that need it).
 set(PETLS_WITH_PREPARSE OFF)
-if(PETLS_WITH_SESSION_CACHE OR PETLS_WITH_SNI OR PETLS_WITH_ALPN)
+if(PETLS_WITH_SESSION_CACHE OR PETLS_WITH_SNI OR PETLS_WITH_ALPN OR
+   PETLS_WITH_TICKETS)
   set(PETLS_WITH_PREPARSE ON)
 endif()
 set(PETLS_WITH_SERVER_SESSIONS OFF)

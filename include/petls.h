@@ -288,7 +288,11 @@ int petls_config_set_session_tickets(struct petls_config *config, int enable);
 int petls_config_set_tls13_tickets(struct petls_config *config,
                                    unsigned int count);
 /* Allows TLS 1.3 resumption without a fresh (EC)DHE exchange (psk_ke).
- * Off by default: only psk_dhe_ke, which keeps forward secrecy. */
+ * Off by default: only psk_dhe_ke, which keeps forward secrecy. A client
+ * then offers both modes. A server then prefers psk_ke (as OpenSSL's with
+ * SSL_OP_ALLOW_NO_DHE_KEX) whenever the client offers it with a ticket this
+ * server accepts; otherwise psk_dhe_ke, or a full handshake for a ticket it
+ * refuses. petls_conn_session_psk_ke() tells which. */
 int petls_config_set_tls13_psk_ke(struct petls_config *config, int enable);
 
 /* Ticket keys: 48 bytes each, as Node's ticketKeys (16-byte key name, then
@@ -525,6 +529,10 @@ const char *petls_conn_servername(struct petls *ctx); /* SNI, or NULL */
 /* 1 exactly when this handshake resumed a session (ticket or session ID),
  * on clients and servers, in TLS 1.2 and 1.3; 0 for a full handshake. */
 int petls_conn_session_resumed(struct petls *ctx);
+/* Server: 1 when this handshake resumed a TLS 1.3 session in psk_ke mode
+ * (no (EC)DHE: petls_config_set_tls13_psk_ke), 0 otherwise. A client
+ * always gets 0 (mbed TLS does not tell it which mode the server chose). */
+int petls_conn_session_psk_ke(struct petls *ctx);
 /* Node's authorized / authorizationError: 1 when the peer's certificate
  * verified (chain, time and, on clients, name), 0 otherwise. The error code
  * is a Node.js string such as "CERT_HAS_EXPIRED" or NULL when authorized;

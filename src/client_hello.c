@@ -21,6 +21,7 @@
 #define EXT_SESSION_TICKET 35
 #define EXT_PRE_SHARED_KEY 41
 #define EXT_SUPPORTED_VERSIONS 43
+#define EXT_PSK_KEY_EXCHANGE_MODES 45
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -261,12 +262,15 @@ static int parse_psk(const uint8_t *d, size_t n, struct petls_client_hello *out,
         r.left != 0)
         return fail(err, errlen, "ClientHello: malformed pre_shared_key");
     while (ids.left > 0) {
+        const uint8_t *age;
         if (take_vec(&ids, 2, &p, &len) != 0 || len == 0 ||
-            take(&ids, 4, NULL) != 0)
+            take(&ids, 4, &age) != 0)
             return fail(err, errlen, "ClientHello: malformed pre_shared_key");
         if (n_ids < PETLS_CH_MAX_PSK_IDENTITIES) {
             out->psk_identity[n_ids] = p;
             out->psk_identity_len[n_ids] = len;
+            out->psk_obfuscated_age[n_ids] =
+                (uint32_t)be16(age) << 16 | (uint32_t)be16(age + 2);
         }
         n_ids++;
     }
@@ -283,6 +287,26 @@ static int parse_psk(const uint8_t *d, size_t n, struct petls_client_hello *out,
     out->n_psk_identities = n_ids < PETLS_CH_MAX_PSK_IDENTITIES
                                 ? n_ids
                                 : PETLS_CH_MAX_PSK_IDENTITIES;
+    return 0;
+}
+
+static int parse_psk_modes(const uint8_t *d, size_t n,
+                           struct petls_client_hello *out, char *err,
+                           size_t errlen)
+{
+    struct reader r = {d, n};
+    const uint8_t *list;
+    size_t list_len, i;
+
+    if (take_vec(&r, 1, &list, &list_len) != 0 || r.left != 0 || list_len == 0)
+        return fail(err, errlen,
+                    "ClientHello: malformed psk_key_exchange_modes");
+    for (i = 0; i < list_len; i++) {
+        if (list[i] == 0)
+            out->psk_modes |= PETLS_CH_PSK_KE;
+        else if (list[i] == 1)
+            out->psk_modes |= PETLS_CH_PSK_DHE_KE;
+    }
     return 0;
 }
 
@@ -328,6 +352,9 @@ static int parse_extensions(struct reader *r, struct petls_client_hello *out,
             out->has_ticket_ext = 1;
             out->ticket = d;
             out->ticket_len = n;
+            break;
+        case EXT_PSK_KEY_EXCHANGE_MODES:
+            ret = parse_psk_modes(d, n, out, err, errlen);
             break;
         case EXT_PRE_SHARED_KEY:
             ret = parse_psk(d, n, out, err, errlen);

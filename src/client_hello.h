@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #define PETLS_CH_MAX_PSK_IDENTITIES 8
+/* psk_key_exchange_modes bits (RFC 8446 4.2.9: mode value n is bit n). */
+#define PETLS_CH_PSK_KE 0x1u     /* psk_ke: no (EC)DHE */
+#define PETLS_CH_PSK_DHE_KE 0x2u /* psk_dhe_ke */
 /* Largest first flight the server buffers before giving up pre-parsing. */
 #define PETLS_CH_MAX_FLIGHT (16384 + 5 + 2048)
 
@@ -32,6 +35,9 @@ struct petls_client_hello {
     size_t n_psk_identities; /* TLS 1.3 pre_shared_key identities */
     const uint8_t *psk_identity[PETLS_CH_MAX_PSK_IDENTITIES];
     size_t psk_identity_len[PETLS_CH_MAX_PSK_IDENTITIES];
+    uint32_t psk_obfuscated_age[PETLS_CH_MAX_PSK_IDENTITIES];
+    unsigned int psk_modes; /* PETLS_CH_PSK_* offered; unknown modes are
+                             * ignored, 0 without the extension */
 };
 
 /* Looks at the bytes received so far (TLS records). Returns 1 when a whole

@@ -229,6 +229,13 @@ int petls_conn_session_resumed(struct petls *ctx)
     return pb_conn_resumed(ctx->conn) ? 1 : 0;
 }
 
+int petls_conn_session_psk_ke(struct petls *ctx)
+{
+    if (ctx == NULL || ctx->conn == NULL || !ctx->hs_done)
+        return 0;
+    return pb_conn_resumed_psk_ke(ctx->conn) ? 1 : 0;
+}
+
 const char *petls_conn_servername(struct petls *ctx)
 {
     if (ctx == NULL)

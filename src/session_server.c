@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "client_hello.h"
 #include "petls_internal.h"
 #include "session_cache.h"
 #include "session_seal.h"
@@ -281,7 +282,33 @@ static void hook_client_session(void *owner, const uint8_t *sess, size_t len)
     petls_session_client_received(owner, sess, len);
 }
 
+/* The backend asks while mbedTLS weighs a TLS 1.3 ticket it just opened
+ * (mbedtls_psk_ke.c): does the ClientHello offer psk_ke, and what age did
+ * it give this ticket? Parsed again rather than kept from a pre-parse:
+ * most configs have none, and this runs only with psk_ke allowed. */
+static int hook_psk_ke_offered(const uint8_t *hello, size_t hello_len,
+                               const uint8_t *ticket, size_t ticket_len,
+                               uint32_t *obfuscated_age)
+{
+    struct petls_client_hello ch;
+    char err[96];
+    size_t i;
+
+    if (petls_client_hello_parse(hello, hello_len, &ch, err, sizeof(err)) !=
+            0 ||
+        (ch.psk_modes & PETLS_CH_PSK_KE) == 0)
+        return 0;
+    for (i = 0; i < ch.n_psk_identities; i++) {
+        if (ch.psk_identity_len[i] == ticket_len &&
+            memcmp(ch.psk_identity[i], ticket, ticket_len) == 0) {
+            *obfuscated_age = ch.psk_obfuscated_age[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
 const struct pb_session_hooks petls_session_hooks = {
     hook_ticket_make, hook_ticket_open,    hook_cache_put,
-    hook_cache_get,   hook_client_session,
+    hook_cache_get,   hook_client_session, hook_psk_ke_offered,
 };

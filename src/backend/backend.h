@@ -83,8 +83,9 @@ struct pb_settings {
                         * hooks->cache_get/cache_put */
     unsigned int tls13_tickets; /* server: tickets per TLS 1.3 handshake */
     int tls13_psk_ke;           /* both roles: allow psk_ke (no (EC)DHE) besides
-                                 * psk_dhe_ke; a server still prefers psk_dhe_ke
-                                 * when the client offers both */
+                                 * psk_dhe_ke; a server resuming a ticket
+                                 * prefers psk_ke when the client offers it
+                                 * (session_hooks->psk_ke_offered) */
     uint32_t ticket_lifetime_s; /* lifetime advertised when ticket_make
                                  * leaves *lifetime_s alone (TLS 1.3: capped
                                  * at 7 days) */
@@ -132,6 +133,15 @@ struct pb_session_hooks {
     /* Client: a new session to offer later (end of a TLS 1.2 handshake;
      * each TLS 1.3 NewSessionTicket). */
     void (*client_session)(void *owner, const uint8_t *sess, size_t len);
+    /* Server, TLS 1.3, a config allowing psk_ke (tls13_psk_ke): hello is
+     * the ClientHello body being answered and ticket one of its
+     * pre_shared_key identities, just opened. 1 with *obfuscated_age (that
+     * identity's) when the client offers psk_ke, else 0. NULL: the server
+     * never prefers psk_ke (mbedTLS's own order: psk_dhe_ke, then a
+     * certificate handshake, then psk_ke). */
+    int (*psk_ke_offered)(const uint8_t *hello, size_t hello_len,
+                          const uint8_t *ticket, size_t ticket_len,
+                          uint32_t *obfuscated_age);
 };
 /* Largest session serialisation the backend produces (with a peer
  * certificate chain kept). */
@@ -264,6 +274,10 @@ uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
 /* 1 when the completed handshake resumed a session (TLS 1.2 session ID or
  * ticket, TLS 1.3 ticket PSK; an external PSK is not a resumption). */
 int pb_conn_resumed(const struct pb_conn *c);
+/* Server: 1 when the completed handshake resumed a TLS 1.3 ticket in
+ * psk_ke mode (no (EC)DHE; see pb_session_hooks.psk_ke_offered), else 0
+ * (always 0 on a client: mbedTLS keeps the mode it saw private). */
+int pb_conn_resumed_psk_ke(const struct pb_conn *c);
 /* Server: the SNI the client sent, or NULL. */
 const char *pb_conn_sni(const struct pb_conn *c);
 /* The identity of the external PSK the completed handshake used (server:

@@ -40,6 +40,7 @@ static void check_parsed(const uint8_t *msg, size_t len)
         FUZZ_CHECK(ch.has_ticket_ext &&
                    inside(ch.ticket, ch.ticket_len, msg, len));
     FUZZ_CHECK(ch.n_psk_identities <= PETLS_CH_MAX_PSK_IDENTITIES);
+    FUZZ_CHECK((ch.psk_modes & ~(PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE)) == 0);
     for (i = 0; i < ch.n_psk_identities; i++)
         FUZZ_CHECK(
             ch.psk_identity_len[i] > 0 &&

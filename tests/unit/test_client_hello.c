@@ -273,6 +273,9 @@ Test(client_hello, openssl_tls13_sni_alpn_psk)
     cr_assert_eq(ch.ticket_len, 0);
     cr_assert_eq(ch.n_psk_identities, 1);
     cr_assert_eq(ch.psk_identity_len[0], 208);
+    /* psk_key_exchange_modes 01 01: psk_dhe_ke only (no
+     * -allow_no_dhe_kex). */
+    cr_assert_eq(ch.psk_modes, PETLS_CH_PSK_DHE_KE);
     /* The identity sits inside the message. */
     cr_assert(ch.psk_identity[0] > msg &&
               ch.psk_identity[0] + 208 < msg + msg_len);
@@ -814,7 +817,9 @@ Test(client_hello, built_psk_identities)
         char id[24];
         snprintf(id, sizeof(id), "id-%02zu", i);
         cr_assert(mem_is(ch.psk_identity[i], ch.psk_identity_len[i], id, 5));
+        cr_assert_eq(ch.psk_obfuscated_age[i], i);
     }
+    cr_assert_eq(ch.psk_modes, 0, "no psk_key_exchange_modes extension");
 
     e.n = 0;
     psk_ext(&e, 2, 1);
@@ -828,6 +833,44 @@ Test(client_hello, built_psk_identities)
     hello(&w, 0x0303, 0, &e);
     cr_assert_eq(parse_err(&w, &ch, err, sizeof(err)), -1);
     cr_assert_str_eq(err, "ClientHello: malformed pre_shared_key");
+}
+
+Test(client_hello, built_psk_key_exchange_modes)
+{
+    static struct bld w, e;
+    struct petls_client_hello ch;
+    char err[128];
+
+    e.n = 0;
+    ext(&e, 45, "\x02\x01\x00", 3); /* psk_dhe_ke, psk_ke */
+    psk_ext(&e, 1, 1);
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(parse_err(&w, &ch, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ch.psk_modes, PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE);
+
+    e.n = 0;
+    ext(&e, 45, "\x02\x07\x00", 3); /* an unknown mode is ignored */
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(parse_err(&w, &ch, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(ch.psk_modes, PETLS_CH_PSK_KE);
+
+    e.n = 0;
+    ext(&e, 45, "\x00", 1); /* empty list */
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(parse_err(&w, &ch, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "ClientHello: malformed psk_key_exchange_modes");
+
+    e.n = 0;
+    ext(&e, 45, "\x02\x01", 2); /* list longer than the extension */
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(parse_err(&w, &ch, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "ClientHello: malformed psk_key_exchange_modes");
+
+    e.n = 0;
+    ext(&e, 45, "\x01\x01\x00", 3); /* bytes after the list */
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(parse_err(&w, &ch, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "ClientHello: malformed psk_key_exchange_modes");
 }
 
 Test(client_hello, too_many_extensions)

@@ -7,6 +7,7 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
     f->version = petls_conn_version(ctx);
     f->cipher = petls_conn_cipher(ctx);
     f->resumed = petls_conn_session_resumed(ctx) == 1;
+    f->psk_ke = petls_conn_session_psk_ke(ctx) == 1;
     f->worker = -1;
     f->servername = petls_conn_servername(ctx);
     f->alpn = petls_conn_alpn_selected(ctx);
@@ -36,6 +37,7 @@ void report_handshake_json(FILE *out, const char *peer,
     json_str(&j, "version", f->version);
     json_str(&j, "cipher", f->cipher);
     json_bool(&j, "resumed", f->resumed);
+    json_bool(&j, "psk_ke", f->psk_ke);
     json_str(&j, "servername", f->servername);
     json_str(&j, "alpn", f->alpn);
     json_int(&j, "renegotiations", f->renegotiations);

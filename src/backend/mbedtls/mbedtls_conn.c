@@ -417,6 +417,7 @@ void pb_conn_free(struct pb_conn *c)
         return;
     }
     mbedtls_ssl_free(&c->ssl); /* zeroizes keys and buffers */
+    pb_mbedtls_psk_ke_free(c); /* ssl.conf may have pointed to it */
     pb_mbedtls_vhost_conn_free(c);
     pb_mbedtls_nego_conn_free(c);
     pb_mbedtls_cert_cache_free(c);

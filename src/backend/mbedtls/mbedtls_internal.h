@@ -135,6 +135,7 @@ struct pb_conn {
     mbedtls_ssl_config *psk_ke_conf;
     int saw_certificate; /* the handshake went through ServerCertificate */
     int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
+    int saw_hrr;         /* TLS 1.3 server: sent a HelloRetryRequest */
     int resumed;         /* decided when the handshake completed */
     struct pb_kept_verify kept; /* from the session offered / opened */
 

@@ -40,7 +40,8 @@
  * public flag, and by pb_mbedtls_session_read to see a NewSessionTicket
  * announced (mbedtls_ssl_is_handshake_over() is true in that state too).
  * (3) the session's peer_cert, to keep the leaf of a TLS 1.2 session with
- * the verification record. Nothing else here touches private fields. */
+ * the verification record. Nothing else here touches private fields
+ * (mbedtls_psk_ke.c has its own list). */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <string.h>
@@ -481,6 +482,7 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
         } else {
             c->session_opened = 1;
             ret = 0;
+            pb_mbedtls_psk_ke_consider(c, session, buf, len);
         }
     }
     mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
@@ -714,6 +716,9 @@ static int drive_handshake(struct pb_conn *c)
         }
         if (c->ssl.state == MBEDTLS_SSL_CLIENT_KEY_EXCHANGE) {
             c->saw_client_kex = 1;
+        }
+        if (c->ssl.state == MBEDTLS_SSL_HELLO_RETRY_REQUEST) {
+            c->saw_hrr = 1; /* mbedtls_psk_ke.c */
         }
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0) {
