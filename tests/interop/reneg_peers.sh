@@ -19,7 +19,7 @@ s_client_open() {
     local fifo=$TMP/$name.stdin
     rm -f "$fifo"
     mkfifo "$fifo"
-    timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$PORT" "$@" \
+    timeout "$FG_LIMIT" stdbuf -o0 openssl s_client -connect "127.0.0.1:$PORT" "$@" \
         <"$fifo" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     SC_PID=$!
     exec 7>"$fifo"

@@ -402,7 +402,12 @@ run_s_client() {
     rm -f "$fifo"
     mkfifo "$fifo"
     STATUS=0
-    timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$PORT" "$@" <"$fifo" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+    # stdbuf -o0: s_client prints session summaries through a buffered
+    # stdio BIO but writes received data straight to the descriptor, so a
+    # large post-handshake ticket dump (TLS 1.3, tickets carrying the
+    # client's certificate) could be flushed around the echo and split its
+    # line.
+    timeout "$FG_LIMIT" stdbuf -o0 openssl s_client -connect "127.0.0.1:$PORT" "$@" <"$fifo" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     local pid=$!
     exec 7>"$fifo"
     # The session summary ends with the verify result once the handshake
