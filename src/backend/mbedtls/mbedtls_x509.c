@@ -478,6 +478,11 @@ int pb_supports_certificates(void)
 }
 
 #if !defined(MBEDTLS_X509_CRT_PARSE_C)
+void pb_mbedtls_trim_peer_chain(struct pb_conn *c)
+{
+    (void)c; /* no certificates */
+}
+
 /* A build without X.509 has only PSK key exchanges: no certificate is sent
  * or verified, resumed or not (the engine treats a PSK handshake as
  * authenticated by the PSK, conn_info.c). */
