@@ -18,7 +18,8 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
 
 /* Parses "TLSv1.2", "tlsv1.3", "1.2", "TLS1.3" into one PETLS_PROTOCOL_*
  * bit. Returns 0 or -1 with err "unsupported protocol version 'TLSv1.1'"
- * (a real TLS version that petls does not support) or "invalid protocol version 'x'". */
+ * (a real TLS version that petls does not support) or "invalid protocol version
+ * 'x'". */
 int petls_version_parse(const char *str, uint32_t *bit, char *err,
                         size_t errlen);
 

@@ -58,7 +58,8 @@ int petls_arena_init(struct petls_arena *a, void *buf, size_t len)
     len &= ~(size_t)(ALIGN - 1);
     if (len > 0x7ffffff8u) /* sizes are 32-bit */
         len = 0x7ffffff8u;
-    a->base = (uint8_t *)aligned;
+    /* From buf, not from the integer: keeps the pointer's provenance. */
+    a->base = (uint8_t *)buf + (aligned - start);
     a->end = a->base + len;
     b = (struct block *)(void *)a->base;
     b->size = (uint32_t)len;

@@ -15,7 +15,7 @@ struct conn_facts {
     const char *version;
     const char *cipher;
     int resumed;
-    int psk_ke; /* server: resumed in TLS 1.3 psk_ke (no (EC)DHE) */
+    int psk_ke;             /* server: resumed in TLS 1.3 psk_ke (no (EC)DHE) */
     const char *servername; /* NULL: none */
     const char *alpn;       /* NULL: none negotiated */
     int renegotiations;     /* TLS 1.2 renegotiations so far */

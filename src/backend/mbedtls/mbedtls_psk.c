@@ -42,9 +42,9 @@ static char *dup_identity(const unsigned char *id, size_t len)
     if (s != NULL) {
         memcpy(s, id, len);
     }
-#endif
     return s;
 }
+#endif
 
 #if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED) &&                         \
     defined(MBEDTLS_SSL_SRV_C)
