@@ -17,7 +17,7 @@
 # Ends with a line "N passed, N failed" (ctest tests count one each, other
 # steps one each) and exits non-zero if anything failed.
 #
-# Env: JOBS (default 2), FUZZ_SECONDS (default 20), PETLS_SKIP="asan fuzz
+# Env: JOBS (default 2), FUZZ_SECONDS (default 15), PETLS_SKIP="asan fuzz
 # srcmbedtls features cross qemu firmware footprint" (steps to skip, for local
 # iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
 # qemu-aarch64 and qemu-arm runs).
@@ -26,7 +26,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 jobs=${JOBS:-2}
-fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seconds=${FUZZ_SECONDS:-15}
 skip=" ${PETLS_SKIP:-} "
 passed=0
 failed=0
@@ -165,6 +165,10 @@ if ! skipped firmware; then
     scripts/firmware.sh build-firmware
   step "firmware image, psk12_min mbedTLS config (build-firmware-psk12/)" \
     env PETLS_FW_CONFIG=psk12_min scripts/firmware.sh build-firmware-psk12
+  # The same programs on this machine under ASan+UBSan, against both
+  # constrained configs (code the host suite never compiles).
+  step "firmware programs under ASan+UBSan, tls13_min and psk12_min (build-fw-sanitize/)" \
+    scripts/firmware-sanitize.sh build-fw-sanitize
   if ! skipped footprint; then
     step "footprint report (docs/footprint.md)" \
       env PETLS_FW_DIR="$root/build-firmware" PETLS_CROSS_DIR="$root/build-cross" \
