@@ -17,7 +17,7 @@
 # Ends with a line "N passed, N failed" (ctest tests count one each, other
 # steps one each) and exits non-zero if anything failed.
 #
-# Env: JOBS (default 2), FUZZ_SECONDS (default 15), PETLS_SKIP="asan fuzz
+# Env: JOBS (default 2), FUZZ_SECONDS (default 10), PETLS_SKIP="asan fuzz
 # srcmbedtls features cross qemu firmware footprint" (steps to skip, for local
 # iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
 # qemu-aarch64 and qemu-arm runs).
@@ -26,7 +26,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 jobs=${JOBS:-2}
-fuzz_seconds=${FUZZ_SECONDS:-15}
+fuzz_seconds=${FUZZ_SECONDS:-10}
 skip=" ${PETLS_SKIP:-} "
 passed=0
 failed=0
