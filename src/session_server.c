@@ -17,17 +17,6 @@
 /* Stateful TLS 1.3 tickets are random ids of this size. */
 #define STATEFUL_TICKET_LEN 32
 
-int64_t petls_session_now(void)
-{
-    int64_t now = petls_port_unix_time();
-
-    /* Firmware without a calendar still has a monotonic clock: expiry only
-     * needs time to move forward. */
-    if (now < 0)
-        now = (int64_t)(petls_port_monotonic_ms() / 1000u);
-    return now;
-}
-
 int petls_session_server_prepare(struct petls_config *c, char *err,
                                  size_t errlen)
 {
@@ -47,18 +36,6 @@ int petls_session_server_prepare(struct petls_config *c, char *err,
                              "cannot create the session cache "
                              "(out of memory)");
     return rc;
-}
-
-void petls_session_errmsg(char *err, size_t errlen, const char *msg)
-{
-    size_t n = strlen(msg);
-
-    if (errlen == 0)
-        return;
-    if (n >= errlen)
-        n = errlen - 1;
-    memcpy(err, msg, n);
-    err[n] = '\0';
 }
 
 /* The additional context sealed into a store blob: the kind (session ID or

@@ -1,8 +1,9 @@
-/* Small helpers over the port allocator. */
+/* Small helpers over the port: copies, secrets, times. */
 #include "util.h"
 
 #include <string.h>
 
+#include "petls_internal.h"
 #include "petls_port.h"
 
 char *petls_strdup(const char *s)
@@ -71,4 +72,28 @@ time_t petls_time_from_i64(int64_t t)
             return (time_t)INT32_MIN;
     }
     return (time_t)t;
+}
+
+/* Shared by the session modules and their compiled-out stubs. */
+int64_t petls_session_now(void)
+{
+    int64_t now = petls_port_unix_time();
+
+    /* Firmware without a calendar still has a monotonic clock: expiry only
+     * needs time to move forward. */
+    if (now < 0)
+        now = (int64_t)(petls_port_monotonic_ms() / 1000u);
+    return now;
+}
+
+void petls_session_errmsg(char *err, size_t errlen, const char *msg)
+{
+    size_t n = strlen(msg);
+
+    if (errlen == 0)
+        return;
+    if (n >= errlen)
+        n = errlen - 1;
+    memcpy(err, msg, n);
+    err[n] = '\0';
 }

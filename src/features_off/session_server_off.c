@@ -9,15 +9,6 @@
 #include "petls_features.h"
 #include "petls_internal.h"
 
-int64_t petls_session_now(void)
-{
-    int64_t now = petls_port_unix_time();
-
-    if (now < 0)
-        now = (int64_t)(petls_port_monotonic_ms() / 1000u);
-    return now;
-}
-
 int petls_session_server_prepare(struct petls_config *config, char *err,
                                  size_t errlen)
 {
@@ -25,18 +16,6 @@ int petls_session_server_prepare(struct petls_config *config, char *err,
     (void)err;
     (void)errlen;
     return 0;
-}
-
-void petls_session_errmsg(char *err, size_t errlen, const char *msg)
-{
-    size_t n = strlen(msg);
-
-    if (errlen == 0)
-        return;
-    if (n >= errlen)
-        n = errlen - 1;
-    memcpy(err, msg, n);
-    err[n] = '\0';
 }
 
 static int no_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
