@@ -272,6 +272,35 @@ static int not_frozen(const struct pb_config *cfg, char *err, size_t errlen)
 
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
 /* Parses a private key, telling apart the cases a user can fix. */
+/* mbedtls_pk_parse_key, except that a wrong passphrase always reads as
+ * one: mbedTLS reports PASSWORD_MISMATCH only when the decrypted padding is
+ * wrong, and about 1 time in 256 a wrong key leaves valid padding and the
+ * garbage fails as ASN.1 instead. A key that asks for a passphrase when
+ * parsed without one is encrypted, so any other failure with the
+ * passphrase is the passphrase's. */
+int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
+                         size_t in_len, const unsigned char *pwd,
+                         size_t pwd_len)
+{
+    int ret =
+        mbedtls_pk_parse_key(pk, in, in_len, pwd_len > 0 ? pwd : NULL, pwd_len,
+                             pb_mbedtls_rng, pb_mbedtls_rng_ctx());
+
+    if (ret != 0 && pwd_len > 0 && ret != MBEDTLS_ERR_PK_PASSWORD_MISMATCH &&
+        ret != MBEDTLS_ERR_PK_ALLOC_FAILED) {
+        mbedtls_pk_context probe;
+
+        mbedtls_pk_init(&probe);
+        if (mbedtls_pk_parse_key(&probe, in, in_len, NULL, 0, pb_mbedtls_rng,
+                                 pb_mbedtls_rng_ctx()) ==
+            MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
+            ret = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
+        }
+        mbedtls_pk_free(&probe);
+    }
+    return ret;
+}
+
 static int parse_key(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len,
                      const char *passphrase, char *err, size_t errlen)
 {
@@ -290,8 +319,7 @@ static int parse_key(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len,
         pb_mbedtls_msg(err, errlen, "out of memory");
         return PB_ERR;
     }
-    ret = mbedtls_pk_parse_key(pk, in, in_len, pwd_len > 0 ? pwd : NULL,
-                               pwd_len, pb_mbedtls_rng, pb_mbedtls_rng_ctx());
+    ret = pb_mbedtls_parse_key(pk, in, in_len, pwd, pwd_len);
     pb_mbedtls_free_input(in, in_len, owned);
     if (ret == 0) {
         return 0;

@@ -187,6 +187,11 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
                          uint32_t *flags);
 /* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
+/* mbedtls_pk_parse_key, with a wrong passphrase always reported as
+ * MBEDTLS_ERR_PK_PASSWORD_MISMATCH (mbedtls_config.c). */
+int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
+                         size_t in_len, const unsigned char *pwd,
+                         size_t pwd_len);
 /* Once the handshake is over, in builds that cannot export the peer's
  * chain: frees the certificates after the peer's leaf (mbedtls_x509.c). */
 void pb_mbedtls_trim_peer_chain(struct pb_conn *c);

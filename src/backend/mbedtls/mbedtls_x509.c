@@ -684,8 +684,7 @@ int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
         return PB_ERR;
     }
     mbedtls_pk_init(&pk);
-    ret = mbedtls_pk_parse_key(&pk, in, in_len, pwd_len > 0 ? pwd : NULL,
-                               pwd_len, pb_mbedtls_rng, pb_mbedtls_rng_ctx());
+    ret = pb_mbedtls_parse_key(&pk, in, in_len, pwd, pwd_len);
     pb_mbedtls_free_input(in, in_len, owned);
     if (ret != 0) {
         mbedtls_pk_free(&pk);
