@@ -17,6 +17,16 @@ static void clear_env(void)
     unsetenv("SSL_CERT_DIR");
 }
 
+/* The server has its keypair; the client config has no CA at all. */
+static void pair_without_client_ca(struct tlspair *p)
+{
+    tlspair_init_bare(p);
+    cr_assert_eq(petls_config_set_keypair_file(p->scfg,
+                                               cert_path("server-ecdsa.pem"),
+                                               cert_path("server-ecdsa.key")),
+                 0);
+}
+
 Test(ca_default, file_follows_ssl_cert_file)
 {
     clear_env();
@@ -48,11 +58,7 @@ Test(ca_default, client_verifies_with_ssl_cert_file)
 
     clear_env();
     setenv("SSL_CERT_FILE", cert_path("ca.pem"), 1);
-    tlspair_init_bare(&p);
-    cr_assert_eq(petls_config_set_keypair_file(p.scfg,
-                                               cert_path("server-ecdsa.pem"),
-                                               cert_path("server-ecdsa.key")),
-                 0);
+    pair_without_client_ca(&p);
     tlspair_start(&p, "localhost");
     cr_assert_eq(tlspair_handshake(&p), 0, "%s", petls_error(p.client));
     cr_assert_eq(petls_conn_authorized(p.client), 1);
@@ -66,11 +72,7 @@ Test(ca_default, no_ca_message)
 
     clear_env();
     setenv("SSL_CERT_FILE", "/nonexistent/bundle.pem", 1);
-    tlspair_init_bare(&p);
-    cr_assert_eq(petls_config_set_keypair_file(p.scfg,
-                                               cert_path("server-ecdsa.pem"),
-                                               cert_path("server-ecdsa.key")),
-                 0);
+    pair_without_client_ca(&p);
     tlspair_start(&p, "localhost");
     cr_assert_eq(tlspair_handshake(&p), -1);
     cr_assert_str_eq(
