@@ -128,11 +128,23 @@ void petls_config_prefer_ciphers_server(struct petls_config *config);
 void petls_config_prefer_ciphers_client(struct petls_config *config);
 
 /* Trust anchors. Files and memory may be PEM or DER. A CA path is a
- * directory whose every file holding certificates is loaded. */
+ * directory whose every file holding certificates is loaded. Each call
+ * replaces the trust anchors set before, and the default store.
+ *
+ * Without any of these, a config that verifies peers (a client's, or a
+ * server's that verifies clients) loads the default trust store once when
+ * it is first used: $SSL_CERT_FILE and/or $SSL_CERT_DIR when set, else the
+ * platform's CA bundle (or the one fixed at build time with
+ * -DPETLS_DEFAULT_CA_FILE=...). The bare-metal port has none. */
 int petls_config_set_ca_file(struct petls_config *config, const char *ca_file);
 int petls_config_set_ca_path(struct petls_config *config, const char *ca_path);
 int petls_config_set_ca_mem(struct petls_config *config, const uint8_t *ca,
                             size_t len);
+/* The CA bundle the default trust store loads (libtls's
+ * tls_default_ca_cert_file): $SSL_CERT_FILE when set, else the platform
+ * bundle that exists, or NULL (none found; only $SSL_CERT_DIR; bare
+ * metal). */
+const char *petls_default_ca_cert_file(void);
 int petls_config_set_crl_file(struct petls_config *config,
                               const char *crl_file);
 int petls_config_set_crl_mem(struct petls_config *config, const uint8_t *crl,

@@ -197,6 +197,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
                  c->pending_key_name);
         return -1;
     }
+    petls_config_load_default_ca(c);
     memset(&s, 0, sizeof(s));
     s.protocols = petls_config_effective_protocols(c);
     if (s.protocols == 0) {
@@ -445,6 +446,7 @@ int petls_config_set_ca_file(struct petls_config *c, const char *ca_file)
         return -1;
     pb_config_clear_ca(c->pb);
     rc = add_ca(c, "ca file", ca_file, buf, len);
+    c->ca_source = rc == 0 ? PETLS_CA_USER : PETLS_CA_NONE;
     petls_port_free(buf);
     return rc;
 }
@@ -452,7 +454,30 @@ int petls_config_set_ca_file(struct petls_config *c, const char *ca_file)
 struct ca_dir_walk {
     struct petls_config *config;
     int loaded;
+    int hashed_only;
 };
+
+/* OpenSSL's hashed names in a CA directory: 8 hex digits, '.', a digit
+ * (or "r" and a digit for CRLs, which are not CA files). */
+static int hashed_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t i;
+
+    base = base != NULL ? base + 1 : path;
+    for (i = 0; i < 8; i++) {
+        if (strchr("0123456789abcdefABCDEF", base[i]) == NULL ||
+            base[i] == '\0')
+            return 0;
+    }
+    if (base[8] != '.' || base[9] < '0' || base[9] > '9')
+        return 0;
+    for (i = 10; base[i] != '\0'; i++) {
+        if (base[i] < '0' || base[i] > '9')
+            return 0;
+    }
+    return 1;
+}
 
 static int ca_dir_file(const char *path, void *arg)
 {
@@ -461,6 +486,8 @@ static int ca_dir_file(const char *path, void *arg)
     uint8_t *buf;
     size_t len;
 
+    if (w->hashed_only && !hashed_name(path))
+        return 0;
     if (petls_port_read_file(path, &buf, &len, err, sizeof(err)) != 0)
         return 0; /* unreadable entries are skipped, as OpenSSL's lookup */
     /* Files that are not certificates (READMEs, CRLs) are skipped too. */
@@ -470,10 +497,24 @@ static int ca_dir_file(const char *path, void *arg)
     return 0;
 }
 
-int petls_config_set_ca_path(struct petls_config *c, const char *ca_path)
+int petls_config_add_ca_dir(struct petls_config *c, const char *dir,
+                            int hashed_only, char *err, size_t errlen)
 {
     struct ca_dir_walk w;
+
+    w.config = c;
+    w.loaded = 0;
+    w.hashed_only = hashed_only;
+    err[0] = '\0';
+    if (petls_port_dir_foreach(dir, ca_dir_file, &w, err, errlen) != 0)
+        return -1;
+    return w.loaded;
+}
+
+int petls_config_set_ca_path(struct petls_config *c, const char *ca_path)
+{
     char err[ERRLEN];
+    int n;
 
     SETTER_ENTRY(c);
     if (ca_path == NULL) {
@@ -481,31 +522,34 @@ int petls_config_set_ca_path(struct petls_config *c, const char *ca_path)
         return -1;
     }
     pb_config_clear_ca(c->pb);
-    w.config = c;
-    w.loaded = 0;
-    err[0] = '\0';
-    if (petls_port_dir_foreach(ca_path, ca_dir_file, &w, err, sizeof(err)) !=
-        0) {
+    c->ca_source = PETLS_CA_NONE;
+    n = petls_config_add_ca_dir(c, ca_path, 0, err, sizeof(err));
+    if (n < 0) {
         petls_config_set_error(c, "ca path %s: %s", ca_path, err);
         return -1;
     }
-    if (w.loaded == 0) {
+    if (n == 0) {
         petls_config_set_error(c, "ca path %s: no certificates found", ca_path);
         return -1;
     }
+    c->ca_source = PETLS_CA_USER;
     return 0;
 }
 
 int petls_config_set_ca_mem(struct petls_config *c, const uint8_t *ca,
                             size_t len)
 {
+    int rc;
+
     SETTER_ENTRY(c);
     if (ca == NULL || len == 0) {
         petls_config_set_error(c, "ca: empty buffer");
         return -1;
     }
     pb_config_clear_ca(c->pb);
-    return add_ca(c, "ca", NULL, ca, len);
+    rc = add_ca(c, "ca", NULL, ca, len);
+    c->ca_source = rc == 0 ? PETLS_CA_USER : PETLS_CA_NONE;
+    return rc;
 }
 
 static int add_crl(struct petls_config *c, const char *path, const uint8_t *crl,

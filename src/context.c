@@ -120,6 +120,8 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
         petls_config_free(fresh);
         return -1;
     }
+    if (!(ctx->flags & PETLS_CTX_SERVER))
+        petls_config_want_default_ca(config);
     err[0] = '\0';
     if (petls_config_acquire(config, err, sizeof(err)) != 0) {
         petls_set_error(ctx, "%s", err);

@@ -194,7 +194,15 @@ int petls_handshake(struct petls *ctx)
     case PB_ERR_VERIFY:
         petls_conn_compute_auth(ctx);
         ctx->fatal = 1;
-        if (ctx->auth_code != NULL)
+        if (ctx->auth_code != NULL && petls_config_ca_hint(ctx->config) != NULL)
+            petls_set_error(ctx,
+                            "certificate verification failed: %s: %s (no CA "
+                            "certificates: %s; set SSL_CERT_FILE or "
+                            "SSL_CERT_DIR, or give the CA with "
+                            "petls_config_set_ca_file())",
+                            ctx->auth_code, ctx->auth_msg,
+                            petls_config_ca_hint(ctx->config));
+        else if (ctx->auth_code != NULL)
             petls_set_error(ctx, "certificate verification failed: %s: %s",
                             ctx->auth_code, ctx->auth_msg);
         else

@@ -57,6 +57,14 @@ struct petls_config {
     int verify_depth;  /* -1: backend default */
     uint32_t handshake_timeout_ms;
 
+    /* Trust anchors (src/ca_default.c): who gave them, and for a config
+     * left to the default store, why none was loaded (for the message of
+     * a failed verification). default_ca_wanted: a client context uses
+     * the config, so freezing loads the default store. */
+    int ca_source; /* PETLS_CA_NONE, _USER, _DEFAULT */
+    int default_ca_wanted;
+    char ca_note[224];
+
     int n_keypairs;   /* handed to the backend */
     char *passphrase; /* zeroized when replaced or freed */
 
@@ -211,6 +219,28 @@ void petls_config_set_error(struct petls_config *config, const char *fmt, ...)
 /* Takes a reference, freezing the config on first use. Returns 0, or -1
  * with the reason in err. */
 int petls_config_acquire(struct petls_config *config, char *err, size_t errlen);
+
+/* Trust anchors (src/ca_default.c). */
+#define PETLS_CA_NONE 0
+#define PETLS_CA_USER 1
+#define PETLS_CA_DEFAULT 2
+/* At freeze, with the config's mutex held: a config that verifies peers
+ * and was given no CA loads the default store (petls_port_default_ca_*).
+ * Never fails: without one, ca_note says why. */
+void petls_config_load_default_ca(struct petls_config *config);
+/* A client context is being configured with it: freezing loads the default
+ * store (a server config loads it only to verify clients). */
+void petls_config_want_default_ca(struct petls_config *config);
+/* Adds every CA file of a directory to the config's backend config (files
+ * that are not certificates are skipped; with hashed_only, also files not
+ * named as OpenSSL's c_rehash names them, "1a2b3c4d.0": SSL_CERT_DIR is
+ * such a directory, and /etc/ssl/certs also holds the bundle and a second
+ * name of every certificate). The count, or -1 with err. */
+int petls_config_add_ca_dir(struct petls_config *config, const char *dir,
+                            int hashed_only, char *err, size_t errlen);
+/* After a failed verification: why the config has no CA certificate
+ * ("none configured", "SSL_CERT_FILE /x: ..."), or NULL when it has some. */
+const char *petls_config_ca_hint(const struct petls_config *config);
 /* Setters may only run before the config is shared: 1 (with the config's
  * error set) when it is frozen, else 0. */
 int petls_config_frozen(struct petls_config *c);

@@ -142,6 +142,13 @@ struct pb_session_hooks {
     int (*psk_ke_offered)(const uint8_t *hello, size_t hello_len,
                           const uint8_t *ticket, size_t ticket_len,
                           uint32_t *obfuscated_age);
+    /* Server: the server_name (host_name) of the ClientHello body being
+     * answered, for a ticket met before the server_name extension (TLS
+     * 1.2 puts no order on them), since sessions are bound to the name.
+     * 1 with *name and *name_len (inside hello), 0 (no name), -1 (hello does
+     * not parse: the ticket is not opened). NULL: 0. */
+    int (*hello_sni)(const uint8_t *hello, size_t hello_len,
+                     const uint8_t **name, size_t *name_len);
 };
 /* Largest session serialisation the backend produces (with a peer
  * certificate chain kept). */

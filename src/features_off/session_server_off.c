@@ -75,6 +75,6 @@ static void hook_client_session(void *owner, const uint8_t *sess, size_t len)
 
 /* No tickets: psk_ke resumption never comes up (psk_ke_offered NULL). */
 const struct pb_session_hooks petls_session_hooks = {
-    no_ticket_make, no_ticket_open,      no_cache_put,
-    no_cache_get,   hook_client_session, NULL,
+    no_ticket_make,      no_ticket_open, no_cache_put, no_cache_get,
+    hook_client_session, NULL,           NULL,
 };
