@@ -79,20 +79,26 @@ const char *pb_alert_name(int a)
 
 /* ---- Outgoing records ---- */
 
-/* TLS 1.3 hides the type of an encrypted record: during the handshake, an
- * encrypted alert is the only record whose inner plaintext is 2 bytes plus
- * the type byte (a handshake message has a 4-byte header). mbedTLS adds no
- * padding. */
+/* TLS 1.3 hides the type of an encrypted record. mbedTLS pads the inner
+ * plaintext (content and type byte) to a multiple of
+ * MBEDTLS_SSL_CID_TLS1_3_PADDING_GRANULARITY: an alert (2 bytes) gives
+ * the smallest record there is, which a short handshake message (an
+ * EncryptedExtensions, an empty Certificate) can give too. Such a record is
+ * an alert only if nothing follows it: the watch takes it back when
+ * another record leaves. */
 static int tls13_encrypted_alert_len(const struct pb_conn *c, size_t len)
 {
+    const size_t g = MBEDTLS_SSL_CID_TLS1_3_PADDING_GRANULARITY;
+    size_t inner = 3u + (g - 3u % g) % g;
     int suite = 0;
 
-    if (c->handshake_done || c->ssl.session_negotiate == NULL) {
+    if (c->handshake_done || c->ssl.session_negotiate == NULL ||
+        c->ssl.transform_out == NULL) {
         return 0;
     }
     suite = c->ssl.session_negotiate->ciphersuite;
     /* TLS_AES_128_CCM_8_SHA256 has an 8-byte tag, the others 16. */
-    return len == 2u + 1u + (suite == 0x1305 ? 8u : 16u);
+    return len == inner + (suite == 0x1305 ? 8u : 16u);
 }
 
 void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
@@ -116,11 +122,19 @@ void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
             a->hdr_have = 0;
             a->body_len = ((size_t)a->hdr[3] << 8) | a->hdr[4];
             a->body_left = a->body_len;
-            if (a->hdr[0] == REC_ALERT ||
-                (a->hdr[0] == REC_APPDATA &&
-                 tls13_encrypted_alert_len(c, a->body_len))) {
+            if (a->maybe) {
+                a->sent = 0; /* something followed: not an alert */
+                a->maybe = 0;
+            }
+            if (a->hdr[0] == REC_ALERT) {
                 a->in_alert = 1;
                 a->sent = 1;
+                a->sent_desc = -1;
+            } else if (a->hdr[0] == REC_APPDATA && !a->sent &&
+                       tls13_encrypted_alert_len(c, a->body_len)) {
+                a->in_alert = 1;
+                a->sent = 1;
+                a->maybe = 1;
                 a->sent_desc = -1;
             } else {
                 a->in_alert = 0;
@@ -141,6 +155,62 @@ void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
             n -= take;
         }
     }
+}
+
+/* The alert a strict peer expects instead of the plaintext one mbedTLS
+ * chose (desc), or -1 to keep it. */
+static int better_alert(const struct pb_conn *c, int desc)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SRV_C)
+    if (desc == MBEDTLS_SSL_ALERT_MSG_MISSING_EXTENSION && c->is_server &&
+        c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO &&
+        (c->ssl.conf->tls13_kex_modes &
+         MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL) == 0) {
+        /* A server without a certificate (a PSK-only config) that finds no
+         * PSK it can use: mbedTLS says the client misses the extensions
+         * of a certificate handshake, which this server does not offer.
+         * RFC 8446 section 4.1.1: no acceptable parameters is
+         * handshake_failure. */
+        return MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    }
+#else
+    (void)c;
+    (void)desc;
+#endif
+    return -1;
+}
+
+const unsigned char *pb_mbedtls_alert_outgoing(struct pb_conn *c,
+                                               const unsigned char *buf,
+                                               size_t len, unsigned char *tmp)
+{
+    const struct pb_alert_state *a = &c->alert;
+    size_t at; /* where the description byte is in buf */
+    int want;
+
+    if (len > PB_ALERT_RECORD_LEN || c->ssl.transform_out != NULL) {
+        return buf; /* not a lone plaintext alert */
+    }
+    if (a->body_left == 0 && a->hdr_have == 0) {
+        if (len < PB_ALERT_RECORD_LEN || buf[0] != REC_ALERT || buf[3] != 0 ||
+            buf[4] != 2) {
+            return buf;
+        }
+        at = PB_ALERT_RECORD_LEN - 1;
+    } else if (a->body_left > 0 && a->in_alert && a->hdr[0] == REC_ALERT &&
+               a->body_len == 2 && a->body_left <= 2 && a->body_left <= len) {
+        /* The rest of an alert a short send cut. */
+        at = a->body_left - 1;
+    } else {
+        return buf;
+    }
+    want = better_alert(c, buf[at]);
+    if (want < 0) {
+        return buf;
+    }
+    memcpy(tmp, buf, len);
+    tmp[at] = (unsigned char)want;
+    return tmp;
 }
 
 /* ---- The table ---- */
@@ -294,6 +364,7 @@ int pb_mbedtls_alert_abort(struct pb_conn *c, int ret)
 {
     int a, i;
 
+    c->alert.ret = ret;
     if (c->alert.sent || c->io_status != 0) {
         return -1;
     }
@@ -332,9 +403,14 @@ int pb_mbedtls_alert_sent(const struct pb_conn *c)
     if (c->alert.sent_desc >= 0) {
         return c->alert.sent_desc;
     }
-    /* Encrypted: what mbedTLS chose when it pended the alert. */
-    if (c->ssl.alert_type != 0) {
+    /* Encrypted: what mbedTLS chose when it pended the alert for this
+     * error, or the one it sends for a record that does not decrypt
+     * (ssl_msg.c). */
+    if (c->ssl.alert_type != 0 && c->ssl.alert_reason == c->alert.ret) {
         return c->ssl.alert_type;
+    }
+    if (c->alert.ret == MBEDTLS_ERR_SSL_INVALID_MAC) {
+        return MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC;
     }
     return 256; /* sent, description unknown */
 }
@@ -349,6 +425,9 @@ void pb_mbedtls_alert_note(const struct pb_conn *c, char *err, size_t errlen)
         return;
     }
     name = a < 256 ? pb_alert_name(a) : NULL;
+    if (name != NULL && strstr(err, name) != NULL) {
+        return; /* the message names it already */
+    }
     n = strlen(err);
     if (name != NULL) {
         snprintf(err + n, errlen - n, " (sent alert %s)", name);
@@ -390,8 +469,8 @@ int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
                              char *err, size_t errlen)
 {
     int sent = pb_mbedtls_alert_sent(c);
-    const char *sent_name = sent >= 0 && sent < 256 ? pb_alert_name(sent)
-                                                    : NULL;
+    const char *sent_name =
+        sent >= 0 && sent < 256 ? pb_alert_name(sent) : NULL;
 
     if (sent_name == NULL) {
         sent_name = "a fatal alert";

@@ -33,11 +33,13 @@
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct pb_conn *c = ctx;
+    unsigned char fixed[PB_ALERT_RECORD_LEN];
     int r;
 
     if (len > INT_MAX) {
         len = INT_MAX;
     }
+    buf = pb_mbedtls_alert_outgoing(c, buf, len, fixed);
     r = c->send(c->io, buf, len);
     if (r > 0) {
         pb_mbedtls_alert_watch(c, buf, (size_t)r);

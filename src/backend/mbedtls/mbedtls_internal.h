@@ -101,6 +101,8 @@ struct pb_alert_state {
     size_t body_left;
     int in_alert;  /* that record is an alert */
     int sent;      /* an alert record left */
+    int maybe;     /* it is encrypted TLS 1.3 and the last record so far */
+    int ret;       /* the error the connection failed with */
     int sent_desc; /* its description when it was readable, else -1 */
 };
 
@@ -296,6 +298,14 @@ int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
 
 /* The RFC name of an alert description, or NULL. */
 const char *pb_alert_name(int a);
+/* A plaintext alert record: 5-byte header, level, description. */
+#define PB_ALERT_RECORD_LEN 7
+/* bio_send passes every chunk before sending it: returns buf, or tmp (of
+ * PB_ALERT_RECORD_LEN bytes) holding the chunk with a plaintext alert's
+ * description replaced where mbedTLS chose a wrong one. */
+const unsigned char *pb_mbedtls_alert_outgoing(struct pb_conn *c,
+                                               const unsigned char *buf,
+                                               size_t len, unsigned char *tmp);
 /* bio_send passes every byte it sent: records alerts leaving. */
 void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
                             size_t n);
