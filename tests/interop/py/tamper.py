@@ -7,8 +7,9 @@ Usage: tamper.py --port SERVER_PORT [--limit SECONDS]
 Prints {"listening": PORT} once it accepts, relays one connection between a
 client and 127.0.0.1:SERVER_PORT record by record, flips the last byte of
 the first record the client sends after its ChangeCipherSpec (TLS 1.2) or
-of its first application_data record (TLS 1.3: the encrypted Finished), and
-then counts the records the server sends until it closes. Prints one JSON
+of its first application_data record (TLS 1.3: its first encrypted
+record), and then counts the records the server sends until it closes.
+With --count-only it damages nothing and just counts. Prints one JSON
 line: {"tampered": bool, "after": [[type, length], ...], "eof": bool}.
 Everything is bounded by --limit seconds.
 """
@@ -36,6 +37,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, required=True)
     ap.add_argument('--limit', type=float, default=10.0)
+    ap.add_argument('--count-only', action='store_true',
+                    help='damage nothing; report what follows that record')
     args = ap.parse_args()
     lsock = socket.socket()
     lsock.bind(('127.0.0.1', 0))
@@ -76,7 +79,8 @@ def main():
                 if r[0] == 20:
                     saw_ccs = True
                 elif not tampered and (r[0] == 23 or (saw_ccs and r[0] == 22)):
-                    r = r[:-1] + bytes([r[-1] ^ 0x01])
+                    if not args.count_only:
+                        r = r[:-1] + bytes([r[-1] ^ 0x01])
                     tampered = True
                 out += r
             if out:
