@@ -485,18 +485,13 @@ int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
     if (ret != MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE || c->handshake_done) {
         return 0;
     }
-    if (finished_state(c) && sent == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) {
-        pb_mbedtls_msg(err, errlen,
-                       "%s: the peer's Finished does not verify (wrong "
-                       "keys or a tampered handshake; sent alert "
-                       "decrypt_error)",
-                       op);
-        return 1;
-    }
-    if (finished_state(c) && sent == 256 &&
-        mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2) {
-        /* TLS 1.2: mbedTLS sends decrypt_error, encrypted, and only then
-         * fails with HANDSHAKE_FAILURE: nothing else fails so there. */
+    /* TLS 1.2: mbedTLS sends decrypt_error, encrypted (unreadable here),
+     * and only then fails with HANDSHAKE_FAILURE: nothing else fails so
+     * there. */
+    if (finished_state(c) &&
+        (sent == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR ||
+         (sent == 256 && mbedtls_ssl_get_version_number(&c->ssl) ==
+                             MBEDTLS_SSL_VERSION_TLS1_2))) {
         pb_mbedtls_msg(err, errlen,
                        "%s: the peer's Finished does not verify (wrong "
                        "keys or a tampered handshake; sent alert "
