@@ -761,6 +761,7 @@ static int drive_handshake(struct pb_conn *c)
         if (c->ssl.state == MBEDTLS_SSL_HELLO_RETRY_REQUEST) {
             c->saw_hrr = 1; /* mbedtls_psk_ke.c */
         }
+        pb_mbedtls_alert_step(c);
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0) {
             break;
