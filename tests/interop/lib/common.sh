@@ -254,7 +254,11 @@ nth_line() {
 start_bg() {
     local name=$1
     shift
-    timeout "$BG_LIMIT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
+    # Emptied here, not by the background redirection: a reader must never
+    # see the previous peer's lines (a stale "listening on" port) there.
+    : >"$TMP/$name.out"
+    : >"$TMP/$name.err"
+    timeout "$BG_LIMIT" "$@" >>"$TMP/$name.out" 2>>"$TMP/$name.err" </dev/null &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
     BG_NAME=$name
