@@ -101,7 +101,8 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
         return -1;
     petls_err_clear(&ctx->err);
     if (ctx->flags & PETLS_CTX_SERVER_CONN) {
-        petls_set_error(ctx, "cannot configure an accepted connection");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "cannot configure an accepted connection");
         return -1;
     }
     if (config == NULL) {
@@ -116,7 +117,8 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
     if ((ctx->flags & PETLS_CTX_SERVER) && config->n_keypairs == 0 &&
         config->pending_cert == NULL && config->pending_key == NULL &&
         !petls_psk_server_capable(config) && !petls_sni_serves(config)) {
-        petls_set_error(ctx, "server config has no certificate and key");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "server config has no certificate and key");
         petls_config_free(fresh);
         return -1;
     }
@@ -124,7 +126,7 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
         petls_config_want_default_ca(config);
     err[0] = '\0';
     if (petls_config_acquire(config, err, sizeof(err)) != 0) {
-        petls_set_error(ctx, "%s", err);
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT, "%s", err);
         petls_config_set_error(config, "%s", err);
         petls_config_free(fresh);
         return -1;
@@ -208,16 +210,19 @@ static int accept_common(struct petls *ctx, struct petls **cctx,
         return -1;
     petls_err_clear(&ctx->err);
     if (cctx == NULL) {
-        petls_set_error(ctx, "no place for the connection context");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "no place for the connection context");
         return -1;
     }
     *cctx = NULL;
     if (!(ctx->flags & PETLS_CTX_SERVER)) {
-        petls_set_error(ctx, "not a server context");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "not a server context");
         return -1;
     }
     if (ctx->config == NULL) {
-        petls_set_error(ctx, "server is not configured");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "server is not configured");
         return -1;
     }
     conn = ctx_new(PETLS_CTX_SERVER_CONN);
@@ -244,7 +249,7 @@ static int accept_finish(struct petls *ctx, struct petls **cctx,
     /* A connection that reads the ClientHello first makes its backend
      * connection in petls_handshake(). */
     if (pre < 0 || (pre == 0 && petls_conn_start(conn) != 0)) {
-        petls_set_error(ctx, "%s", conn->err.msg);
+        petls_err_copy(&ctx->err, &conn->err);
         petls_free(conn);
         return -1;
     }
@@ -260,7 +265,8 @@ int petls_accept_fds(struct petls *ctx, struct petls **cctx, int fd_read,
     if (accept_common(ctx, cctx, &conn) != 0)
         return -1;
     if (fd_read < 0 || fd_write < 0) {
-        petls_set_error(ctx, "invalid file descriptors");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "invalid file descriptors");
         petls_free(conn);
         return -1;
     }
@@ -284,7 +290,8 @@ int petls_accept_cbs(struct petls *ctx, struct petls **cctx,
     if (accept_common(ctx, cctx, &conn) != 0)
         return -1;
     if (read_cb == NULL || write_cb == NULL) {
-        petls_set_error(ctx, "read and write callbacks are required");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "read and write callbacks are required");
         petls_free(conn);
         return -1;
     }
@@ -307,11 +314,13 @@ static int client_prepare(struct petls *ctx, const char *servername)
 
     petls_err_clear(&ctx->err);
     if (!(ctx->flags & PETLS_CTX_CLIENT)) {
-        petls_set_error(ctx, "not a client context");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "not a client context");
         return -1;
     }
     if (ctx->conn != NULL || ctx->io_kind != PETLS_IO_NONE) {
-        petls_set_error(ctx, "already connected (call petls_reset first)");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "already connected (call petls_reset first)");
         return -1;
     }
     if (ctx->config == NULL && petls_configure(ctx, NULL) != 0)
@@ -320,7 +329,8 @@ static int client_prepare(struct petls *ctx, const char *servername)
         /* A PSK-only build sees no certificate: nothing to verify a
          * name against. */
         if (ctx->config->verify_name && pb_supports_certificates()) {
-            petls_set_error(ctx, "no server name to verify the certificate "
+            petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                                 "no server name to verify the certificate "
                                  "against (give a servername, or call "
                                  "petls_config_insecure_noverifyname)");
             return -1;
@@ -350,7 +360,8 @@ static int client_prepare(struct petls *ctx, const char *servername)
     if (len > 1 && name[len - 1] == '.')
         name[len - 1] = '\0';
     if (!petls_hostname_valid(name)) {
-        petls_set_error(ctx, "invalid server name '%s'", servername);
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "invalid server name '%s'", servername);
         petls_port_free(name);
         return -1;
     }
@@ -385,7 +396,8 @@ int petls_connect_cbs(struct petls *ctx, petls_read_cb read_cb,
         return -1;
     if (read_cb == NULL || write_cb == NULL) {
         petls_conn_state_free(ctx);
-        petls_set_error(ctx, "read and write callbacks are required");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "read and write callbacks are required");
         return -1;
     }
     ctx->io_kind = PETLS_IO_CBS;
@@ -404,7 +416,8 @@ int petls_connect_fds(struct petls *ctx, int fd_read, int fd_write,
         return -1;
     if (fd_read < 0 || fd_write < 0) {
         petls_conn_state_free(ctx);
-        petls_set_error(ctx, "invalid file descriptors");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "invalid file descriptors");
         return -1;
     }
     ctx->io_kind = PETLS_IO_FDS;
@@ -462,14 +475,16 @@ int petls_connect_servername(struct petls *ctx, const char *host,
         return -1;
     petls_err_clear(&ctx->err);
     if (host == NULL) {
-        petls_set_error(ctx, "no host given");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "no host given");
         return -1;
     }
     if (port == NULL) {
         if (split_host_port(host, hbuf, sizeof(hbuf), pbuf, sizeof(pbuf)) !=
             0) {
-            petls_set_error(ctx, "no port given and '%s' is not host:port",
-                            host);
+            petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                                 "no port given and '%s' is not host:port",
+                                 host);
             return -1;
         }
         host = hbuf;
@@ -477,7 +492,8 @@ int petls_connect_servername(struct petls *ctx, const char *host,
     } else if (host[0] == '[') {
         size_t hl = strlen(host);
         if (hl < 3 || host[hl - 1] != ']' || hl - 2 >= sizeof(hbuf)) {
-            petls_set_error(ctx, "invalid host '%s'", host);
+            petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                                 "invalid host '%s'", host);
             return -1;
         }
         memcpy(hbuf, host + 1, hl - 2);
@@ -493,7 +509,8 @@ int petls_connect_servername(struct petls *ctx, const char *host,
     fd = petls_port_tcp_connect(host, port, err, sizeof(err));
     if (fd < 0) {
         petls_conn_state_free(ctx);
-        petls_set_error(ctx, "%s", err[0] ? err : "connect failed");
+        petls_set_error_code(ctx, PETLS_ERROR_IO, "%s",
+                             err[0] ? err : "connect failed");
         return -1;
     }
     ctx->io_kind = PETLS_IO_FDS;

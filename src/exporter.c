@@ -17,17 +17,20 @@ int petls_export_keying_material(struct petls *ctx, uint8_t *out, size_t len,
         return -1;
     petls_err_clear(&ctx->err);
     if (out == NULL || label == NULL) {
-        petls_set_error(ctx, "export keying material: no output buffer or "
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "export keying material: no output buffer or "
                              "label");
         return -1;
     }
     if (ctx->conn == NULL || !ctx->hs_done || ctx->fatal) {
-        petls_set_error(ctx, "export keying material: no completed "
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "export keying material: no completed "
                              "handshake");
         return -1;
     }
     if (context_len > 0xFFFF) {
-        petls_set_error(ctx, "export keying material: context longer than "
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "export keying material: context longer than "
                              "65535 bytes");
         return -1;
     }

@@ -111,10 +111,11 @@ static int check_conn(struct petls *ctx)
     if (ctx->conn != NULL || ctx->pre != NULL)
         return 0;
     if (ctx->flags & PETLS_CTX_SERVER)
-        petls_set_error(ctx, "a server context has no connection: use the "
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "a server context has no connection: use the "
                              "context from petls_accept_*");
     else
-        petls_set_error(ctx, "not connected");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT, "not connected");
     return -1;
 }
 
@@ -122,19 +123,20 @@ static int fail(struct petls *ctx, const char *backend_err, const char *what)
 {
     ctx->fatal = 1;
     if (ctx->io_err.set)
-        petls_set_error(ctx, "%s", ctx->io_err.msg);
+        petls_set_error_code(ctx, PETLS_ERROR_IO, "%s", ctx->io_err.msg);
     else if (backend_err[0] != '\0')
-        petls_set_error(ctx, "%s", backend_err);
+        petls_set_error_code(ctx, PETLS_ERROR_PROTOCOL, "%s", backend_err);
     else
-        petls_set_error(ctx, "%s failed", what);
+        petls_set_error_code(ctx, PETLS_ERROR_PROTOCOL, "%s failed", what);
     return -1;
 }
 
 static int fail_timeout(struct petls *ctx)
 {
     ctx->fatal = 1;
-    petls_set_error(ctx, "handshake timed out after %u ms",
-                    (unsigned)ctx->config->handshake_timeout_ms);
+    petls_set_error_code(ctx, PETLS_ERROR_TIMEOUT,
+                         "handshake timed out after %u ms",
+                         (unsigned)ctx->config->handshake_timeout_ms);
     return -1;
 }
 
@@ -212,9 +214,10 @@ int petls_handshake(struct petls *ctx)
     case PB_EOF:
         ctx->fatal = 1;
         if (ctx->io_err.set)
-            petls_set_error(ctx, "%s", ctx->io_err.msg);
+            petls_set_error_code(ctx, PETLS_ERROR_IO, "%s", ctx->io_err.msg);
         else
-            petls_set_error(ctx, "handshake failed: connection closed by "
+            petls_set_error_code(ctx, PETLS_ERROR_IO,
+                                 "handshake failed: connection closed by "
                                  "peer");
         return -1;
     default:
@@ -246,7 +249,8 @@ static int io_ready(struct petls *ctx, int have_buf, const char *no_buf_msg,
     if (check_conn(ctx) != 0)
         return 0;
     if (!have_buf) {
-        petls_set_error(ctx, "%s", no_buf_msg);
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT, "%s",
+                             no_buf_msg);
         return 0;
     }
     return ensure_handshake(ctx, rc);
@@ -279,7 +283,8 @@ ssize_t petls_read(struct petls *ctx, void *buf, size_t buflen)
     case PB_EOF:
         ctx->fatal = 1;
         ctx->eof_seen = 1;
-        petls_set_error(ctx, "connection truncated: EOF without "
+        petls_set_error_code(ctx, PETLS_ERROR_IO,
+                             "connection truncated: EOF without "
                              "close_notify");
         return -1;
     default:
@@ -297,7 +302,8 @@ ssize_t petls_write(struct petls *ctx, const void *buf, size_t buflen)
                   &rc))
         return rc;
     if (ctx->close_sent) {
-        petls_set_error(ctx, "connection is closed");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "connection is closed");
         return -1;
     }
     petls_err_clear(&ctx->io_err);
@@ -312,7 +318,8 @@ ssize_t petls_write(struct petls *ctx, const void *buf, size_t buflen)
         return PETLS_WANT_POLLOUT;
     case PB_EOF:
         ctx->fatal = 1;
-        petls_set_error(ctx, "connection truncated: EOF without "
+        petls_set_error_code(ctx, PETLS_ERROR_IO,
+                             "connection truncated: EOF without "
                              "close_notify");
         return -1;
     default:
@@ -331,7 +338,7 @@ int petls_close(struct petls *ctx)
     if (ctx->closed)
         return 0;
     if (ctx->conn == NULL && ctx->io_kind == PETLS_IO_NONE) {
-        petls_set_error(ctx, "not connected");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT, "not connected");
         return -1;
     }
     if (ctx->conn != NULL && ctx->hs_done && !ctx->fatal && !ctx->close_sent) {

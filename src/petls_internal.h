@@ -28,6 +28,7 @@
 /* An error buffer: set is 0 while no error was recorded. */
 struct petls_err {
     int set;
+    int code; /* PETLS_ERROR_*, PETLS_ERROR_NONE while set is 0 */
     char msg[PETLS_ERRBUF_SIZE];
 };
 
@@ -213,6 +214,26 @@ void petls_config_set_error(struct petls_config *config, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* The same with the kind of failure (PETLS_ERROR_*). The plain setters pass
+ * PETLS_ERROR_UNKNOWN (context) and PETLS_ERROR_INVALID_ARGUMENT (config).
+ * Messages with a fixed meaning override it wherever they are set: "out of
+ * memory...", "...compiled out (PETLS_WITH_...", "config is in use...",
+ * "certificate verification failed...", "handshake timed out..." (one
+ * place, error.c, so that no failure path can forget its code). */
+void petls_set_error_code(struct petls *ctx, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void petls_config_set_error_code(struct petls_config *config, int code,
+                                 const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Copies message and code (a connection's failure reported on the server
+ * context that accepted it). */
+void petls_err_copy(struct petls_err *dst, const struct petls_err *src);
 
 /* ---- config.c ---- */
 

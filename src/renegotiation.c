@@ -110,7 +110,8 @@ int petls_renegotiate(struct petls *ctx, int verify_client)
         return -1;
     petls_err_clear(&ctx->err);
     if (ctx->conn == NULL || !ctx->hs_done) {
-        petls_set_error(ctx, "renegotiate: the handshake is not complete");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "renegotiate: the handshake is not complete");
         return -1;
     }
     if (verify_client < -1 || verify_client > PETLS_VERIFY_CLIENT_REQUIRE) {

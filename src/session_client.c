@@ -64,7 +64,8 @@ int petls_set_session(struct petls *ctx, const uint8_t *session, size_t len)
         return -1;
     petls_err_clear(&ctx->err);
     if (!(ctx->flags & PETLS_CTX_CLIENT)) {
-        petls_set_error(ctx, "petls_set_session: not a client context");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "petls_set_session: not a client context");
         return -1;
     }
     if (session == NULL || len == 0) {
@@ -72,7 +73,8 @@ int petls_set_session(struct petls *ctx, const uint8_t *session, size_t len)
         return 0;
     }
     if (check(session, len, &why) != 0) {
-        petls_set_error(ctx, "petls_set_session: %s (%zu bytes)", why, len);
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
+                             "petls_set_session: %s (%zu bytes)", why, len);
         return -1;
     }
     copy = petls_port_calloc(1, len);
@@ -236,7 +238,8 @@ ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len)
     if (ctx == NULL)
         return -1;
     if (ctx->session == NULL) {
-        petls_set_error(ctx, "no session received on this connection yet");
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "no session received on this connection yet");
         return -1;
     }
     if (buf != NULL)

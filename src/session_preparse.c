@@ -296,8 +296,9 @@ int petls_store_answer(struct petls *conn, const uint8_t *blob, size_t len)
     }
     pre = conn->pre;
     if (pre == NULL || pre->answer != ANSWER_PENDING) {
-        petls_set_error(conn, "no session store lookup is pending on this "
-                              "connection");
+        petls_set_error_code(conn, PETLS_ERROR_INVALID_CONTEXT,
+                             "no session store lookup is pending on this "
+                             "connection");
         return -1;
     }
     if (blob == NULL || len == 0) {

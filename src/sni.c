@@ -364,13 +364,15 @@ int petls_sni_answer(struct petls *conn, int result,
     petls_err_clear(&conn->err);
     if (!(conn->flags & PETLS_CTX_SERVER_CONN) ||
         conn->sni.state != SNI_PENDING) {
-        petls_set_error(conn, "no SNI callback is pending on this "
-                              "connection");
+        petls_set_error_code(conn, PETLS_ERROR_INVALID_CONTEXT,
+                             "no SNI callback is pending on this "
+                             "connection");
         return -1;
     }
     if (result == PETLS_SNI_USE && host_config == NULL) {
-        petls_set_error(conn, "petls_sni_answer: PETLS_SNI_USE needs a "
-                              "config");
+        petls_set_error_code(conn, PETLS_ERROR_INVALID_ARGUMENT,
+                             "petls_sni_answer: PETLS_SNI_USE needs a "
+                             "config");
         return -1;
     }
     /* The name asked for, kept while the callback was pending. */
