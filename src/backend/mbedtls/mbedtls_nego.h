@@ -21,7 +21,7 @@ struct pb_conn;
 /* In struct pb_config. */
 struct pb_nego_cfg {
     const char **alpn; /* NULL-terminated copy (one allocation), or NULL */
-    int renegotiation;        /* client endpoint */
+    int renegotiation; /* client endpoint */
     int renegotiation_server; /* server endpoint */
 };
 
