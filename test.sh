@@ -87,7 +87,8 @@ step "dependencies" scripts/install-deps.sh
 step "API reference covers include/petls.h" scripts/check-api-docs.sh
 
 # ---- 2. Default build ----------------------------------------------------------
-if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then :; fi
+if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPETLS_LIBTLS=ON; then :; fi
 if [ -f build/CTestTestfile.cmake ]; then run_ctest default build; fi
 
 # ---- 3. ASan + UBSan -----------------------------------------------------------

@@ -15,7 +15,8 @@ jobs=${JOBS:-2}
 status=0
 
 mapfile -t files < <(git ls-files --cached --others --exclude-standard \
-  -- 'src/*.c' 'src/*.h' 'port/*.c' 'port/*.h' 'tools/*.c' 'tools/*.h' |
+  -- 'src/*.c' 'src/*.h' 'port/*.c' 'port/*.h' 'tools/*.c' 'tools/*.h' \
+  'compat/*.c' 'compat/*.h' |
   while read -r f; do [ -f "$f" ] && echo "$f"; done)
 mapfile -t cfiles < <(printf '%s\n' "${files[@]}" | grep '\.c$')
 
@@ -42,7 +43,7 @@ echo "== cppcheck"
 if ! cppcheck --quiet --error-exitcode=1 --std=c11 --language=c \
   --enable=warning,portability,performance --inline-suppr \
   --suppress=missingIncludeSystem --suppress=sizeofDivisionMemfunc \
-  -I include -I port -I src \
+  -I include -I port -I src -I compat/libtls -I compat/libtls/include \
   -D__GNUC__ -j "$jobs" "${cfiles[@]}"; then
   status=1
 fi
