@@ -43,6 +43,8 @@ if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
     gcc-arm-linux-gnueabihf libc6-dev-armhf-cross bzip2 xz-utils
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm)
+  # examples/firmware/qemu.sh client: the guestfwd relay to one host port.
+  pkgs+=(socat)
 fi
 
 missing=()
@@ -57,6 +59,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---- lwIP (examples/firmware/) ---------------------------------------
+# Debian's `lwip` source package into .deps/lwip-src, through a private,
+# temporary apt configuration (scripts/fetch-lwip.sh).
+if [ "$want_cross" = 1 ]; then
+  bash "$here/scripts/fetch-lwip.sh"
 fi
 
 # ---- mbedTLS 3.6 -------------------------------------------------------

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks over src/, port/ and tools/:
+# Static checks over src/, port/, tools/ and examples/:
 #   - clang-format --dry-run --Werror (the repo's .clang-format);
 #   - clang-tidy (.clang-tidy) with BUILD_DIR/compile_commands.json;
 #   - cppcheck (warning, portability, performance).
@@ -15,7 +15,7 @@ jobs=${JOBS:-2}
 status=0
 
 mapfile -t files < <(git ls-files --cached --others --exclude-standard \
-  -- 'src/*.c' 'src/*.h' 'port/*.c' 'port/*.h' 'tools/*.c' 'tools/*.h' |
+  -- 'src/*.c' 'src/*.h' 'port/*.c' 'port/*.h' 'tools/*.c' 'tools/*.h' 'examples/*.c' 'examples/*.h' |
   while read -r f; do [ -f "$f" ] && echo "$f"; done)
 mapfile -t cfiles < <(printf '%s\n' "${files[@]}" | grep '\.c$')
 
