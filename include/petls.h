@@ -618,14 +618,19 @@ int petls_config_set_alpn_cb(struct petls_config *config, petls_alpn_cb cb,
  * connections), or NULL. libtls's tls_conn_alpn_selected. */
 const char *petls_conn_alpn_selected(struct petls *ctx);
 
-/* TLS 1.2 renegotiation: secure renegotiation (RFC 5746) only, on by
- * default. Servers limit client-initiated renegotiations to limit per
- * window_s seconds (Node's CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW,
- * default 3 per 600 s); the next one ends that connection: petls_read()
- * fails with "ERR_TLS_SESSION_ATTACK: ..." (Node's error code) and the
- * renegotiation callback is told. set_renegotiation(config, 0) refuses
- * every renegotiation (the peer gets a no_renegotiation warning alert and
- * the connection goes on). TLS 1.3 has no renegotiation. */
+/* TLS 1.2 renegotiation: secure renegotiation (RFC 5746) only. Clients
+ * follow a server's HelloRequest by default. Servers refuse it by default
+ * (as libtls and nginx, since 0.1.0; client-initiated renegotiation
+ * costs the server a full handshake per request): a client's renegotiation
+ * gets a no_renegotiation warning alert and the connection goes on, and a
+ * server's petls_renegotiate() fails. set_renegotiation(config, 1) or
+ * set_reneg_limit() turns it on for servers; they then limit
+ * client-initiated renegotiations to limit per window_s seconds (Node's
+ * CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW, default 3 per 600 s); the next
+ * one ends that connection: petls_read() fails with
+ * "ERR_TLS_SESSION_ATTACK: ..." (Node's error code) and the renegotiation
+ * callback is told. set_renegotiation(config, 0) refuses every
+ * renegotiation on both sides. TLS 1.3 has no renegotiation. */
 #define PETLS_RENEG_LIMIT_DEFAULT 3
 #define PETLS_RENEG_WINDOW_DEFAULT 600
 #define PETLS_ERR_TLS_SESSION_ATTACK "ERR_TLS_SESSION_ATTACK"

@@ -31,6 +31,8 @@ pkgs=(build-essential cmake pkg-config libcriterion-dev clang llvm
   libclang-rt-dev valgrind)
 # scripts/lint.sh (CI runs it): formatting and static checks.
 pkgs+=(clang-format clang-tidy cppcheck)
+# man/: mandoc lints and renders the man pages (scripts/check-man-pages.sh).
+pkgs+=(mandoc)
 if [ "$want_peers" = 1 ]; then
   # redis-server and libhiredis-dev: the Redis session store and its test.
   pkgs+=(openssl gnutls-bin nodejs curl jq redis-server libhiredis-dev)

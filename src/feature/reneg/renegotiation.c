@@ -29,7 +29,7 @@ int petls_config_set_renegotiation(struct petls_config *config, int enable)
 {
     if (config == NULL || petls_config_frozen(config))
         return -1;
-    config->nego.reneg_off = !enable;
+    config->nego.reneg_mode = enable ? 1 : -1;
     return 0;
 }
 
@@ -44,6 +44,8 @@ int petls_config_set_reneg_limit(struct petls_config *config,
         return -1;
     }
     config->nego.reneg_limit_set = 1;
+    if (config->nego.reneg_mode == 0)
+        config->nego.reneg_mode = 1;
     config->nego.reneg_limit = limit;
     config->nego.reneg_window_s = window_s;
     return 0;

@@ -1,7 +1,7 @@
 /*
  * The server's ticket keys (Node's setTicketKeys/getTicketKeys, key files,
  * rotation): changeable on a live config, the ring locks itself. Compiled
- * out with PETLS_WITH_TICKETS=OFF (features_off/tickets_off.c).
+ * out with PETLS_WITH_TICKETS=OFF (tickets_off.c).
  */
 #include <stdio.h>
 #include <string.h>

@@ -7,11 +7,11 @@
 # petls uses the bare-metal port with the C library's allocator
 # (FW_SYSTEM_HEAP), so every allocation is visible to ASan and LSan.
 #
-# Usage: scripts/firmware-sanitize.sh [OUT_DIR]   (default: build-fw-sanitize)
+# Usage: tests/run/firmware-sanitize.sh [OUT_DIR]   (default: build-fw-sanitize)
 # Env: JOBS (default 2), FW_SANITIZE_CONFIGS (default "tls13_min psk12_min").
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fw-sanitize}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -27,8 +27,8 @@ die() { echo "firmware-sanitize: $*" >&2; exit 1; }
 [ -f "$src/include/mbedtls/build_info.h" ] || die "no mbedTLS source in $src"
 
 # The credentials the program embeds (generated, never committed).
-FW_CREDS_ONLY=1 PETLS_MBEDTLS_SRC="$src" "$here/scripts/firmware.sh" "$out" \
-  >/dev/null || die "credentials: scripts/firmware.sh failed"
+FW_CREDS_ONLY=1 PETLS_MBEDTLS_SRC="$src" "$here/tests/run/firmware.sh" "$out" \
+  >/dev/null || die "credentials: tests/run/firmware.sh failed"
 
 status=0
 for config in ${FW_SANITIZE_CONFIGS:-tls13_min psk12_min}; do

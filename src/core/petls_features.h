@@ -2,7 +2,8 @@
  * Which optional features this build of the engine contains
  * (cmake/PetlsFeatures.cmake defines PETLS_WITH_<X>=0/1; a build without
  * CMake gets every feature). A compiled-out feature's files are replaced by
- * a stub in src/features_off/: its public functions fail with
+ * a stub beside them (src/feature/<name>/<name>_off.c, accept/preparse_off.c):
+ * its public functions fail with
  * PETLS_FEATURE_OFF_MSG and its engine hooks do nothing.
  */
 #ifndef PETLS_FEATURES_H_

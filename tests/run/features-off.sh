@@ -5,12 +5,12 @@
 # TLS 1.2 and 1.3 handshakes), and the interop scripts that need no
 # compiled-out feature (tests/features.cmake leaves the others out).
 #
-# Usage: scripts/features-off.sh [BUILD_DIR]   (default build-features-off)
+# Usage: tests/run/features-off.sh [BUILD_DIR]   (default build-features-off)
 # Env: JOBS (default 2), FEATURES_OFF (default: all of them, e.g.
 # "SNI ALPN" to turn off only those).
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${1:-$here/build-features-off}
 jobs=${JOBS:-2}
 all="SNI ALPN PSK TICKETS SESSION_CACHE RENEG_LIMITS KEYLOG EXPORTER"

@@ -1,7 +1,7 @@
 /*
  * The keying-material exporter (Node's exportKeyingMaterial, RFC 5705 /
  * RFC 8446 section 7.5). Compiled out with PETLS_WITH_EXPORTER=OFF
- * (features_off/exporter_off.c).
+ * (exporter_off.c).
  */
 #include <string.h>
 

@@ -23,8 +23,12 @@ const struct pb_nego_settings *petls_nego_settings(struct petls_config *c)
     memset(&n->pb, 0, sizeof(n->pb));
     n->pb.alpn = (const char *const *)n->alpn.names;
     /* Without the limiter (PETLS_WITH_RENEG_LIMITS=OFF) a client's
-     * renegotiation is never accepted. */
-    n->pb.renegotiation = PETLS_WITH_RENEG_LIMITS && !n->reneg_off;
+     * renegotiation is never accepted. Clients follow a server's
+     * HelloRequest unless turned off; servers renegotiate only when turned
+     * on (set_renegotiation(c, 1) or a reneg limit), as libtls and nginx:
+     * client-initiated renegotiation costs the server a handshake each. */
+    n->pb.renegotiation = PETLS_WITH_RENEG_LIMITS && n->reneg_mode >= 0;
+    n->pb.renegotiation_server = PETLS_WITH_RENEG_LIMITS && n->reneg_mode > 0;
     n->pb.max_frag_len = n->max_frag_len;
     return &n->pb;
 }

@@ -1,7 +1,7 @@
 /*
  * Settings of the server's session cache and external store, and of the
  * client's session cache. Compiled out with PETLS_WITH_SESSION_CACHE=OFF
- * (features_off/session_cache_off.c).
+ * (session_cache_off.c).
  */
 #include <string.h>
 

@@ -39,7 +39,7 @@
 # armhf-program: the firmware image's program as a static armhf Linux
 # executable (run_armhf_program below); the armhf check before the suite ran.
 #
-# Usage: scripts/qemu-user-tests.sh [ARCH...]   (arm64, armhf, armhf-program;
+# Usage: tests/run/qemu-user-tests.sh [ARCH...]   (arm64, armhf, armhf-program;
 # default arm64 armhf)
 # Env: JOBS (default 2), PETLS_QEMU_BUILD_ROOT (default: the repo, build dirs
 # build-qemu-<arch>, kept between runs so mbedTLS is compiled once),
@@ -47,7 +47,7 @@
 # test; default: the subset above).
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 jobs=${JOBS:-2}
 root=${PETLS_QEMU_BUILD_ROOT:-$here}
 archs=("$@")
@@ -65,7 +65,7 @@ status=0
 run_armhf_program() { # dir
   local dir=$1 fw="$here/tests/firmware" libs=() l start=$SECONDS
   mkdir -p "$dir"
-  FW_CREDS_ONLY=1 "$here/scripts/firmware.sh" "$dir" >/dev/null || return 1
+  FW_CREDS_ONLY=1 "$here/tests/run/firmware.sh" "$dir" >/dev/null || return 1
   if ! cmake -S "$here" -B "$dir/lib" \
     -DCMAKE_TOOLCHAIN_FILE="$here/port/toolchains/arm-linux-gnueabihf.cmake" \
     -DCMAKE_BUILD_TYPE=Release -DPETLS_PORT=none -DPETLS_NO_MALLOC=ON \

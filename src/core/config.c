@@ -41,7 +41,7 @@ struct petls_config *petls_config_new(void)
         return NULL;
     c->mutex = petls_port_mutex_new();
     c->pb = pb_config_new(err, sizeof(err));
-    /* NULL without PETLS_WITH_TICKETS (features_off/tickets_off.c). */
+    /* NULL without PETLS_WITH_TICKETS (feature/resume/tickets_off.c). */
     c->ticket_keys = petls_ticket_keys_new(PETLS_SESSION_LIFETIME_DEFAULT,
                                            PETLS_SESSION_LIFETIME_DEFAULT);
     if (c->mutex == NULL || c->pb == NULL ||

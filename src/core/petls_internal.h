@@ -58,7 +58,7 @@ struct petls_config {
     int verify_depth;  /* -1: backend default */
     uint32_t handshake_timeout_ms;
 
-    /* Trust anchors (src/ca_default.c): who gave them, and for a config
+    /* Trust anchors (src/core/ca_default.c): who gave them, and for a config
      * left to the default store, why none was loaded (for the message of
      * a failed verification). default_ca_wanted: a client context uses
      * the config, so freezing loads the default store. */
@@ -241,7 +241,7 @@ void petls_err_copy(struct petls_err *dst, const struct petls_err *src);
  * with the reason in err. */
 int petls_config_acquire(struct petls_config *config, char *err, size_t errlen);
 
-/* Trust anchors (src/ca_default.c). */
+/* Trust anchors (src/core/ca_default.c). */
 #define PETLS_CA_NONE 0
 #define PETLS_CA_USER 1
 #define PETLS_CA_DEFAULT 2

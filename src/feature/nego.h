@@ -79,7 +79,9 @@ struct petls_nego_config {
     petls_alpn_cb alpn_cb;
     void *alpn_cb_arg;
 
-    int reneg_off;       /* petls_config_set_renegotiation(c, 0) */
+    /* petls_config_set_renegotiation: -1 off, 1 on (also set by a reneg
+     * limit), 0 untouched: clients on, servers off. */
+    int reneg_mode;
     int reneg_limit_set; /* else the Node defaults */
     unsigned int reneg_limit;
     unsigned int reneg_window_s;
