@@ -3,7 +3,7 @@
  * is. OpenSSL's environment variables come first (SSL_CERT_FILE,
  * SSL_CERT_DIR), then a bundle fixed at build time
  * (-DPETLS_DEFAULT_CA_FILE=...), then the usual places of the platforms'
- * bundles. The engine loads what these name (src/ca_default.c).
+ * bundles. The engine loads what these name (src/core/ca_default.c).
  */
 #define _POSIX_C_SOURCE 200809L
 

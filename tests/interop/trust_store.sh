@@ -1,5 +1,5 @@
 #!/bin/bash
-# The default trust store (src/ca_default.c, port/posix/ca_default_posix.c):
+# The default trust store (src/core/ca_default.c, port/posix/ca_default_posix.c):
 # petls client without --ca against openssl s_server, with the CA only in
 # SSL_CERT_FILE, only in an SSL_CERT_DIR, only in a temporary copy of the
 # system bundle; the message when no CA was configured or found; --ca
