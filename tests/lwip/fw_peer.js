@@ -16,7 +16,8 @@
 //     once; once each is secure or closed: {"event":"summary",secure,closed}
 //     and then each secure one echoes a line: {"event":"echoed",count}.
 //   server     --cert F --key F [--alpn a,b] [--version V] [--psk HEX
-//     --psk-identity ID] : echo server on 127.0.0.1:0; prints
+//     --psk-identity ID] [--sni-name N --sni-cert F --sni-key F] : echo
+//     server on 127.0.0.1:0 (a second context for the name N); prints
 //     {"event":"listening",port}, per connection {"event":"secure",protocol,
 //     alpn,servername,reused,psk} and {"event":"closed",bytes}.
 const crypto = require('crypto');
@@ -201,6 +202,12 @@ function server() {
     sock.on('end', () => sock.end());
     sock.on('close', () => print({ event: 'closed', bytes }));
   });
+  if (opts['sni-name']) {
+    srv.addContext(opts['sni-name'], {
+      cert: fs.readFileSync(opts['sni-cert']),
+      key: fs.readFileSync(opts['sni-key']),
+    });
+  }
   srv.on('tlsClientError', (e) => print({ event: 'tlsClientError', message: e.message }));
   srv.listen(0, '127.0.0.1', () => {
     clearTimeout(limit); // a server runs until the test stops it
