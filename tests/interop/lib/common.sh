@@ -74,18 +74,20 @@ pass() {
     echo "ok: $*"
 }
 
-# show_text TEXT: prints TEXT indented; past 40 lines, its first 15 and
-# last 25 (a peer's transcript ends with what went wrong).
+# show_text TEXT: prints TEXT indented; past 200 lines, its first 60 and
+# last 140 (a peer's transcript ends with what went wrong). A failure that
+# happens once must be diagnosable from the CI log alone: an s_client
+# transcript with a TLS 1.3 ticket dump is about 110 lines.
 show_text() {
     local n
     n=$(printf '%s\n' "$1" | wc -l)
-    if [ "$n" -le 40 ]; then
+    if [ "$n" -le 200 ]; then
         printf '%s\n' "$1" | sed 's/^/    | /' >&2
         return
     fi
-    printf '%s\n' "$1" | head -n 15 | sed 's/^/    | /' >&2
-    echo "    | ... ($((n - 40)) lines left out)" >&2
-    printf '%s\n' "$1" | tail -n 25 | sed 's/^/    | /' >&2
+    printf '%s\n' "$1" | head -n 60 | sed 's/^/    | /' >&2
+    echo "    | ... ($((n - 200)) lines left out)" >&2
+    printf '%s\n' "$1" | tail -n 140 | sed 's/^/    | /' >&2
 }
 
 # assert_eq WHAT EXPECTED ACTUAL
