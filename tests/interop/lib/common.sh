@@ -85,9 +85,10 @@ show_text() {
         printf '%s\n' "$1" | sed 's/^/    | /' >&2
         return
     fi
-    printf '%s\n' "$1" | head -n 60 | sed 's/^/    | /' >&2
+    # head exits early: a here-string has no writer to SIGPIPE (pipefail).
+    head -n 60 <<<"$1" | sed 's/^/    | /' >&2
     echo "    | ... ($((n - 200)) lines left out)" >&2
-    printf '%s\n' "$1" | tail -n 140 | sed 's/^/    | /' >&2
+    tail -n 140 <<<"$1" | sed 's/^/    | /' >&2
 }
 
 # assert_eq WHAT EXPECTED ACTUAL
@@ -122,10 +123,13 @@ assert_not_contains() {
     fi
 }
 
-# assert_line WHAT TEXT LINE: TEXT has a line exactly equal to LINE.
+# assert_line WHAT TEXT LINE: TEXT has a line exactly equal to LINE. A
+# here-string, not `printf | grep -q`: grep -q exits at the first match, and
+# under pipefail the writer's SIGPIPE made a found line a failure (seen
+# under load with long transcripts).
 assert_line() {
     CHECKS=$((CHECKS + 1))
-    if printf '%s\n' "$2" | grep -qxF -- "$3"; then
+    if grep -qxF -- "$3" <<<"$2"; then
         pass "$1 has line '$3'"
     else
         fail "$1: expected a line '$3', got:"
