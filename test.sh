@@ -178,6 +178,8 @@ if ! skipped firmware; then
       tests/lwip/firmware_server.sh "$root/build-fw-net"
     step "lwIP firmware client vs openssl s_server and Node (build-fw-net/)" \
       tests/lwip/firmware_client.sh "$root/build-fw-net"
+    step "lwIP firmware footprint (docs/footprint-lwip.md)" \
+      scripts/footprint-lwip.sh "$root/build-fw-net"
   fi
   if ! skipped footprint; then
     step "footprint report (docs/footprint.md)" \

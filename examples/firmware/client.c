@@ -65,6 +65,7 @@ static struct {
     int answered;  /* the expected answer arrived */
     int failed;    /* set with a message on a fatal error */
     uint64_t sent_at;
+    uint64_t busy_at_connect; /* board_busy_ns() at altcp_connect() */
     char line[40];
     char got[64];
     size_t got_len;
@@ -309,10 +310,12 @@ static err_t on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
     subject =
         petls_peer_cert_provided(tls) ? petls_peer_cert_subject(tls) : NULL;
     printf("client conn %d: %s %s sni=%s alpn=%s psk=%s resumed=%d "
-           "peer=%s heap=%u\n",
+           "peer=%s heap=%u peak=%u busy_us=%lu\n",
            run.k, petls_conn_version(tls), petls_conn_cipher(tls), opt.sni,
            alpn ? alpn : "-", psk ? psk : "-", petls_conn_session_resumed(tls),
-           subject ? subject : "-", (unsigned)board_heap_in_use());
+           subject ? subject : "-", (unsigned)board_heap_in_use(),
+           (unsigned)board_heap_peak(),
+           (unsigned long)((board_busy_ns() - run.busy_at_connect) / 1000u));
     n = (size_t)snprintf(run.line, sizeof(run.line), "petls-fw-client %d\n",
                          run.k);
     if (altcp_write(pcb, run.line, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK ||
@@ -335,6 +338,8 @@ static int start_conn(void)
     run.got[0] = '\0';
     run.k++;
     IP_ADDR4(&server, 10, 0, 2, 100); /* QEMU's guestfwd to the host */
+    board_heap_reset_peak();
+    run.busy_at_connect = board_busy_ns();
     run.pcb = altcp_tls_new(run.conf, IPADDR_TYPE_V4);
     if (run.pcb == NULL) {
         fail("altcp_tls_new");

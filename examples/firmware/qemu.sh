@@ -19,7 +19,9 @@
 #
 # Builds the images first when missing (examples/firmware/build.sh).
 # Env: PETLS_FW_NET_DIR (build dir, default build-fw-net), QEMU_LOG (the
-# firmware's output, default DIR/firmware-<mode>.log).
+# firmware's output, default DIR/firmware-<mode>.log), QEMU_ICOUNT=1
+# (-icount shift=0: the firmware's busy time counts instructions),
+# PETLS_FW_IMAGE (another image of the mode, e.g. build.sh's server-heap64.elf).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,7 +51,8 @@ client)
   ;;
 *) usage ;;
 esac
-if [ ! -f "$bdir/$mode.elf" ]; then
+image=${PETLS_FW_IMAGE:-$bdir/$mode.elf}
+if [ ! -f "$image" ]; then
   "$here/examples/firmware/build.sh" "$bdir" >&2 || exit 1
 fi
 mkdir -p "$certs"
@@ -72,9 +75,13 @@ fi
 semi="enable=on,target=native,arg=$mode"
 [ "$mode" = client ] || [ $# -eq 0 ] || usage
 for w in "$@"; do semi+=",arg=${w//,/,,}"; done
+# QEMU_ICOUNT=1: one instruction per ns of virtual time (-icount shift=0),
+# so that the firmware's busy time counts instructions.
+icount=()
+[ "${QEMU_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0)
 qemu-system-arm -M mps2-an386 -cpu cortex-m4 -nographic -monitor none \
-  -serial none -semihosting-config "$semi" \
-  -kernel "$bdir/$mode.elf" -nic "$nic" >"$log" 2>&1 &
+  -serial none -semihosting-config "$semi" "${icount[@]}" \
+  -kernel "$image" -nic "$nic" >"$log" 2>&1 &
 qpid=$!
 stop() { kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; exit 0; }
 trap stop TERM INT
