@@ -74,6 +74,10 @@ if [ "$want_cross" = 1 ]; then
   bash "$here/scripts/fetch-lwip.sh"
 fi
 
+# ---- catgirl's source (tests/libtls/catgirl-source.sh) ----------------
+# A libtls program built from Debian's source package against the drop-in.
+bash "$here/scripts/fetch-debian-source.sh" catgirl "$deps/catgirl-src"
+
 # ---- mbedTLS 3.6 -------------------------------------------------------
 system_mbedtls_version() {
   local h=/usr/include/mbedtls/build_info.h

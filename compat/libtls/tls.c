@@ -62,6 +62,7 @@ static void ctx_clear(struct tls *ctx)
     ctx->hs_done = 0;
     ctx->eof_no_close_notify = 0;
     ctx->ocsp_require = 0;
+    ctx->verify_client_optional = 0;
     ctx->read_cb = NULL;
     ctx->write_cb = NULL;
     ctx->cb_arg = NULL;
@@ -124,8 +125,10 @@ TLS_EXPORT int tls_configure(struct tls *ctx, struct tls_config *config)
     if (config == NULL && (config = def = tls_config_new()) == NULL)
         return fail_code(ctx, TLS_ERROR_OUT_OF_MEMORY, "out of memory");
     rc = tls_compat_config_attach(config, ctx->p, &ctx->err);
-    if (rc == 0)
+    if (rc == 0) {
         ctx->ocsp_require = config->ocsp_require;
+        ctx->verify_client_optional = config->verify_client == 2;
+    }
     tls_config_free(def);
     return rc;
 }
@@ -262,6 +265,7 @@ static int accept_common(struct tls *ctx, struct tls **cctx,
         tls_free(conn);
         return -1;
     }
+    conn->verify_client_optional = ctx->verify_client_optional;
     *cctx = conn;
     return 0;
 }
@@ -299,6 +303,24 @@ static int io_context(struct tls *ctx)
     return 0;
 }
 
+/* A handshake petls completed; libtls's optional client verification
+ * still refuses a client certificate that was sent and does not verify. */
+static int handshake_done(struct tls *ctx)
+{
+    const char *why;
+
+    if (ctx->verify_client_optional && petls_peer_cert_provided(ctx->p) == 1 &&
+        petls_conn_authorized(ctx->p) != 1) {
+        why = petls_conn_authorization_error(ctx->p);
+        tls_compat_err_set(&ctx->err, TLS_ERROR_UNKNOWN,
+                           "client certificate verification failed: %s",
+                           why != NULL ? why : "unknown");
+        return -1;
+    }
+    ctx->hs_done = 1;
+    return 0;
+}
+
 static int handshake(struct tls *ctx)
 {
     int rc;
@@ -313,10 +335,8 @@ static int handshake(struct tls *ctx)
                          "mbedTLS 3.6 cannot receive a stapled OCSP "
                          "response");
     rc = petls_handshake(ctx->p);
-    if (rc == 0) {
-        ctx->hs_done = 1;
-        return 0;
-    }
+    if (rc == 0)
+        return handshake_done(ctx);
     if (rc == TLS_WANT_POLLIN || rc == TLS_WANT_POLLOUT)
         return rc;
     return fail_from(ctx, ctx->p, "handshake failed");

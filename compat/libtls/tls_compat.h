@@ -91,6 +91,10 @@ struct tls {
     int hs_done;
     int eof_no_close_notify; /* tls_read saw EOF without close_notify */
     int ocsp_require;        /* from the config at tls_configure() */
+    /* tls_config_verify_client_optional(): a client certificate that is
+     * sent must verify (OpenSSL's SSL_VERIFY_PEER, which libtls uses);
+     * petls's optional mode accepts it and reports it, as Node does. */
+    int verify_client_optional;
     tls_read_cb read_cb;
     tls_write_cb write_cb;
     void *cb_arg;

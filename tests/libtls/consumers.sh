@@ -7,6 +7,8 @@
 # certificate.
 #
 # Usage: consumers.sh LIBDIR CERTDIR [catgirl|sacc|all]
+# Env: CATGIRL, SACC: the programs to run (default: Debian's, from PATH;
+# tests/libtls/catgirl-source.sh passes a catgirl built from source).
 set -euo pipefail
 
 libdir=$(cd "${1:?usage: $0 LIBDIR CERTDIR [which]}" && pwd)
@@ -61,6 +63,11 @@ stop_server() {
   server_pid=
 }
 
+expect_nick() { # NAME NICK: catgirl 2.1 sends "NICK :x", 2.2 "NICK x"
+  grep -qE "^C: NICK :?$2\$" "$tmp/$1.log" ||
+    { cat "$tmp/$1.log" >&2; fail "$1: no 'C: NICK $2' in the server's log"; }
+}
+
 expect_log() { # NAME PATTERN...
   local name=$1 p
   shift
@@ -71,10 +78,13 @@ expect_log() { # NAME PATTERN...
 }
 
 # The programs must load our library, not the system's libtls26.
+catgirl=${CATGIRL:-catgirl}
+sacc=${SACC:-sacc}
 for prog in catgirl sacc; do
   if [ "$which" = all ] || [ "$which" = "$prog" ]; then
-    command -v "$prog" >/dev/null || fail "$prog not installed (scripts/install-deps.sh)"
-    got=$(LD_LIBRARY_PATH=$libdir ldd "$(command -v "$prog")" | awk '/libtls\.so\.26/ {print $3}')
+    exe=${!prog}
+    command -v "$exe" >/dev/null || fail "$exe not installed (scripts/install-deps.sh)"
+    got=$(LD_LIBRARY_PATH=$libdir ldd "$(command -v "$exe")" | awk '/libtls\.so\.26/ {print $3}')
     [ "$(readlink -f "$got")" = "$(readlink -f "$libdir/libtls.so.26")" ] ||
       fail "$prog loads $got, not $libdir/libtls.so.26"
   fi
@@ -94,7 +104,7 @@ if [ "$which" = all ] || [ "$which" = catgirl ]; then
   step "catgirl -o: the server's chain through tls_peer_cert_chain_pem"
   start_server irc chain
   out=$(SSL_CERT_FILE=$certs/ca.pem LD_LIBRARY_PATH=$libdir timeout 20 \
-    catgirl -o -h localhost -p "$port") || fail "catgirl -o failed: $out"
+    "$catgirl" -o -h localhost -p "$port") || fail "catgirl -o failed: $out"
   stop_server
   # catgirl prints tls_peer_cert_subject() (libtls's one-line form), then PEM.
   printf '%s\n' "$out" | grep -qx 'subject= /CN=localhost' ||
@@ -108,27 +118,29 @@ if [ "$which" = all ] || [ "$which" = catgirl ]; then
   step "catgirl: registration, JOIN, PRIVMSG, PING/PONG; SASL EXTERNAL with a client certificate"
   start_server irc irc "$certs/ca.pem"
   SSL_CERT_FILE=$certs/ca.pem run_tty "$tmp/catgirl.out" \
-    catgirl -h localhost -p "$port" -n petlsbot -j "'#petls'" -e \
+    "$catgirl" -h localhost -p "$port" -n petlsbot -j "'#petls'" -e \
     -c "$certs/client.pem" -k "$certs/client.key"
   stop_server
   fp=$(openssl x509 -in "$certs/client.pem" -outform der | sha256sum | cut -d' ' -f1)
   expect_log irc "certfp $fp" "C: CAP REQ :sasl" "C: AUTHENTICATE EXTERNAL" \
-    "C: AUTHENTICATE +" "C: CAP END" "C: NICK :petlsbot" "C: USER petlsbot" \
+    "C: AUTHENTICATE +" "C: CAP END" "C: USER petlsbot" \
     "C: JOIN #petls" "C: PONG :petls-check" "S: ERROR :Closing link (test over)"
+  expect_nick irc petlsbot
   grep -q "Closing link (test over)" "$tmp/catgirl.out" ||
     fail "catgirl did not show the server's ERROR"
 
   step "catgirl -t: trusting a given certificate (tls_config_set_ca_file, noverifyname)"
   start_server irc trust
   run_tty "$tmp/catgirl_trust.out" \
-    catgirl -h 127.0.0.1 -p "$port" -n trustbot -j "'#petls'" -t "$certs/ca.pem"
+    "$catgirl" -h 127.0.0.1 -p "$port" -n trustbot -j "'#petls'" -t "$certs/ca.pem"
   stop_server
-  expect_log trust "C: NICK :trustbot" "C: JOIN #petls" "C: PONG :petls-check"
+  expect_nick trust trustbot
+  expect_log trust "C: JOIN #petls" "C: PONG :petls-check"
 
   step "catgirl: the wrong CA fails the handshake"
   start_server irc wrongca
   SSL_CERT_FILE=$certs/other-ca.pem run_tty "$tmp/catgirl_wrong.out" \
-    catgirl -h localhost -p "$port" -n wrongbot
+    "$catgirl" -h localhost -p "$port" -n wrongbot
   stop_server
   expect_log wrongca "E: handshake failed"
   if grep -q "C: NICK" "$tmp/wrongca.log"; then
@@ -149,7 +161,7 @@ if [ "$which" = all ] || [ "$which" = sacc ]; then
   # page is out.
   ( wait_file "$tmp/page.out" || true; printf q ) |
     PAGER=$tmp/pager SSL_CERT_FILE=$certs/ca.pem LD_LIBRARY_PATH=$libdir \
-      timeout 20 script -qec "sacc gophers://localhost:$port/0/hello.txt" \
+      timeout 20 script -qec "$sacc gophers://localhost:$port/0/hello.txt" \
       /dev/null >"$tmp/sacc.out" 2>&1 || true
   stop_server
   expect_log gopher "C: /hello.txt" "done"
@@ -160,7 +172,7 @@ if [ "$which" = all ] || [ "$which" = sacc ]; then
   start_server gopher sacc_wrongca
   ( printf q ) | PAGER=$tmp/pager SSL_CERT_FILE=$certs/other-ca.pem \
     LD_LIBRARY_PATH=$libdir timeout 20 \
-    script -qec "sacc gophers://localhost:$port/0/hello.txt" /dev/null \
+    script -qec "$sacc gophers://localhost:$port/0/hello.txt" /dev/null \
     >"$tmp/sacc_wrong.out" 2>&1 || true
   stop_server
   expect_log sacc_wrongca "E: handshake failed"

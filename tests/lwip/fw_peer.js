@@ -15,8 +15,12 @@
 //   concurrent --port P --ca F --servername N --n K : K TLS connections at
 //     once; once each is secure or closed: {"event":"summary",secure,closed}
 //     and then each secure one echoes a line: {"event":"echoed",count}.
+//   fill       --port P --ca F --servername N [--max K] : TLS connections
+//     one after the other, each kept open once it echoed a line, until one
+//     fails or K are open: {"event":"fill",open,stopped}.
 //   server     --cert F --key F [--alpn a,b] [--version V] [--psk HEX
-//     --psk-identity ID] : echo server on 127.0.0.1:0; prints
+//     --psk-identity ID] [--sni-name N --sni-cert F --sni-key F] : echo
+//     server on 127.0.0.1:0 (a second context for the name N); prints
 //     {"event":"listening",port}, per connection {"event":"secure",protocol,
 //     alpn,servername,reused,psk} and {"event":"closed",bytes}.
 const crypto = require('crypto');
@@ -169,6 +173,40 @@ function concurrent() {
   }
 }
 
+// One TLS connection after the other, each kept open once its line came
+// back, until one fails or --max are open: how many fit the server.
+function fill() {
+  const max = Number(opts.max || 8);
+  const open = [];
+  const finish = (why) => {
+    print({ event: 'fill', open: open.length, stopped: why });
+    open.forEach((s) => s.destroy());
+    done(0);
+  };
+  const next = () => {
+    if (open.length === max) return finish('max');
+    let settled = false;
+    const sock = tls.connect(clientOptions(undefined), () => sock.write('fill\n'));
+    let got = '';
+    sock.on('data', (d) => {
+      got += d;
+      if (!settled && got === 'fill\n') {
+        settled = true;
+        open.push(sock);
+        next();
+      }
+    });
+    const fail = (e) => {
+      if (settled) return;
+      settled = true;
+      finish(e && e.message ? e.message : 'closed');
+    };
+    sock.on('error', fail);
+    sock.on('close', () => fail(null));
+  };
+  next();
+}
+
 function server() {
   const o = {
     cert: opts.cert ? fs.readFileSync(opts.cert) : undefined,
@@ -201,6 +239,12 @@ function server() {
     sock.on('end', () => sock.end());
     sock.on('close', () => print({ event: 'closed', bytes }));
   });
+  if (opts['sni-name']) {
+    srv.addContext(opts['sni-name'], {
+      cert: fs.readFileSync(opts['sni-cert']),
+      key: fs.readFileSync(opts['sni-key']),
+    });
+  }
   srv.on('tlsClientError', (e) => print({ event: 'tlsClientError', message: e.message }));
   srv.listen(0, '127.0.0.1', () => {
     clearTimeout(limit); // a server runs until the test stops it
@@ -208,9 +252,9 @@ function server() {
   });
 }
 
-const modes = { client, raw, concurrent, server };
+const modes = { client, raw, concurrent, fill, server };
 if (!modes[mode]) {
-  process.stderr.write(`usage: fw_peer.js client|raw|concurrent|server ...\n`);
+  process.stderr.write(`usage: fw_peer.js client|raw|concurrent|fill|server ...\n`);
   process.exit(2);
 }
 modes[mode]();
