@@ -154,6 +154,8 @@ struct pb_conn {
     int saw_certificate; /* the handshake went through ServerCertificate */
     int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
     int saw_hrr;         /* TLS 1.3 server: sent a HelloRetryRequest */
+    int id_stored_early; /* TLS 1.2 server: session ID stored before its
+                          * Finished (mbedtls_session.c store_id_early) */
     int resumed;         /* decided when the handshake completed */
     struct pb_kept_verify kept; /* from the session offered / opened */
 
