@@ -39,14 +39,23 @@ set(_petls_gr_probe
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   "${_petls_cs_source}" "${_petls_gr_source}" "${_petls_gr_probe}")
 
-# Every code point of the group table (several names share one).
-file(STRINGS "${_petls_gr_source}" _petls_gr_lines REGEX "^ *G\\([0-9A-F]+,")
-set(_petls_gr_all)
-foreach(l IN LISTS _petls_gr_lines)
-  string(REGEX REPLACE "^ *G\\(([0-9A-F]+),.*" "\\1" c "${l}")
-  list(APPEND _petls_gr_all ${c})
-endforeach()
-list(REMOVE_DUPLICATES _petls_gr_all)
+# _petls_scan(VAR FILE MACRO): the code points of the MACRO(code, ...)
+# entries of a table, in table order, once each (several group names share
+# one); fatal when there is none.
+function(_petls_scan var file macro)
+  file(STRINGS "${file}" lines REGEX "^ *${macro}\\([0-9A-F]+,")
+  set(codes)
+  foreach(l IN LISTS lines)
+    string(REGEX REPLACE "^ *${macro}\\(([0-9A-F]+),.*" "\\1" c "${l}")
+    list(APPEND codes ${c})
+  endforeach()
+  if(NOT codes)
+    message(FATAL_ERROR "petls: no ${macro}() entries found in ${file}")
+  endif()
+  list(REMOVE_DUPLICATES codes)
+  set(${var} ${codes} PARENT_SCOPE)
+endfunction()
+_petls_scan(_petls_gr_all "${_petls_gr_source}" G)
 
 # _petls_preprocess(OUT FILE): FILE run through the target's preprocessor
 # with the mbedTLS config of the build, into OUT (fatal on failure).
@@ -75,17 +84,9 @@ function(_petls_preprocess out file)
   set(${out} "${_pp}" PARENT_SCOPE)
 endfunction()
 
-# Every code point of the petls table, in table order.
-file(STRINGS "${_petls_cs_source}" _petls_cs_lines REGEX "^ *CS\\([0-9A-F]+,")
-set(_petls_cs_all)
-foreach(l IN LISTS _petls_cs_lines)
-  string(REGEX REPLACE "^ *CS\\(([0-9A-F]+),.*" "\\1" c "${l}")
-  list(APPEND _petls_cs_all ${c})
-endforeach()
+# Every code point of the cipher-suite table, in table order.
+_petls_scan(_petls_cs_all "${_petls_cs_source}" CS)
 list(LENGTH _petls_cs_all _petls_cs_n)
-if(_petls_cs_n EQUAL 0)
-  message(FATAL_ERROR "petls: no CS() entries found in ${_petls_cs_source}")
-endif()
 
 set(_petls_trim OFF)
 if(PETLS_TRIM_TABLES STREQUAL "ON" OR
@@ -171,30 +172,28 @@ else()
   string(APPEND _h "#define PETLS_TABLES_TRIMMED 0\n")
 endif()
 string(APPEND _h "#define PETLS_SUITES_IN_SOURCE ${_petls_cs_n}\n")
-# Every code point of the source table (for the unit test that checks the
-# trimmed table against the backend).
-list(TRANSFORM _petls_cs_all PREPEND "0x" OUTPUT_VARIABLE _ids)
-string(REPLACE ";" ", " _ids "${_ids}")
-string(APPEND _h "#define PETLS_SUITES_ALL_IDS ${_ids}\n")
-foreach(c IN LISTS _petls_cs_all)
-  if(c IN_LIST _petls_cs_on)
-    string(APPEND _h "#define PETLS_SUITE_${c}(...) __VA_ARGS__\n")
-  else()
-    string(APPEND _h "#define PETLS_SUITE_${c}(...)\n")
-  endif()
-endforeach()
+# _petls_emit(VAR KIND PREFIX ALL ON): appends to VAR the list of every code
+# point of a source table (PETLS_<KIND>_ALL_IDS, for the unit tests that check
+# a trimmed table against the backend) and PREFIX<code>(...) for each, on or
+# off.
+function(_petls_emit var kind prefix all on)
+  set(h "${${var}}")
+  list(TRANSFORM ${all} PREPEND "0x" OUTPUT_VARIABLE ids)
+  string(REPLACE ";" ", " ids "${ids}")
+  string(APPEND h "#define PETLS_${kind}_ALL_IDS ${ids}\n")
+  foreach(c IN LISTS ${all})
+    if(c IN_LIST ${on})
+      string(APPEND h "#define ${prefix}${c}(...) __VA_ARGS__\n")
+    else()
+      string(APPEND h "#define ${prefix}${c}(...)\n")
+    endif()
+  endforeach()
+  set(${var} "${h}" PARENT_SCOPE)
+endfunction()
+_petls_emit(_h SUITES PETLS_SUITE_ _petls_cs_all _petls_cs_on)
 string(APPEND _h "\n/* Groups (src/policy/groups.c): ${_petls_gr_on_n} of ${_petls_gr_n}. */\n")
-list(TRANSFORM _petls_gr_all PREPEND "0x" OUTPUT_VARIABLE _ids)
-string(REPLACE ";" ", " _ids "${_ids}")
 string(APPEND _h "#define PETLS_GROUPS_IN_SOURCE ${_petls_gr_n}\n")
-string(APPEND _h "#define PETLS_GROUPS_ALL_IDS ${_ids}\n")
-foreach(c IN LISTS _petls_gr_all)
-  if(c IN_LIST _petls_gr_on)
-    string(APPEND _h "#define PETLS_GROUP_ON_${c}(...) __VA_ARGS__\n")
-  else()
-    string(APPEND _h "#define PETLS_GROUP_ON_${c}(...)\n")
-  endif()
-endforeach()
+_petls_emit(_h GROUPS PETLS_GROUP_ON_ _petls_gr_all _petls_gr_on)
 string(APPEND _h "\n#endif\n")
 file(WRITE "${PETLS_GENERATED_DIR}/petls_tables_built.h.tmp" "${_h}")
 configure_file("${PETLS_GENERATED_DIR}/petls_tables_built.h.tmp"

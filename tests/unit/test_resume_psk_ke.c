@@ -340,8 +340,24 @@ Test(resume_psk_ke, tampered_ticket_stateful)
     tampered(0);
 }
 
-/* A ticket from another server (its own ticket keys, its own cache) with
- * psk_ke offered: a full handshake. */
+/* Replaces the server by another one allowing psk_ke (its own ticket keys,
+ * its own cache), in stateless (tickets 1) or stateful mode. */
+static void another_server(struct rfx *f, int tickets)
+{
+    petls_free(f->server);
+    f->server = NULL;
+    petls_config_free(f->scfg);
+    f->scfg = petls_config_new();
+    cr_assert_not_null(f->scfg);
+    cr_assert(
+        petls_config_set_keypair_file(f->scfg, cert_path("server-ecdsa.pem"),
+                                      cert_path("server-ecdsa.key")) == 0);
+    cr_assert(petls_config_set_protocols(f->scfg, PETLS_PROTOCOL_TLSv1_3) == 0);
+    cr_assert(petls_config_set_tls13_psk_ke(f->scfg, 1) == 0);
+    cr_assert(petls_config_set_session_tickets(f->scfg, tickets) == 0);
+}
+
+/* A ticket from another server with psk_ke offered: a full handshake. */
 static void unknown(int tickets)
 {
     struct rfx f;
@@ -351,17 +367,7 @@ static void unknown(int tickets)
     cr_assert(petls_config_set_session_tickets(f.scfg, tickets) == 0);
     s = next_conn(&f);
     assert_full(&s, "first");
-    petls_free(f.server);
-    f.server = NULL;
-    petls_config_free(f.scfg);
-    f.scfg = petls_config_new();
-    cr_assert_not_null(f.scfg);
-    cr_assert(
-        petls_config_set_keypair_file(f.scfg, cert_path("server-ecdsa.pem"),
-                                      cert_path("server-ecdsa.key")) == 0);
-    cr_assert(petls_config_set_protocols(f.scfg, PETLS_PROTOCOL_TLSv1_3) == 0);
-    cr_assert(petls_config_set_tls13_psk_ke(f.scfg, 1) == 0);
-    cr_assert(petls_config_set_session_tickets(f.scfg, tickets) == 0);
+    another_server(&f, tickets);
     s = next_conn(&f);
     cr_assert_eq(s.ch_identities, 1, "the client offered no ticket");
     cr_assert_eq(s.ch_modes, PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE);
@@ -514,16 +520,7 @@ Test(resume_psk_ke, only_client_unknown_ticket)
     init13(&f, 1, PETLS_TLS13_PSK_KE_ONLY);
     s = next_conn(&f);
     assert_full(&s, "first");
-    petls_free(f.server);
-    f.server = NULL;
-    petls_config_free(f.scfg);
-    f.scfg = petls_config_new();
-    cr_assert_not_null(f.scfg);
-    cr_assert(
-        petls_config_set_keypair_file(f.scfg, cert_path("server-ecdsa.pem"),
-                                      cert_path("server-ecdsa.key")) == 0);
-    cr_assert(petls_config_set_protocols(f.scfg, PETLS_PROTOCOL_TLSv1_3) == 0);
-    cr_assert(petls_config_set_tls13_psk_ke(f.scfg, 1) == 0);
+    another_server(&f, 1);
     rfx_server(&f);
     only_refused(&f);
     rfx_free(&f);
