@@ -216,6 +216,7 @@ enum conn_state {
     ST_APP,     /* reading application data (per mode) */
     ST_SENDING, /* flushing out[], then back to ST_APP or on to closing */
     ST_CLOSING, /* sending close_notify */
+    ST_LINGER,  /* failed handshake: draining the peer's flight */
     ST_DONE,
 };
 
@@ -223,6 +224,8 @@ enum conn_state {
 #define WWW_REQUEST_MAX 8192
 /* How long close_notify may take before the socket is just closed. */
 #define CLOSE_TIMEOUT_MS 5000
+/* How long a failed handshake's socket reads on after our alert. */
+#define LINGER_MS 500
 /* Reads/writes one connection may do before others get their turn. */
 #define DRIVE_BUDGET 64
 
@@ -300,6 +303,40 @@ static int is_want(ssize_t rc)
     return rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT;
 }
 
+/* After the fatal alert of a failed handshake: closing at once with the
+ * rest of the peer's flight unread (or still on its way) sends a TCP
+ * reset, which can reach the peer before it reads our alert, so that it
+ * reports "connection reset" or "broken pipe" instead. Like nginx's
+ * lingering close: stop writing, read and discard until the peer closes
+ * or LINGER_MS pass. */
+static void conn_linger(struct conn *c)
+{
+    if (shutdown(c->fd, SHUT_WR) != 0) {
+        c->state = ST_DONE;
+        return;
+    }
+    c->state = ST_LINGER;
+    c->deadline = net_now_ms() + LINGER_MS;
+}
+
+/* ST_LINGER: discards what arrived; the peer's EOF or an error ends it. */
+static int conn_linger_read(struct conn *c)
+{
+    char buf[4096];
+
+    for (int i = 0; i < 16; i++) {
+        ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return PETLS_WANT_POLLIN;
+        }
+        if (n <= 0) {
+            c->state = ST_DONE;
+            return 0;
+        }
+    }
+    return PETLS_WANT_POLLIN;
+}
+
 static void conn_fail_handshake(struct server *s, struct conn *c,
                                 const char *error)
 {
@@ -307,7 +344,7 @@ static void conn_fail_handshake(struct server *s, struct conn *c,
         report_failure_json(stdout, c->peer, error);
     else
         report_server_error(stdout, c->peer, error);
-    c->state = ST_DONE;
+    conn_linger(c);
 }
 
 static void conn_start_closing(struct conn *c)
@@ -475,6 +512,9 @@ static void conn_drive(struct server *s, struct conn *c)
             if (!is_want(rc))
                 c->state = ST_DONE;
             break;
+        case ST_LINGER:
+            rc = conn_linger_read(c);
+            break;
         case ST_DONE:
         default:
             return;
@@ -512,7 +552,7 @@ static void conn_deadline(struct server *s, struct conn *c)
                    (double)s->o->idle_timeout_ms / 1000.0);
         conn_start_closing(c);
         conn_drive(s, c);
-    } else if (c->state == ST_CLOSING) {
+    } else if (c->state == ST_CLOSING || c->state == ST_LINGER) {
         c->state = ST_DONE;
     }
 }

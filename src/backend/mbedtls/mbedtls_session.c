@@ -832,6 +832,7 @@ static int drive_handshake(struct pb_conn *c)
         if (c->ssl.state == MBEDTLS_SSL_HELLO_RETRY_REQUEST) {
             c->saw_hrr = 1; /* mbedtls_psk_ke.c */
         }
+        pb_mbedtls_alert_step(c);
 #if defined(MBEDTLS_SSL_SRV_C)
         if (c->ssl.state == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) {
             store_id_early(c);
