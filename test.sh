@@ -9,7 +9,7 @@
 #      unit tests (the in-memory handshakes; the interop scripts are left to
 #      the default build, to keep the suite well under its time budget),
 #      and a build with every PETLS_WITH_* feature compiled out
-#      (scripts/features-off.sh);
+#      (tests/run/features-off.sh);
 #   6. the cross builds (Cortex-M4F and M33 bare metal, armhf, arm64), the
 #      Criterion suite under qemu-aarch64 and qemu-arm, the Cortex-M4F
 #      firmware image under qemu-system-arm, and the footprint report;
@@ -18,7 +18,7 @@
 # steps one each) and exits non-zero if anything failed.
 #
 # Env: JOBS (default 2), FUZZ_SECONDS (default 10), PETLS_SKIP="asan fuzz
-# srcmbedtls features cross qemu firmware footprint" (steps to skip, for local
+# srcmbedtls features cross qemu firmware lwip footprint" (steps to skip, for local
 # iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
 # qemu-aarch64 and qemu-arm runs).
 set -uo pipefail
@@ -131,7 +131,7 @@ fi
 # plain handshakes (~1.5 min).
 if ! skipped features; then
   step "every PETLS_WITH_* OFF (build-features-off/)" \
-    scripts/features-off.sh build-features-off
+    tests/run/features-off.sh build-features-off
 fi
 
 # ---- 6. Cross builds -------------------------------------------------------
@@ -149,26 +149,33 @@ fi
 # PETLS_QEMU_TESTS=all runs all of it).
 if ! skipped qemu; then
   step "Criterion suite under qemu-aarch64 (build-qemu-arm64/)" \
-    scripts/qemu-user-tests.sh arm64
+    tests/run/qemu-user-tests.sh arm64
   # armhf under qemu-arm: Debian has no armhf Criterion, so
   # tests/qemu-user/cr-compat runs the test sources. Its runner forks
   # instead of starting a new qemu per test, so the whole suite fits (~2
   # min) where arm64 runs a subset.
   step "unit suite under qemu-arm (build-qemu-armhf/)" \
-    env PETLS_QEMU_TESTS="${PETLS_QEMU_TESTS:-all}" scripts/qemu-user-tests.sh armhf
+    env PETLS_QEMU_TESTS="${PETLS_QEMU_TESTS:-all}" tests/run/qemu-user-tests.sh armhf
 fi
 # The Cortex-M4F image under qemu-system-arm: TLS 1.3 handshake, data,
 # resumption, peak heap and stack; then the TLS 1.2 PSK-only build (no
 # X.509): PSK-AES-CCM handshakes, resumption, refused PSKs.
 if ! skipped firmware; then
   step "firmware image under QEMU mps2-an386 (build-firmware/)" \
-    scripts/firmware.sh build-firmware
+    tests/run/firmware.sh build-firmware
   step "firmware image, psk12_min mbedTLS config (build-firmware-psk12/)" \
-    env PETLS_FW_CONFIG=psk12_min scripts/firmware.sh build-firmware-psk12
+    env PETLS_FW_CONFIG=psk12_min tests/run/firmware.sh build-firmware-psk12
   # The same programs on this machine under ASan+UBSan, against both
   # constrained configs (code the host suite never compiles).
   step "firmware programs under ASan+UBSan, tls13_min and psk12_min (build-fw-sanitize/)" \
-    scripts/firmware-sanitize.sh build-fw-sanitize
+    tests/run/firmware-sanitize.sh build-fw-sanitize
+  # The lwIP example firmware (examples/firmware/: petls on lwIP, LAN9118
+  # netif) booted by examples/firmware/qemu.sh with QEMU user networking,
+  # against openssl s_client on the host.
+  if ! skipped lwip; then
+    step "lwIP firmware server vs openssl s_client (build-fw-net/)" \
+      tests/lwip/firmware_server.sh "$root/build-fw-net"
+  fi
   if ! skipped footprint; then
     step "footprint report (docs/footprint.md)" \
       env PETLS_FW_DIR="$root/build-firmware" PETLS_CROSS_DIR="$root/build-cross" \

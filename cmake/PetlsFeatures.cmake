@@ -4,7 +4,7 @@
 # links), but the feature's functions fail with -1 (or NULL) and
 # "<feature> support was compiled out (PETLS_WITH_<X>=OFF)", and the
 # engine's hooks for it do nothing. The feature's source files are replaced
-# by a stub under src/features_off/ (petls_feature_sources below), so the
+# by a stub beside them, <name>_off.c in the feature's folder (petls_feature_sources below), so the
 # firmware does not carry them.
 #
 # Each option becomes a directory-wide definition PETLS_WITH_<X>=0/1: the
@@ -72,16 +72,16 @@ function(petls_feature_sources var)
   set(srcs ${${var}})
   # feature | files | stub
   set(_map
-    "SNI|sni.c|features_off/sni_off.c"
-    "ALPN|alpn.c,alpn_list.c|features_off/alpn_off.c"
-    "PSK|psk.c|features_off/psk_off.c"
-    "TICKETS|ticket_keys.c,ticket_config.c|features_off/tickets_off.c"
-    "SESSION_CACHE|session_cache.c,session_seal.c,session_config.c|features_off/session_cache_off.c"
-    "PREPARSE|session_preparse.c,client_hello.c|features_off/preparse_off.c"
-    "SERVER_SESSIONS|session_server.c|features_off/session_server_off.c"
-    "RENEG_LIMITS|renegotiation.c|features_off/reneg_off.c"
-    "KEYLOG|keylog.c|features_off/keylog_off.c"
-    "EXPORTER|exporter.c|features_off/exporter_off.c"
+    "SNI|feature/sni/sni.c|feature/sni/sni_off.c"
+    "ALPN|feature/alpn/alpn.c,feature/alpn/alpn_list.c|feature/alpn/alpn_off.c"
+    "PSK|feature/psk/psk.c|feature/psk/psk_off.c"
+    "TICKETS|feature/resume/ticket_keys.c,feature/resume/ticket_config.c|feature/resume/tickets_off.c"
+    "SESSION_CACHE|feature/resume/session_cache.c,feature/resume/session_seal.c,feature/resume/session_config.c|feature/resume/session_cache_off.c"
+    "PREPARSE|accept/session_preparse.c,accept/client_hello.c|accept/preparse_off.c"
+    "SERVER_SESSIONS|feature/resume/session_server.c|feature/resume/session_server_off.c"
+    "RENEG_LIMITS|feature/reneg/renegotiation.c|feature/reneg/reneg_off.c"
+    "KEYLOG|feature/keylog/keylog.c|feature/keylog/keylog_off.c"
+    "EXPORTER|feature/records/exporter.c|feature/records/exporter_off.c"
     # The backend's side, where it splits cleanly.
     "ALPN|backend/mbedtls/mbedtls_alpn.c|backend/mbedtls/features_off/mbedtls_alpn_off.c"
     "KEYLOG|backend/mbedtls/mbedtls_keylog.c|backend/mbedtls/features_off/mbedtls_keylog_off.c")

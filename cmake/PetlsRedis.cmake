@@ -1,4 +1,4 @@
-# The Redis session store (port/posix/store_redis.c) needs hiredis, found
+# The Redis session store (stores/posix/store_redis.c) needs hiredis, found
 # with pkg-config. PETLS_WITH_REDIS: AUTO (use it when found; not when
 # cross-compiling, where pkg-config would report the build machine's copy),
 # ON (required), OFF (never). Without it, store_redis_none.c makes
@@ -29,8 +29,8 @@ endif()
 
 if(PETLS_REDIS_FOUND)
   message(STATUS "petls: Redis session store with hiredis ${PETLS_HIREDIS_VERSION}")
-  set(PETLS_REDIS_SOURCES ${PROJECT_SOURCE_DIR}/port/posix/store_redis.c)
+  set(PETLS_REDIS_SOURCES ${PROJECT_SOURCE_DIR}/stores/posix/store_redis.c)
 else()
   message(STATUS "petls: Redis session store not built (no hiredis)")
-  set(PETLS_REDIS_SOURCES ${PROJECT_SOURCE_DIR}/port/posix/store_redis_none.c)
+  set(PETLS_REDIS_SOURCES ${PROJECT_SOURCE_DIR}/stores/posix/store_redis_none.c)
 endif()

@@ -91,6 +91,21 @@ const char *petls_version_string(void);
 uint8_t *petls_load_file(const char *file, size_t *len, char *password);
 void petls_unload_file(uint8_t *buf, size_t len);
 
+/* Error codes (petls_error_code, petls_config_error_code): what kind of
+ * failure the message describes, for programs that branch on it. The first
+ * four follow libtls's TLS_ERROR_*; the values are petls's own. */
+#define PETLS_ERROR_NONE 0             /* no failure recorded */
+#define PETLS_ERROR_UNKNOWN 1          /* none of the kinds below */
+#define PETLS_ERROR_OUT_OF_MEMORY 2    /* an allocation failed */
+#define PETLS_ERROR_INVALID_CONTEXT 3  /* wrong kind or state of context */
+#define PETLS_ERROR_INVALID_ARGUMENT 4 /* a bad value, string, file or key */
+#define PETLS_ERROR_NOT_BUILT_IN 5     /* the feature was compiled out */
+#define PETLS_ERROR_CONFIG_FROZEN 6    /* setter on a config in use */
+#define PETLS_ERROR_IO 7               /* the transport failed or ended */
+#define PETLS_ERROR_TIMEOUT 8          /* the handshake timed out */
+#define PETLS_ERROR_PROTOCOL 9         /* TLS failed: alert, bad record */
+#define PETLS_ERROR_VERIFY 10          /* peer certificate not accepted */
+
 /* ---- Configuration ----------------------------------------------------- */
 
 struct petls_config *petls_config_new(void);
@@ -98,6 +113,9 @@ struct petls_config *petls_config_new(void);
  * last context using it is freed too. */
 void petls_config_free(struct petls_config *config);
 const char *petls_config_error(struct petls_config *config);
+/* The kind of the last failure on this config: one of PETLS_ERROR_*,
+ * PETLS_ERROR_NONE while petls_config_error() is NULL. */
+int petls_config_error_code(struct petls_config *config);
 
 /* Protocols, as libtls: "tlsv1.2,tlsv1.3", "secure", "default", "all",
  * "legacy" and "!tlsv1.2"-style negations. Unknown tokens are an error that
@@ -128,11 +146,23 @@ void petls_config_prefer_ciphers_server(struct petls_config *config);
 void petls_config_prefer_ciphers_client(struct petls_config *config);
 
 /* Trust anchors. Files and memory may be PEM or DER. A CA path is a
- * directory whose every file holding certificates is loaded. */
+ * directory whose every file holding certificates is loaded. Each call
+ * replaces the trust anchors set before, and the default store.
+ *
+ * Without any of these, a config that verifies peers (a client's, or a
+ * server's that verifies clients) loads the default trust store once when
+ * it is first used: $SSL_CERT_FILE and/or $SSL_CERT_DIR when set, else the
+ * platform's CA bundle (or the one fixed at build time with
+ * -DPETLS_DEFAULT_CA_FILE=...). The bare-metal port has none. */
 int petls_config_set_ca_file(struct petls_config *config, const char *ca_file);
 int petls_config_set_ca_path(struct petls_config *config, const char *ca_path);
 int petls_config_set_ca_mem(struct petls_config *config, const uint8_t *ca,
                             size_t len);
+/* The CA bundle the default trust store loads (libtls's
+ * tls_default_ca_cert_file): $SSL_CERT_FILE when set, else the platform
+ * bundle that exists, or NULL (none found; only $SSL_CERT_DIR; bare
+ * metal). */
+const char *petls_default_ca_cert_file(void);
 int petls_config_set_crl_file(struct petls_config *config,
                               const char *crl_file);
 int petls_config_set_crl_mem(struct petls_config *config, const uint8_t *crl,
@@ -478,6 +508,9 @@ int petls_configure(struct petls *ctx, struct petls_config *config);
 void petls_reset(struct petls *ctx);
 void petls_free(struct petls *ctx);
 const char *petls_error(struct petls *ctx);
+/* The kind of the last failure on this context (PETLS_ERROR_*), beside
+ * the message of petls_error(); PETLS_ERROR_NONE while that is NULL. */
+int petls_error_code(struct petls *ctx);
 
 /* Server: accept a connection on an already accepted socket, a pair of
  * descriptors, or callbacks. *cctx receives a new context for it. */
@@ -593,14 +626,19 @@ int petls_config_set_alpn_cb(struct petls_config *config, petls_alpn_cb cb,
  * connections), or NULL. libtls's tls_conn_alpn_selected. */
 const char *petls_conn_alpn_selected(struct petls *ctx);
 
-/* TLS 1.2 renegotiation: secure renegotiation (RFC 5746) only, on by
- * default. Servers limit client-initiated renegotiations to limit per
- * window_s seconds (Node's CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW,
- * default 3 per 600 s); the next one ends that connection: petls_read()
- * fails with "ERR_TLS_SESSION_ATTACK: ..." (Node's error code) and the
- * renegotiation callback is told. set_renegotiation(config, 0) refuses
- * every renegotiation (the peer gets a no_renegotiation warning alert and
- * the connection goes on). TLS 1.3 has no renegotiation. */
+/* TLS 1.2 renegotiation: secure renegotiation (RFC 5746) only. Clients
+ * follow a server's HelloRequest by default. Servers refuse it by default
+ * (as libtls and nginx, since 0.1.0; client-initiated renegotiation
+ * costs the server a full handshake per request): a client's renegotiation
+ * gets a no_renegotiation warning alert and the connection goes on, and a
+ * server's petls_renegotiate() fails. set_renegotiation(config, 1) or
+ * set_reneg_limit() turns it on for servers; they then limit
+ * client-initiated renegotiations to limit per window_s seconds (Node's
+ * CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW, default 3 per 600 s); the next
+ * one ends that connection: petls_read() fails with
+ * "ERR_TLS_SESSION_ATTACK: ..." (Node's error code) and the renegotiation
+ * callback is told. set_renegotiation(config, 0) refuses every
+ * renegotiation on both sides. TLS 1.3 has no renegotiation. */
 #define PETLS_RENEG_LIMIT_DEFAULT 3
 #define PETLS_RENEG_WINDOW_DEFAULT 600
 #define PETLS_ERR_TLS_SESSION_ATTACK "ERR_TLS_SESSION_ATTACK"

@@ -91,4 +91,18 @@ ssize_t petls_port_fd_pread_all(int fd, void *buf, size_t cap, char *err,
 int petls_port_fd_replace(int fd, const void *buf, size_t len, char *err,
                           size_t errlen);
 
+/* ---- Default trust store (petls_default_ca_cert_file) ---- */
+
+/* The system's CA bundle: $SSL_CERT_FILE when set (even if it cannot be
+ * read: the load then says why), else the bundle fixed at build time
+ * (PETLS_DEFAULT_CA_FILE) or the first platform bundle that exists, else
+ * NULL. */
+const char *petls_port_default_ca_file(void);
+/* Directories of CA files to load as well: $SSL_CERT_DIR when set (a
+ * ':'-separated list, as OpenSSL's), else NULL. */
+const char *petls_port_default_ca_dir(void);
+/* Where the two came from, for messages: "SSL_CERT_FILE", "the system
+ * bundle", ... Never NULL. */
+const char *petls_port_default_ca_origin(int dir);
+
 #endif /* PETLS_PORT_H */

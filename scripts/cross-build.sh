@@ -12,7 +12,7 @@
 # Usage: scripts/cross-build.sh [OUT_DIR]   (default: build-cross)
 # Env: PETLS_MBEDTLS_SRC (default .deps/mbedtls-src), JOBS (default 2),
 # PETLS_CROSS_LINUX (ARM Linux targets, default "armhf arm64"; test.sh
-# leaves arm64 to scripts/qemu-user-tests.sh, which builds and runs it).
+# leaves arm64 to tests/run/qemu-user-tests.sh, which builds and runs it).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,7 +126,7 @@ fi
 
 # ---- ARM Linux: arm-linux-gnueabihf, aarch64-linux-gnu ----------------------
 # (The Criterion suite for these runs under qemu user mode:
-# scripts/qemu-user-tests.sh.)
+# tests/run/qemu-user-tests.sh.)
 for name in ${PETLS_CROSS_LINUX:-armhf arm64}; do
   case "$name" in
   armhf) tc=arm-linux-gnueabihf ;;

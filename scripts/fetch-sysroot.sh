@@ -15,7 +15,7 @@
 # (checked November 2026). For armhf the script therefore stops after the
 # index look-up, says so and exits 3, without unpacking anything; it builds
 # .deps/sysroot-armhf as soon as the suite named by PETLS_SYSROOT_SUITE has
-# the packages. scripts/qemu-user-tests.sh falls back to another armhf run
+# the packages. tests/run/qemu-user-tests.sh falls back to another armhf run
 # meanwhile.
 #
 # The sysroot's C library must be the cross compiler's or newer: the

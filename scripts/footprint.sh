@@ -8,7 +8,7 @@
 #   - per engine module (object sizes before linking): what each feature's
 #     code weighs;
 #   - heap per connection and peak stack, measured by the firmware image
-#     under QEMU (scripts/firmware.sh) in the tls13_min config.
+#     under QEMU (tests/run/firmware.sh) in the tls13_min config.
 #
 # Usage: scripts/footprint.sh [OUT_DIR] [DOC]
 #   (defaults: build-footprint, docs/footprint.md)
@@ -156,7 +156,7 @@ for cfg in $configs; do
   # (tls13_min) and cross-build.sh's Cortex-M4F build (cortex_m, built
   # without PETLS_NO_MALLOC: only port_none.c differs, by a few bytes).
   if [ "$cfg" = tls13_min ]; then
-    dir="$fw_dir/lib" # scripts/firmware.sh builds it (below)
+    dir="$fw_dir/lib" # tests/run/firmware.sh builds it (below)
     rc=0
   elif [ "$cfg" = cortex_m ] && [ -n "${PETLS_CROSS_DIR:-}" ] &&
     [ -n "$(find "$PETLS_CROSS_DIR/cortex-m4" -name libpetls.a 2>/dev/null)" ]; then
@@ -186,7 +186,7 @@ for cfg in $configs; do
       [ "$(tail -1 "$fw_dir/run.log" 2>/dev/null)" = "PETLS-FIRMWARE: PASS" ]; then
       map="$fw_dir/petls-fw.map"
       image="firmware (client+server)"
-    elif PETLS_FW_CONFIG=tls13_min "$here/scripts/firmware.sh" "$fw_dir" >"$out/firmware.log" 2>&1; then
+    elif PETLS_FW_CONFIG=tls13_min "$here/tests/run/firmware.sh" "$fw_dir" >"$out/firmware.log" 2>&1; then
       map="$fw_dir/petls-fw.map"
       image="firmware (client+server)"
     else
@@ -351,7 +351,7 @@ fi
   echo
   echo "## RAM per connection (measured)"
   echo
-  echo "From the firmware image under QEMU (\`scripts/firmware.sh\`, tls13_min:"
+  echo "From the firmware image under QEMU (\`tests/run/firmware.sh\`, tls13_min:"
   echo "4 KiB records in and out). petls and mbedTLS allocate from the"
   echo "image's arena only (no-malloc mode), so these are all of their heap."
   echo

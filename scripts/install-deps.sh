@@ -31,6 +31,8 @@ pkgs=(build-essential cmake pkg-config libcriterion-dev clang llvm
   libclang-rt-dev valgrind)
 # scripts/lint.sh (CI runs it): formatting and static checks.
 pkgs+=(clang-format clang-tidy cppcheck)
+# man/: mandoc lints and renders the man pages (scripts/check-man-pages.sh).
+pkgs+=(mandoc)
 if [ "$want_peers" = 1 ]; then
   # redis-server and libhiredis-dev: the Redis session store and its test.
   pkgs+=(openssl gnutls-bin nodejs curl jq redis-server libhiredis-dev)
@@ -43,6 +45,8 @@ if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
     gcc-arm-linux-gnueabihf libc6-dev-armhf-cross bzip2 xz-utils
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm)
+  # examples/firmware/qemu.sh client: the guestfwd relay to one host port.
+  pkgs+=(socat)
 fi
 
 missing=()
@@ -57,6 +61,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---- lwIP (examples/firmware/) ---------------------------------------
+# Debian's `lwip` source package into .deps/lwip-src, through a private,
+# temporary apt configuration (scripts/fetch-lwip.sh).
+if [ "$want_cross" = 1 ]; then
+  bash "$here/scripts/fetch-lwip.sh"
 fi
 
 # ---- mbedTLS 3.6 -------------------------------------------------------

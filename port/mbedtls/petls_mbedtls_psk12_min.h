@@ -31,7 +31,7 @@
  * bad_record_mac alert itself when a handshake record does not decrypt
  * (a wrong PSK), so the peer fails at once instead of timing out.
  *
- * Tested by scripts/firmware.sh with PETLS_FW_CONFIG=psk12_min (the
+ * Tested by tests/run/firmware.sh with PETLS_FW_CONFIG=psk12_min (the
  * firmware image under QEMU runs tests/firmware/psk12.c; test.sh's
  * firmware step) and sized by scripts/footprint.sh.
  */

@@ -230,3 +230,21 @@ int petls_port_fd_replace(int fd, const void *buf, size_t len, char *err,
     set_err(err, errlen, "writing a session file");
     return -1;
 }
+
+/* No file system, no trust store: a bare-metal application gives its CAs
+ * with petls_config_set_ca_mem(). */
+const char *petls_port_default_ca_file(void)
+{
+    return NULL;
+}
+
+const char *petls_port_default_ca_dir(void)
+{
+    return NULL;
+}
+
+const char *petls_port_default_ca_origin(int dir)
+{
+    (void)dir;
+    return "the bare-metal port (no trust store)";
+}

@@ -4,7 +4,7 @@
 # When .deps/sysroot-armhf exists (scripts/fetch-sysroot.sh armhf, once a
 # Debian suite ships an armhf Criterion), libraries are also found there and
 # test executables run under qemu-arm user mode with it as the library root.
-# Until then scripts/qemu-user-tests.sh runs the suite with its own runner
+# Until then tests/run/qemu-user-tests.sh runs the suite with its own runner
 # (tests/qemu-user/cr-compat/) and the cross compiler's C library.
 #
 # time_t and off_t are 64 bits by default (-D_TIME_BITS=64

@@ -16,7 +16,7 @@ if(EXISTS "${PETLS_TARGET_SYSROOT}/.complete")
     set(_qemu qemu-arm)
   endif()
   find_program(PETLS_QEMU_USER ${_qemu})
-  # scripts/qemu-user-tests.sh passes its own emulator line (with the exec
+  # tests/run/qemu-user-tests.sh passes its own emulator line (with the exec
   # shim Criterion's sandbox needs); keep it.
   if(PETLS_QEMU_USER AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
     set(CMAKE_CROSSCOMPILING_EMULATOR "${PETLS_QEMU_USER};-L;${PETLS_TARGET_SYSROOT}")

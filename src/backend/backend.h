@@ -147,6 +147,13 @@ struct pb_session_hooks {
     int (*psk_ke_offered)(const uint8_t *hello, size_t hello_len,
                           const uint8_t *ticket, size_t ticket_len,
                           uint32_t *obfuscated_age);
+    /* Server: the server_name (host_name) of the ClientHello body being
+     * answered, for a ticket met before the server_name extension (TLS
+     * 1.2 puts no order on them), since sessions are bound to the name.
+     * 1 with *name and *name_len (inside hello), 0 (no name), -1 (hello does
+     * not parse: the ticket is not opened). NULL: 0. */
+    int (*hello_sni)(const uint8_t *hello, size_t hello_len,
+                     const uint8_t **name, size_t *name_len);
 };
 /* Largest session serialisation the backend produces (with a peer
  * certificate chain kept). */
@@ -282,6 +289,9 @@ int pb_conn_resumed(const struct pb_conn *c);
 /* 1 while the record buffers are released (pb_settings.keep_buffers 0 and
  * the connection idle). */
 int pb_conn_buffers_released(const struct pb_conn *c);
+/* Tests only (not thread-safe): the next n re-allocations of released
+ * record buffers fail as out of memory, in every connection. */
+void pb_conn_buffers_fail_next(unsigned int n);
 /* Server: 1 when the completed handshake resumed a TLS 1.3 ticket in
  * psk_ke mode (no (EC)DHE; see pb_session_hooks.psk_ke_offered), else 0
  * (always 0 on a client: mbedTLS keeps the mode it saw private). */

@@ -23,9 +23,11 @@ struct pb_nego_settings {
      * config. */
     const char *const *alpn;
     /* TLS 1.2 renegotiation (RFC 5746 secure renegotiation only; legacy
-     * peers are refused). 0: every renegotiation is refused with a
-     * no_renegotiation warning alert and the connection goes on. */
+     * peers are refused), for client and server endpoints. 0: every
+     * renegotiation is refused with a no_renegotiation warning alert and
+     * the connection goes on. */
     int renegotiation;
+    int renegotiation_server;
     /* Client: RFC 6066 max_fragment_length to offer: 0 (none), 512, 1024,
      * 2048 or 4096. */
     unsigned int max_frag_len;

@@ -10,7 +10,7 @@
 extern volatile uint64_t fw_ticks_ms;
 
 /* Test credentials, generated at build time by tests/certs/gen-certs.sh and
- * embedded by scripts/firmware.sh (fw_creds.c, never committed). */
+ * embedded by tests/run/firmware.sh (fw_creds.c, never committed). */
 extern const uint8_t fw_ca_pem[];
 extern const uint32_t fw_ca_pem_len;
 extern const uint8_t fw_server_pem[];

@@ -9,9 +9,9 @@
  *   4. the peak heap (petls + mbedTLS share the port's arena: the no-malloc
  *      mode) and the peak stack (painted at start, scanned at the end).
  * The last line is "PETLS-FIRMWARE: PASS" or "PETLS-FIRMWARE: FAIL <why>";
- * scripts/firmware.sh checks it.
+ * tests/run/firmware.sh checks it.
  *
- * Built with FW_PSK12 (scripts/firmware.sh for the psk12_min mbedTLS
+ * Built with FW_PSK12 (tests/run/firmware.sh for the psk12_min mbedTLS
  * config, which has no certificates and no TLS 1.3), the run is
  * fw_run_psk12() in psk12.c instead of 1.-3.; this file keeps the board,
  * the in-memory link and the measurements both runs share.
@@ -126,7 +126,7 @@ void fw_link_reset(void)
 
 /* ---- Measurements ------------------------------------------------------ */
 #if defined(FW_HOSTED)
-/* Built as a Linux program (scripts/qemu-user-tests.sh armhf): the stack is
+/* Built as a Linux program (tests/run/qemu-user-tests.sh armhf): the stack is
  * the OS's, not a region of ours to paint. */
 static void stack_paint(void) {}
 
@@ -381,7 +381,7 @@ int main(void)
     petls_port_none_set_entropy(test_entropy_not_for_production, NULL);
     petls_port_none_set_clock(board_ms, board_unix_time, NULL);
 #if defined(FW_SYSTEM_HEAP)
-    /* Sanitizer builds (scripts/firmware-sanitize.sh): the C library's
+    /* Sanitizer builds (tests/run/firmware-sanitize.sh): the C library's
      * allocator, so that ASan sees every block (inside the arena it could
      * not); the heap figures then read 0. */
     (void)heap;

@@ -1,6 +1,6 @@
 /*
  * The firmware image's TLS 1.2 PSK run (built with FW_PSK12 by
- * scripts/firmware.sh for the mbedTLS config
+ * tests/run/firmware.sh for the mbedTLS config
  * port/mbedtls/petls_mbedtls_psk12_min.h: PSK key exchange, AES-CCM, no
  * X.509, no public-key crypto, no TLS 1.3, no session tickets). A petls
  * client and server over main.c's in-memory link; it prints:

@@ -62,13 +62,13 @@ psk_fails tls12-unknown \
     "handshake: unknown PSK identity 'mallory' (sent alert unknown_psk_identity)" \
     "alert unknown psk identity" -tls1_2 -psk_identity mallory -psk "$KEY"
 psk_fails tls12-wrongkey \
-    "handshake: PSK mismatch: the client's key for identity 'alice' differs from ours" \
+    "handshake: PSK mismatch: the client's key for identity 'alice' differs from ours (sent alert bad_record_mac)" \
     "alert bad record mac" -tls1_2 -psk_identity alice -psk "$BOB_KEY"
 psk_fails tls13-unknown \
-    "handshake: unknown PSK identity 'mallory' and no certificate to fall back on" \
-    "alert missing extension" -tls1_3 -psk_identity mallory -psk "$KEY"
+    "handshake: unknown PSK identity 'mallory' and no certificate to fall back on (sent alert handshake_failure)" \
+    "alert handshake failure" -tls1_3 -psk_identity mallory -psk "$KEY"
 psk_fails tls13-wrongkey \
-    "handshake: PSK mismatch: the client's key for identity 'alice' differs from ours" \
+    "handshake: PSK mismatch: the client's key for identity 'alice' differs from ours (sent alert decrypt_error)" \
     "alert decrypt error" -tls1_3 -psk_identity alice -psk "$BOB_KEY"
 
 # After the failures the server still serves.

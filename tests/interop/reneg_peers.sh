@@ -1,6 +1,7 @@
 #!/bin/bash
-# TLS 1.2 renegotiation against real peers. A petls server limits client
-# renegotiations (--reneg-limit 2/600): openssl s_client's `R` command
+# TLS 1.2 renegotiation against real peers. A petls server refuses client
+# renegotiation by default and with --no-reneg; --reneg-limit 2/600 turns it
+# on and limits it: openssl s_client's `R` command
 # renegotiates twice, the third ends that connection with
 # ERR_TLS_SESSION_ATTACK, and the server goes on serving; gnutls-cli
 # --rehandshake and Node's renegotiate() renegotiate once; --no-reneg
@@ -19,6 +20,7 @@ s_client_open() {
     local fifo=$TMP/$name.stdin
     rm -f "$fifo"
     mkfifo "$fifo"
+    fresh_logs "$name"
     timeout "$FG_LIMIT" stdbuf -o0 openssl s_client -connect "127.0.0.1:$PORT" "$@" \
         <"$fifo" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     SC_PID=$!
@@ -82,8 +84,13 @@ assert_json "server (node)" "$ev" event renegotiation
 assert_json "server (node)" "$ev" count 1
 stop_bg "$SERVER_PID"
 
-section "petls server --no-reneg"
-start_petls_server norene "${KEYPAIR[@]}" --no-reneg --json --echo
+# Servers refuse client renegotiation by default (as libtls and nginx);
+# --no-reneg says so explicitly.
+for flag in default --no-reneg; do
+section "petls server ($flag): renegotiation refused"
+args=()
+[ "$flag" = default ] || args=("$flag")
+start_petls_server norene "${KEYPAIR[@]}" "${args[@]}" --json --echo
 s_client_open sc-no -tls1_2 -CAfile "$CERTS/ca.pem"
 printf 'R\n' >&7
 STATUS=0
@@ -98,6 +105,7 @@ wait_for_file_match "$TMP/norene.err" "gave up" 10 || true
 assert_contains "server error" "$(cat "$TMP/norene.err")" \
     "read: the peer gave up after its renegotiation was refused (renegotiation is off; peer sent fatal alert handshake_failure)"
 stop_bg "$SERVER_PID"
+done
 
 section "petls client --renegotiate: openssl s_server"
 # OpenSSL 3 servers refuse client renegotiation unless told otherwise.

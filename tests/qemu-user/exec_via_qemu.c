@@ -9,7 +9,7 @@
  * process, turns "exec my own executable" into "exec qemu on my own
  * executable", with the same library root and the shim preloaded again.
  *
- * Guest environment (set by scripts/qemu-user-tests.sh through qemu -E):
+ * Guest environment (set by tests/run/qemu-user-tests.sh through qemu -E):
  *   PETLS_QEMU_BIN     host path of qemu-arm / qemu-aarch64
  *   PETLS_QEMU_PREFIX  the -L library root (the target sysroot)
  *   PETLS_QEMU_SHIM    path of this shim (re-preloaded in the worker)

@@ -185,8 +185,12 @@ static struct petls_verify_facts reject(uint32_t protocols, const char *cert,
     tb_pair_new(&w.p, w.ccfg, w.scfg, sni, name);
     cr_assert_neq(tb_handshake(&w.p), 0);
     cr_assert_eq(w.p.crc, PB_ERR_VERIFY, "client %d '%s'", w.p.crc, w.p.cerr);
-    cr_assert_str_eq(w.p.cerr,
-                     "handshake: peer certificate verification failed");
+    /* Followed by the alert the client sent, which the server names. */
+    cr_assert(strncmp(w.p.cerr,
+                      "handshake: peer certificate verification failed "
+                      "(sent alert ",
+                      60) == 0,
+              "client: %s", w.p.cerr);
     /* The server saw our alert. */
     cr_assert_eq(w.p.src, PB_ERR, "server %d '%s'", w.p.src, w.p.serr);
     cr_assert(strstr(w.p.serr, "peer rejected our certificate (alert ") != NULL,
@@ -488,10 +492,8 @@ Test(backend_errors, no_shared_cipher)
                   NULL,
               "server: %s", w.p.serr);
     cr_assert_eq(w.p.crc, PB_ERR);
-    cr_assert(strstr(w.p.cerr,
-                     "no shared cipher suite or protocol version "
-                     "(peer sent fatal alert handshake_failure)") != NULL,
-              "client: %s", w.p.cerr);
+    cr_assert_str_eq(w.p.cerr,
+                     "handshake: peer sent fatal alert handshake_failure");
     world_free(&w);
 }
 
@@ -654,9 +656,8 @@ Test(backend_groups, no_common_group_fails)
     /* mbedTLS 3.6 aborts there without an alert; the backend sends one so
      * that the client does not wait for its timeout. */
     cr_assert_eq(w.p.crc, PB_ERR, "client %d: %s", w.p.crc, w.p.cerr);
-    cr_assert(strstr(w.p.cerr, "(peer sent fatal alert handshake_failure)") !=
-                  NULL,
-              "client: %s", w.p.cerr);
+    cr_assert_str_eq(w.p.cerr,
+                     "handshake: peer sent fatal alert handshake_failure");
     world_free(&w);
 }
 

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend_nego.h"
 #include "test_backend_util.h"
+#include "test_resume_util.h"
 
 struct bw {
     struct pb_config *ccfg, *scfg;
@@ -268,4 +270,111 @@ Test(buffers, counters_survive_many_cycles)
                      1, "record %d: %s", i, err);
     }
     bw_free(&w);
+}
+
+/* Out of memory when the released buffers are needed again: that read
+ * fails with -1 and a message, the connection stays failed, it frees
+ * cleanly, and another connection is untouched. */
+Test(buffers, oom_on_reacquire_fails_that_connection_only)
+{
+    struct bw w, w2;
+    char err[256] = "";
+    uint8_t b[16];
+    ssize_t n;
+
+    bw_new(&w, PETLS_PROTOCOL_TLSv1_3, 0);
+    bw_new(&w2, PETLS_PROTOCOL_TLSv1_3, 0);
+    cr_assert_eq(pb_conn_write(w.p.client, "hello", 5, err, sizeof(err)), 5,
+                 "%s", err);
+    cr_assert_eq(pb_conn_buffers_released(w.p.server), 1);
+    pb_conn_buffers_fail_next(1);
+    n = pb_conn_read(w.p.server, b, sizeof(b), err, sizeof(err));
+    cr_assert_eq(n, PB_ERR, "%zd: %s", n, err);
+    cr_assert(strstr(err, "read: out of memory (record buffers, ") == err,
+              "%s", err);
+    cr_assert_eq(pb_conn_read(w.p.server, b, sizeof(b), err, sizeof(err)),
+                 PB_ERR);
+    cr_assert_eq(pb_conn_write(w.p.server, "x", 1, err, sizeof(err)), PB_ERR);
+    /* The same for a write. */
+    pb_conn_buffers_fail_next(1);
+    n = pb_conn_write(w.p.client, "x", 1, err, sizeof(err));
+    cr_assert_eq(n, PB_ERR, "%zd: %s", n, err);
+    cr_assert(strstr(err, "write: out of memory (record buffers, ") == err,
+              "%s", err);
+    /* The other connection is fine both ways. */
+    move(w2.p.client, w2.p.server, 20000, 11, 1);
+    move(w2.p.server, w2.p.client, 20000, 12, 1);
+    bw_free(&w);
+    bw_free(&w2);
+}
+
+/* TLS 1.2 renegotiation on a connection whose buffers are released: the
+ * client starts it while released, data flows during and after it, and
+ * both sides are released again once it is over. */
+Test(buffers, tls12_renegotiation_while_released)
+{
+    struct pb_settings s = tb_settings(PETLS_PROTOCOL_TLSv1_2);
+    struct pb_nego_settings n;
+    struct bw w;
+    char err[256] = "";
+    uint8_t b[64];
+    int i, rc = PB_WANT_READ;
+
+    memset(&n, 0, sizeof(n));
+    n.renegotiation = 1;
+    n.renegotiation_server = 1;
+    s.nego = &n;
+    w.ccfg = tb_config();
+    w.scfg = tb_config();
+    tb_add_ca(w.ccfg, "ca.pem");
+    tb_add_keypair(w.scfg, "server-ecdsa.pem", "server-ecdsa.key");
+    tb_freeze(w.ccfg, &s);
+    tb_freeze(w.scfg, &s);
+    tb_pair_new(&w.p, w.ccfg, w.scfg, "localhost", "localhost");
+    cr_assert_eq(tb_handshake(&w.p), 0, "%s / %s", w.p.cerr, w.p.serr);
+    cr_assert_eq(pb_conn_buffers_released(w.p.server), 1);
+    cr_assert_eq(pb_conn_buffers_released(w.p.client), 1);
+    for (i = 0; i < 200 && tb_pending(rc); i++) {
+        rc = pb_conn_renegotiate(w.p.client, 0, err, sizeof(err));
+        cr_assert(rc == 0 || tb_pending(rc), "renegotiate %d: %s", rc, err);
+        {
+            ssize_t r = pb_conn_read(w.p.server, b, sizeof(b), err,
+                                     sizeof(err));
+            cr_assert(tb_pending((int)r), "server read %zd: %s", r, err);
+        }
+    }
+    cr_assert_eq(rc, 0, "renegotiation did not finish: %s", err);
+    cr_assert_eq(pb_conn_renegotiations(w.p.client), 1);
+    move(w.p.client, w.p.server, 30000, 21, 1);
+    move(w.p.server, w.p.client, 30000, 22, 1);
+    bw_free(&w);
+}
+
+/* TLS 1.3 NewSessionTickets arrive after the client's handshake is over,
+ * when its buffers (and its handshake state) are already freed: the client
+ * still takes them and resumes with them, with buffers released (the
+ * default) or kept. */
+static void tickets_after_release(int release)
+{
+    struct rfx f;
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_3);
+    cr_assert_eq(petls_config_set_release_buffers(f.ccfg, release), 0);
+    cr_assert_eq(petls_config_set_release_buffers(f.scfg, release), 0);
+    cr_assert_eq(rfx_conn(&f), 0, "first connection resumed");
+    cr_assert(f.last_conn_sessions >= 1, "no ticket taken");
+    cr_assert(f.sess_len > 0);
+    cr_assert_eq(rfx_conn(&f), 1, "ticket not resumed");
+    cr_assert_eq(rfx_conn(&f), 1, "second ticket not resumed");
+    rfx_free(&f);
+}
+
+Test(buffers, tls13_tickets_after_release)
+{
+    tickets_after_release(1);
+}
+
+Test(buffers, tls13_tickets_with_buffers_kept)
+{
+    tickets_after_release(0);
 }

@@ -150,7 +150,9 @@ Test(reneg, client_initiated_then_session_attack)
     tlspair_free(&p);
 }
 
-Test(reneg, disabled_refuses_and_connection_goes_on)
+/* A server refuses renegotiation by default (set_default) or when turned
+ * off; the connection goes on. */
+static void refuses_and_connection_goes_on(int set_off)
 {
     struct reneg_seen seen = {0, 0, 0};
     struct tlspair p;
@@ -158,7 +160,8 @@ Test(reneg, disabled_refuses_and_connection_goes_on)
     int rc;
 
     tlspair_init(&p);
-    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 0), 0);
+    if (set_off)
+        cr_assert_eq(petls_config_set_renegotiation(p.scfg, 0), 0);
     cr_assert_eq(petls_config_set_reneg_cb(p.scfg, reneg_cb, &seen), 0);
     start_tls12(&p);
     /* The server cannot ask either. */
@@ -172,6 +175,42 @@ Test(reneg, disabled_refuses_and_connection_goes_on)
                      "alert)");
     cr_assert_eq(seen.calls, 0);
     cr_assert_eq(petls_conn_renegotiations(p.sconn), 0);
+    tlspair_free(&p);
+}
+
+Test(reneg, disabled_refuses_and_connection_goes_on)
+{
+    refuses_and_connection_goes_on(1);
+}
+
+Test(reneg, server_refuses_by_default)
+{
+    refuses_and_connection_goes_on(0);
+}
+
+/* Turned on without a limit: Node's 3 per 600 s. */
+Test(reneg, enabled_has_node_limit)
+{
+    struct reneg_seen seen = {0, 0, 0};
+    struct tlspair p;
+    ssize_t srv;
+    int i, rc;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 1), 0);
+    cr_assert_eq(petls_config_set_reneg_cb(p.scfg, reneg_cb, &seen), 0);
+    start_tls12(&p);
+    for (i = 1; i <= PETLS_RENEG_LIMIT_DEFAULT; i++) {
+        rc = client_renegotiates(&p, &srv);
+        cr_assert_eq(rc, 0, "renegotiation %d: %s", i, petls_error(p.client));
+        tlspair_transfer(p.client, p.sconn, "x", 1);
+    }
+    rc = client_renegotiates(&p, &srv);
+    cr_assert_eq(rc, -1);
+    cr_assert_eq(seen.refused, 1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "ERR_TLS_SESSION_ATTACK: TLS session renegotiation "
+                     "attack detected (more than 3 renegotiations in 600 s)");
     tlspair_free(&p);
 }
 
@@ -219,6 +258,7 @@ Test(reneg, server_asks_for_client_cert_late)
     int round;
 
     tlspair_init(&p);
+    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 1), 0);
     cr_assert_eq(petls_config_set_ca_file(p.scfg, cert_path("ca.pem")), 0);
     cr_assert_eq(petls_config_set_keypair_file(p.ccfg, cert_path("client.pem"),
                                                cert_path("client.key")),

@@ -36,7 +36,7 @@ const struct cli_option nego_options[] = {
     {"keylog", "FILE", NOPT_KEYLOG, CLI_ROLE_BOTH,
      "append NSS key-log lines to FILE (default: $SSLKEYLOGFILE)"},
     {"reneg-limit", "N/S", NOPT_RENEG_LIMIT, CLI_ROLE_SERVER,
-     "client renegotiations allowed per S seconds (default 3/600)"},
+     "allow N client renegotiations per S seconds (default: none; Node 3/600)"},
     {"no-reneg", NULL, NOPT_NO_RENEG, CLI_ROLE_BOTH,
      "refuse every TLS 1.2 renegotiation"},
     {"max-fragment", "N", NOPT_MAX_FRAGMENT, CLI_ROLE_BOTH,

@@ -404,7 +404,11 @@ static int client_connect_once(struct client_run *r)
     unsigned before = r->sessions.received;
     const char *hs_error = NULL;
     if (do_handshake(ctx, fd, o->tls.handshake_timeout_ms, &hs_error) != 0) {
-        cli_errorf("client: %s", hs_error);
+        /* The library's hint names its call; the tool's option is --ca. */
+        cli_errorf("client: %s%s", hs_error,
+                   strstr(hs_error, "(no CA certificates:") != NULL
+                       ? " (petls client: --ca FILE)"
+                       : "");
         if (o->tls.json)
             report_failure_json(stdout, peer, hs_error);
         goto out;

@@ -220,6 +220,14 @@ void pb_mbedtls_buffers_idle(struct pb_conn *c)
     b->releases++;
 }
 
+/* Tests: how many of the next re-allocations fail as out of memory. */
+static unsigned int fail_next;
+
+void pb_conn_buffers_fail_next(unsigned int n)
+{
+    fail_next = n;
+}
+
 int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
                                size_t errlen)
 {
@@ -230,8 +238,13 @@ int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
     if (!b->released) {
         return 0;
     }
-    in = mbedtls_calloc(1, b->in_size);
-    out = in != NULL ? mbedtls_calloc(1, b->out_size) : NULL;
+    if (fail_next > 0) {
+        fail_next--;
+        in = out = NULL;
+    } else {
+        in = mbedtls_calloc(1, b->in_size);
+        out = in != NULL ? mbedtls_calloc(1, b->out_size) : NULL;
+    }
     if (out == NULL) {
         mbedtls_free(in);
         /* This connection only: it stays released and failed, and

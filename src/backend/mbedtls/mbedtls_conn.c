@@ -33,13 +33,16 @@
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct pb_conn *c = ctx;
+    unsigned char fixed[PB_ALERT_RECORD_LEN];
     int r;
 
     if (len > INT_MAX) {
         len = INT_MAX;
     }
+    buf = pb_mbedtls_alert_outgoing(c, buf, len, fixed);
     r = c->send(c->io, buf, len);
     if (r > 0) {
+        pb_mbedtls_alert_watch(c, buf, (size_t)r);
         return r;
     }
     switch (r) {
@@ -85,68 +88,6 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 
 /* ---- Error mapping ---- */
 
-static const char *alert_name(unsigned char a)
-{
-    switch (a) {
-    case 0:
-        return "close_notify";
-    case 10:
-        return "unexpected_message";
-    case 20:
-        return "bad_record_mac";
-    case 22:
-        return "record_overflow";
-    case 40:
-        return "handshake_failure";
-    case 42:
-        return "bad_certificate";
-    case 43:
-        return "unsupported_certificate";
-    case 44:
-        return "certificate_revoked";
-    case 45:
-        return "certificate_expired";
-    case 46:
-        return "certificate_unknown";
-    case 47:
-        return "illegal_parameter";
-    case 48:
-        return "unknown_ca";
-    case 49:
-        return "access_denied";
-    case 50:
-        return "decode_error";
-    case 51:
-        return "decrypt_error";
-    case 70:
-        return "protocol_version";
-    case 71:
-        return "insufficient_security";
-    case 80:
-        return "internal_error";
-    case 86:
-        return "inappropriate_fallback";
-    case 90:
-        return "user_canceled";
-    case 109:
-        return "missing_extension";
-    case 110:
-        return "unsupported_extension";
-    case 112:
-        return "unrecognized_name";
-    case 113:
-        return "bad_certificate_status_response";
-    case 115:
-        return "unknown_psk_identity";
-    case 116:
-        return "certificate_required";
-    case 120:
-        return "no_application_protocol";
-    default:
-        return NULL;
-    }
-}
-
 static int is_cert_alert(unsigned char a)
 {
     return (a >= 42 && a <= 46) || a == 48 || a == 49 || a == 116;
@@ -179,7 +120,7 @@ static int peer_alert(unsigned char a, const char *op, char *err, size_t errlen)
     const char *name;
     char num[16];
 
-    name = alert_name(a);
+    name = pb_alert_name(a);
     if (name == NULL) {
         snprintf(num, sizeof(num), "%u", (unsigned)a);
         name = num;
@@ -188,11 +129,6 @@ static int peer_alert(unsigned char a, const char *op, char *err, size_t errlen)
         pb_mbedtls_msg(err, errlen,
                        "%s: peer rejected our certificate (alert %s)", op,
                        name);
-    } else if (a == 40 || a == 70 || a == 71) {
-        pb_mbedtls_msg(err, errlen,
-                       "%s: no shared cipher suite or protocol version "
-                       "(peer sent fatal alert %s)",
-                       op, name);
     } else {
         pb_mbedtls_msg(err, errlen, "%s: peer sent fatal alert %s", op, name);
     }
@@ -227,6 +163,10 @@ static int map_error(struct pb_conn *c, int ret, const char *op, char *err,
     }
     if (pb_mbedtls_nego_explain(c, ret, op, err, errlen)) {
         return PB_ERR;
+    }
+    if (pb_mbedtls_alert_explain(c, ret, op, err, errlen)) {
+        return ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE ? PB_ERR_VERIFY
+                                                            : PB_ERR;
     }
 #if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
     if (ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !c->is_server &&
@@ -432,7 +372,7 @@ void pb_conn_free(struct pb_conn *c)
 
 int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
 {
-    int ret;
+    int ret, pb;
 
     if (c->handshake_done) {
         return 0;
@@ -449,27 +389,13 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
         pb_mbedtls_buffers_idle(c);
         return 0;
     }
-    if (c->io_status == 0 && c->ssl.out_msgtype != MBEDTLS_SSL_MSG_ALERT) {
-        /* Failures that end without an alert leave the peer waiting for
-         * its timeout: some negotiation failures (a TLS 1.3 server finding
-         * no common group), and a record that does not decrypt (a TLS 1.2
-         * Finished under a wrong PSK) in builds without
-         * MBEDTLS_SSL_ALL_ALERT_MESSAGES (the minimal port/mbedtls
-         * configs). Best effort: a full transport just drops it. */
-        unsigned char alert = 0;
-        if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE) {
-            alert = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
-        } else if (ret == MBEDTLS_ERR_SSL_INVALID_MAC) {
-            alert = MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC;
-        }
-        if (alert != 0) {
-            (void)mbedtls_ssl_send_alert_message(
-                &c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
-        }
-    }
-    return record_failure(
-        c, pb_mbedtls_session_explain(
-               c, map_error(c, ret, "handshake", err, errlen), err, errlen));
+    /* Exactly one fatal alert: the one the table chooses, unless mbedTLS
+     * sent its own (mbedtls_alert.c). */
+    (void)pb_mbedtls_alert_abort(c, ret);
+    pb = pb_mbedtls_session_explain(
+        c, map_error(c, ret, "handshake", err, errlen), err, errlen);
+    pb_mbedtls_alert_note(c, err, errlen);
+    return record_failure(c, pb);
 }
 
 static ssize_t conn_read(struct pb_conn *c, void *buf, size_t len, char *err,

@@ -107,6 +107,20 @@ struct pb_bufstate {
     size_t out_hdr, out_len, out_iv, out_msg, out_cid;
 };
 
+/* The records this connection sent, as far as alerts go
+ * (mbedtls_alert.c). */
+struct pb_alert_state {
+    unsigned char hdr[5]; /* header of the record being sent */
+    size_t hdr_have;
+    size_t body_len;
+    size_t body_left;
+    int in_alert;  /* that record is an alert */
+    int sent;      /* an alert record left */
+    int maybe;     /* it is encrypted TLS 1.3 and the last record so far */
+    int ret;       /* the error the connection failed with */
+    int sent_desc; /* its description when it was readable, else -1 */
+};
+
 /* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
  * mbedtls_psk.c). */
 struct pb_vhost_state {
@@ -160,6 +174,8 @@ struct pb_conn {
     struct pb_nego_conn nego;
 
     struct pb_bufstate bufs; /* mbedtls_buffers.c */
+
+    struct pb_alert_state alert; /* mbedtls_alert.c */
 
     /* pb_conn_peer_cert cache (mbedtls_x509.c). */
     int cert_cached; /* 0 not yet, 1 filled, -1 no certificate */
@@ -312,5 +328,38 @@ int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
  * transforms mbedTLS 3.6 keeps (a client taking tickets keeps the emptied
  * handshake structure for NewSessionTickets). */
 void pb_mbedtls_handshake_leftovers(struct pb_conn *c);
+
+/* ---- mbedtls_alert.c ---- */
+
+/* The RFC name of an alert description, or NULL. */
+const char *pb_alert_name(int a);
+/* A plaintext alert record: 5-byte header, level, description. */
+#define PB_ALERT_RECORD_LEN 7
+/* bio_send passes every chunk before sending it: returns buf, or tmp (of
+ * PB_ALERT_RECORD_LEN bytes) holding the chunk with a plaintext alert's
+ * description replaced where mbedTLS chose a wrong one. */
+const unsigned char *pb_mbedtls_alert_outgoing(struct pb_conn *c,
+                                               const unsigned char *buf,
+                                               size_t len, unsigned char *tmp);
+/* bio_send passes every byte it sent: records alerts leaving. */
+void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
+                            size_t n);
+/* The alert a fatal mbedTLS error ret calls for in the connection's
+ * current state, or -1 (the peer is gone, or it ended the connection). */
+int pb_mbedtls_alert_for(const struct pb_conn *c, int ret);
+/* Sends that alert unless one was sent already (by mbedTLS or here) or the
+ * transport failed. Returns the description sent, or -1. */
+int pb_mbedtls_alert_abort(struct pb_conn *c, int ret);
+/* The alert this connection sent: its description, 256 when sent but
+ * unreadable (encrypted), or -1 when none. */
+int pb_mbedtls_alert_sent(const struct pb_conn *c);
+/* Appends " (sent alert NAME)" to err when an alert was sent and err does
+ * not speak of alerts already. */
+void pb_mbedtls_alert_note(const struct pb_conn *c, char *err, size_t errlen);
+/* A message naming what went wrong for the failures whose mbedTLS code
+ * says little (handshake_failure): bad Finished, bad binder, no RFC 5746
+ * signal, no client certificate. 1 when err was written. */
+int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
+                             char *err, size_t errlen);
 
 #endif /* PETLS_MBEDTLS_INTERNAL_H */

@@ -50,9 +50,17 @@ int pb_mbedtls_nego_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
                          size_t errlen)
 {
     const struct pb_nego_settings *n = s->nego;
-    int reneg = n != NULL ? n->renegotiation : 0;
+    int reneg = 0;
 
-    cfg->nego.renegotiation = reneg;
+    if (n != NULL) {
+        reneg = endpoint == MBEDTLS_SSL_IS_SERVER ? n->renegotiation_server
+                                                  : n->renegotiation;
+    }
+    if (endpoint == MBEDTLS_SSL_IS_SERVER) {
+        cfg->nego.renegotiation_server = reneg;
+    } else {
+        cfg->nego.renegotiation = reneg;
+    }
     pb_mbedtls_reneg_conf(conf, endpoint, reneg);
     if (pb_mbedtls_alpn_conf(cfg, conf, n, err, errlen) != 0) {
         return PB_ERR;
@@ -197,7 +205,7 @@ int pb_mbedtls_nego_after_read(struct pb_conn *c, int ret, char *err,
      * itself is mbedTLS's no_renegotiation warning (its bytes are encrypted
      * in place by now: only the type is left to see). The peer's answer, a
      * fatal alert, may arrive within the same read. */
-    if (!c->cfg->nego.renegotiation && c->handshake_done &&
+    if (!PB_MBEDTLS_RENEG_ON(c) && c->handshake_done &&
         (ret >= 0 || ret == MBEDTLS_ERR_SSL_WANT_READ ||
          ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
          ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) &&

@@ -21,8 +21,14 @@ struct pb_conn;
 /* In struct pb_config. */
 struct pb_nego_cfg {
     const char **alpn; /* NULL-terminated copy (one allocation), or NULL */
-    int renegotiation;
+    int renegotiation; /* client endpoint */
+    int renegotiation_server; /* server endpoint */
 };
+
+/* Renegotiation is on for c's endpoint. */
+#define PB_MBEDTLS_RENEG_ON(c)                                                 \
+    ((c)->is_server ? (c)->cfg->nego.renegotiation_server                      \
+                    : (c)->cfg->nego.renegotiation)
 
 /* In struct pb_conn. */
 struct pb_nego_conn {

@@ -203,7 +203,7 @@ static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
                        "renegotiate: TLS 1.3 has no renegotiation");
         return PB_ERR;
     }
-    if (!c->cfg->nego.renegotiation) {
+    if (!PB_MBEDTLS_RENEG_ON(c)) {
         pb_mbedtls_msg(err, errlen, "renegotiate: renegotiation is disabled");
         return PB_ERR;
     }

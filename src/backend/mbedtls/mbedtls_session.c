@@ -398,6 +398,44 @@ static int session_import(struct pb_conn *c, mbedtls_ssl_session *sess,
 /* ---- Server: tickets ---- */
 
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C)
+/* Sessions are bound to the server name (the engine mixes c->sni into
+ * every ticket's context). mbedTLS's TLS 1.2 server opens a ticket as it
+ * meets the session_ticket extension, which may come before server_name:
+ * the name is then read from the ClientHello itself, as the SNI callback
+ * will see it (a name with a NUL is none). 0, or -1: no resumption. */
+static int learn_sni(struct pb_conn *c, const struct pb_session_hooks *h)
+{
+#if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
+    const uint8_t *name = NULL;
+    size_t len = 0;
+    int r;
+
+    if (c->sni != NULL || h->hello_sni == NULL) {
+        return 0;
+    }
+    if (c->ssl.in_msg == NULL || c->ssl.in_hslen < 4 ||
+        c->ssl.in_msg[0] != MBEDTLS_SSL_HS_CLIENT_HELLO) {
+        return -1;
+    }
+    r = h->hello_sni(c->ssl.in_msg + 4, c->ssl.in_hslen - 4, &name, &len);
+    if (r < 0) {
+        return -1;
+    }
+    if (r == 0 || memchr(name, '\0', len) != NULL) {
+        return 0;
+    }
+    c->sni = petls_port_calloc(1, len + 1);
+    if (c->sni == NULL) {
+        return -1;
+    }
+    memcpy(c->sni, name, len);
+#else
+    (void)c;
+    (void)h;
+#endif
+    return 0;
+}
+
 static int ticket_write(void *p_cfg, const mbedtls_ssl_session *session,
                         unsigned char *start, const unsigned char *end,
                         size_t *tlen, uint32_t *lifetime)
@@ -461,6 +499,9 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
 
     if (c == NULL || h == NULL || h->ticket_open == NULL) {
         return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+    }
+    if (learn_sni(c, h) != 0) {
+        return MBEDTLS_ERR_SSL_INVALID_MAC; /* a full handshake */
     }
     sess = petls_port_calloc(1, PB_SESSION_MAX);
     if (sess == NULL) {

@@ -249,11 +249,24 @@ nth_line() {
 
 # --- background peers --------------------------------------------------------------
 
+# fresh_logs NAME: replaces $TMP/NAME.out and $TMP/NAME.err by new empty
+# files, here in the foreground. A redirection on a command started with `&`
+# is done by the background shell some time later: until then a reused name
+# still holds the previous peer's lines, and a readiness poll could read the
+# old "listening on" line of a dead peer. A peer that still writes to the
+# old file writes to an unlinked one.
+fresh_logs() {
+    rm -f "$TMP/$1.out" "$TMP/$1.err"
+    : >"$TMP/$1.out"
+    : >"$TMP/$1.err"
+}
+
 # start_bg NAME CMD...: runs CMD in the background with stdout in
-# $TMP/NAME.out and stderr in $TMP/NAME.err; sets BG_PID.
+# $TMP/NAME.out and stderr in $TMP/NAME.err (fresh files); sets BG_PID.
 start_bg() {
     local name=$1
     shift
+    fresh_logs "$name"
     timeout "$BG_LIMIT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
@@ -401,6 +414,7 @@ run_s_client() {
     local fifo=$TMP/$name.stdin
     rm -f "$fifo"
     mkfifo "$fifo"
+    fresh_logs "$name"
     STATUS=0
     # stdbuf -o0: s_client prints session summaries through a buffered
     # stdio BIO but writes received data straight to the descriptor, so a
@@ -432,6 +446,7 @@ run_gnutls_cli() {
     local fifo=$TMP/$name.stdin
     rm -f "$fifo"
     mkfifo "$fifo"
+    fresh_logs "$name"
     STATUS=0
     timeout "$FG_LIMIT" gnutls-cli --port "$PORT" "$@" 127.0.0.1 \
         <"$fifo" >"$TMP/$name.out" 2>"$TMP/$name.err" &

@@ -10,22 +10,26 @@
 //
 // Options: --port P [--reconnect N] [--servername N] [--ca F]
 //   [--max-version V] [--min-version V]
+//   [--servernames A,B,..]  connection i sends the i-th name (SNI)
+//   [--offer-first]         every connection offers the first session
+//                           received, not the newest
 const fs = require('fs');
 const tls = require('tls');
 const parseArgs = require('./args');
 
-const opts = parseArgs(process.argv.slice(2), []);
+const opts = parseArgs(process.argv.slice(2), ['offer-first']);
 const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const total = 1 + Number(opts.reconnect || 0);
 
 let session;
 let done = 0;
+const names = opts.servernames ? String(opts.servernames).split(',') : [];
 
 function connectOnce() {
   const conn = {
     host: '127.0.0.1',
     port: Number(opts.port),
-    servername: opts.servername || 'localhost',
+    servername: names[done] || opts.servername || 'localhost',
     ca: opts.ca ? fs.readFileSync(opts.ca) : undefined,
     session,
   };
@@ -49,7 +53,7 @@ function connectOnce() {
     socket.end();
   };
   socket.on('session', (s) => {
-    session = s;
+    if (!opts['offer-first'] || session === undefined) session = s;
     gotSession = true;
     if (secure) finish();
   });

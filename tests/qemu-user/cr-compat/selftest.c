@@ -2,7 +2,7 @@
  * Checks the runner itself before it runs the suite: passing assertions
  * pass, every failing kind fails, a crash and a timeout are caught, the
  * suite's init runs before its tests, and the pattern leaves tests out.
- * scripts/qemu-user-tests.sh runs it with the pattern "!(skipped)/<any>" and
+ * tests/run/qemu-user-tests.sh runs it with the pattern "!(skipped)/<any>" and
  * expects exactly:
  *   [====] Synthesis: Tested: 9 | Passing: 2 | Failing: 6 | Crashing: 1
  */

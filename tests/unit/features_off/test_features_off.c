@@ -35,6 +35,8 @@
     do {                                                                       \
         cr_assert_eq((call), -1, "%s succeeded", #call);                       \
         cr_assert_str_eq(petls_config_error(cfg), msg, "%s", #call);           \
+        cr_assert_eq(petls_config_error_code(cfg), PETLS_ERROR_NOT_BUILT_IN,   \
+                     "%s", #call);                                             \
     } while (0)
 
 static struct tlspair pair;
@@ -96,6 +98,7 @@ Test(features_off, sni)
     handshake13();
     cr_assert_eq(petls_sni_answer(pair.sconn, PETLS_SNI_DEFAULT, NULL), -1);
     cr_assert_str_eq(petls_error(pair.sconn), SNI_MSG);
+    cr_assert_eq(petls_error_code(pair.sconn), PETLS_ERROR_NOT_BUILT_IN);
     /* The name the client sent is still reported. */
     cr_assert_str_eq(petls_conn_servername(pair.sconn), "localhost");
     tlspair_free(&pair);
@@ -182,6 +185,7 @@ Test(features_off, session_cache)
     handshake13();
     cr_assert_eq(petls_store_answer(pair.sconn, NULL, 0), -1);
     cr_assert_str_eq(petls_error(pair.sconn), STORE_MSG);
+    cr_assert_eq(petls_error_code(pair.sconn), PETLS_ERROR_NOT_BUILT_IN);
     tlspair_free(&pair);
 }
 #endif
@@ -274,6 +278,7 @@ Test(features_off, renegotiation)
     cr_assert_eq(tlspair_handshake(&pair), 0);
     cr_assert_eq(petls_renegotiate(pair.sconn, -1), -1);
     cr_assert_str_eq(petls_error(pair.sconn), RENEG_MSG);
+    cr_assert_eq(petls_error_code(pair.sconn), PETLS_ERROR_NOT_BUILT_IN);
     cr_assert_eq(petls_conn_renegotiations(pair.sconn), 0);
     tlspair_free(&pair);
 }
@@ -299,6 +304,7 @@ Test(features_off, exporter)
                                               "EXPERIMENTAL", NULL, 0),
                  -1);
     cr_assert_str_eq(petls_error(pair.client), EXPORTER_MSG);
+    cr_assert_eq(petls_error_code(pair.client), PETLS_ERROR_NOT_BUILT_IN);
     tlspair_free(&pair);
 }
 #endif

@@ -4,7 +4,7 @@
  * list amd64, arm64 and i386 only). It is NOT Criterion: a small runner
  * (runner.c next to this directory) with the same test-definition and
  * assertion macros, so the same test sources run unchanged under qemu-arm.
- * scripts/qemu-user-tests.sh puts this directory first on the include path
+ * tests/run/qemu-user-tests.sh puts this directory first on the include path
  * and links runner.c in place of libcriterion.
  *
  * What it does like Criterion: each test runs in its own forked process

@@ -1,0 +1,99 @@
+#!/bin/bash
+# Exactly one right alert for every refused input (issue 10, items 2-6).
+#  - A TLS 1.3 record that does not decrypt once handshake keys are in use
+#    (the client's Finished, damaged by a relay between openssl s_client and
+#    the petls server): one encrypted alert, not two. The same in TLS 1.2.
+#  - Crafted bytes (tests/interop/py/crafted.py): malformed, short, oversized
+#    and duplicate-extension ClientHellos, bad key shares, bad
+#    ClientKeyExchange points, bad CertificateVerify, records of unknown
+#    types, a missing client certificate. Each gets exactly one fatal alert
+#    with the RFC's description, and the server serves the next client.
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+PY=$INTEROP_DIR/py
+
+# tampered NAME VERSION_FLAG: s_client through tamper.py; sets RELAY to the
+# relay's report.
+tampered() {
+    local name=$1 flag=$2 rport
+    start_bg "relay-$name" python3 "$PY/tamper.py" --port "$PORT" --limit 15
+    local relay_pid=$BG_PID
+    wait_for_file_match "$TMP/relay-$name.out" '"listening"' 10 || true
+    rport=$(sed -nE 's/^\{"listening": ([0-9]+)\}$/\1/p' "$TMP/relay-$name.out")
+    timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$rport" "$flag" \
+        -servername localhost -CAfile "$CERTS/ca.pem" </dev/null \
+        >"$TMP/$name.out" 2>"$TMP/$name.err" || true
+    wait "$relay_pid" || true
+    RELAY=$(grep '"tampered"' "$TMP/relay-$name.out" || true)
+}
+
+# served NAME: a good TLS 1.3 client still gets through.
+served() {
+    run_s_client "$1" "ping-$1" -servername localhost -CAfile "$CERTS/ca.pem" \
+        -verify_return_error
+    assert_status "$1 s_client" 0 "$STATUS"
+    assert_line "$1 echo" "$OUT" "ping-$1"
+}
+
+section "a damaged encrypted Finished: one alert (TLS 1.3 and 1.2)"
+start_petls_server tsrv --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" --json --echo
+n=0
+for v in 1_3 1_2; do
+    tampered "fin$v" "-tls$v"
+    assert_json "fin$v relay" "$RELAY" tampered true
+    assert_json "fin$v relay" "$RELAY" eof true
+    # TLS 1.3: the alert is encrypted (type 23) and padded to 16 bytes plus
+    # the tag. TLS 1.2: the server has not switched its keys yet, so its
+    # alert is plaintext.
+    if [ "$v" = 1_3 ]; then
+        assert_eq "fin$v records after the damage" "[[23,32]]" \
+            "$(json_field "$RELAY" after)"
+    else
+        assert_eq "fin$v records after the damage" "[[21,2]]" \
+            "$(json_field "$RELAY" after)"
+        assert_contains "fin$v s_client" "$(cat "$TMP/fin$v.err")" \
+            "alert bad record mac"
+    fi
+    n=$((n + 1))
+    ev=$(server_event tsrv $n)
+    assert_json "fin$v server" "$ev" event handshake_failed
+    assert_json "fin$v server" "$ev" error \
+        "handshake: record authentication failed (mbed TLS: SSL - Verification of the message MAC failed) (sent alert bad_record_mac)"
+    served "after-fin$v"
+    n=$((n + 1))
+done
+stop_bg "$SERVER_PID"
+
+# crafted SET ARGS...: a petls server with ARGS, then every case of SET.
+crafted() {
+    local set=$1 line
+    shift
+    start_petls_server "c$set" --cert "$CERTS/server-ecdsa.pem" \
+        --key "$CERTS/server-ecdsa.key" --json "$@"
+    run_capture "crafted-$set" python3 "$PY/crafted.py" --port "$PORT" \
+        --set "$set" --cert "$CERTS/client.pem"
+    while IFS= read -r line; do
+        case $line in
+        *'"case"'*)
+            CHECKS=$((CHECKS + 1))
+            if [ "$(json_field "$line" ok)" = true ]; then
+                pass "$set $(json_field "$line" case): $(json_field "$line" want)"
+            else
+                fail "$set: $line"
+            fi
+            ;;
+        esac
+    done <"$TMP/crafted-$set.out"
+    assert_status "crafted $set" 0 "$STATUS"
+    stop_bg "$SERVER_PID"
+}
+
+section "crafted ClientHellos and records (TLS 1.2 + 1.3 server)"
+crafted both
+section "crafted TLS 1.2 key exchanges (TLS 1.2 server)"
+crafted tls12 --max-version TLSv1.2
+section "crafted client authentication (TLS 1.2, client certificate required)"
+crafted req12 --max-version TLSv1.2 --verify-client require \
+    --ca "$CERTS/ca.pem"
