@@ -87,7 +87,8 @@ step "dependencies" scripts/install-deps.sh
 step "API reference covers include/petls.h" scripts/check-api-docs.sh
 
 # ---- 2. Default build ----------------------------------------------------------
-if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then :; fi
+if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPETLS_LIBTLS=ON; then :; fi
 if [ -f build/CTestTestfile.cmake ]; then run_ctest default build; fi
 
 # ---- 3. ASan + UBSan -----------------------------------------------------------
@@ -173,8 +174,12 @@ if ! skipped firmware; then
   # netif) booted by examples/firmware/qemu.sh with QEMU user networking,
   # against openssl s_client on the host.
   if ! skipped lwip; then
-    step "lwIP firmware server vs openssl s_client (build-fw-net/)" \
+    step "lwIP firmware server vs openssl s_client, Node, curl (build-fw-net/)" \
       tests/lwip/firmware_server.sh "$root/build-fw-net"
+    step "lwIP firmware client vs openssl s_server and Node (build-fw-net/)" \
+      tests/lwip/firmware_client.sh "$root/build-fw-net"
+    step "lwIP firmware footprint (docs/footprint-lwip.md)" \
+      scripts/footprint-lwip.sh "$root/build-fw-net"
   fi
   if ! skipped footprint; then
     step "footprint report (docs/footprint.md)" \

@@ -40,6 +40,10 @@ if [ "$want_peers" = 1 ]; then
   pkgs+=(tshark)
   # bench/: the OpenSSL library-layer loop, the chart, the report script.
   pkgs+=(libssl-dev gnuplot-nox python3)
+  # compat/libtls's consumer tests: Debian's libtls programs (they pull in
+  # libtls26, which ours replaces through LD_LIBRARY_PATH) and script(1)
+  # for the pseudo-terminal they need.
+  pkgs+=(catgirl sacc bsdutils)
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
@@ -69,6 +73,10 @@ fi
 if [ "$want_cross" = 1 ]; then
   bash "$here/scripts/fetch-lwip.sh"
 fi
+
+# ---- catgirl's source (tests/libtls/catgirl-source.sh) ----------------
+# A libtls program built from Debian's source package against the drop-in.
+bash "$here/scripts/fetch-debian-source.sh" catgirl "$deps/catgirl-src"
 
 # ---- mbedTLS 3.6 -------------------------------------------------------
 system_mbedtls_version() {

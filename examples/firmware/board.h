@@ -24,6 +24,9 @@ int board_init(void);
  * sleep until the next tick when nothing arrived. */
 void board_step(void);
 uint64_t board_ms(void);
+/* Nanoseconds the core was busy (not in WFI) since boot; under QEMU's
+ * -icount shift=0, the instructions it executed. */
+uint64_t board_busy_ns(void);
 /* The petls arena's use: now and peak (bytes). */
 size_t board_heap_in_use(void);
 size_t board_heap_peak(void);

@@ -9,7 +9,7 @@
 # compiled in (OUT/creds.c); OUT/certs/ca.pem is the CA they chain to.
 #
 # Usage: examples/firmware/build.sh [OUT]   (default: build-fw-net)
-# Env: JOBS (default 2), PETLS_LWIP_SRC, PETLS_MBEDTLS_SRC.
+# Env: JOBS (default 2), PETLS_LWIP_SRC, PETLS_MBEDTLS_SRC, FW_HEAP_VARIANTS.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -101,16 +101,31 @@ arm-none-eabi-ar rcs "$out/liblwip.a" "${objs[@]}"
 warn=(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla)
 common=("$here/port/lwip/altcp_tls_petls.c" "$ex/board.c" "$ex/lan9118_netif.c"
   "$fw/startup.c" "$out/creds.c")
-link() { # name main.c
-  arm-none-eabi-gcc "${cflags[@]}" "${warn[@]}" "${inc[@]}" -I"$fw" \
-    -DFW_BOARD_LWIP "$2" "${common[@]}" \
+# One object per source (OUT/obj/IMAGE/), so that the map names each one.
+link() { # name main.c [-DNAME=VALUE...]
+  local o=() f obj
+  mkdir -p "$out/obj/$1"
+  : >"$out/$1-link.log"
+  for f in "$2" "${common[@]}"; do
+    obj="$out/obj/$1/$(basename "$f" .c).o"
+    o+=("$obj")
+    arm-none-eabi-gcc "${cflags[@]}" "${warn[@]}" "${inc[@]}" -I"$fw" \
+      -DFW_BOARD_LWIP "${@:3}" -c "$f" -o "$obj" >>"$out/$1-link.log" 2>&1 ||
+      { head -30 "$out/$1-link.log" >&2; die "$f does not compile"; }
+  done
+  arm-none-eabi-gcc "${cflags[@]}" "${o[@]}" \
     -Wl,--start-group "$out/liblwip.a" "${libs[@]}" -Wl,--end-group \
     -T "$fw/mps2-an386.ld" -nostartfiles --specs=nano.specs --specs=rdimon.specs \
     -Wl,--gc-sections -Wl,-Map="$out/$1.map" -o "$out/$1.elf" \
-    >"$out/$1-link.log" 2>&1 ||
-    { grep -vE 'Wmissing-prototypes' "$out/$1-link.log" | head -30 >&2; die "$1.elf does not link"; }
+    >>"$out/$1-link.log" 2>&1 ||
+    { head -30 "$out/$1-link.log" >&2; die "$1.elf does not link"; }
   echo "build: $out/$1.elf"
   arm-none-eabi-size "$out/$1.elf"
 }
 link server "$ex/server.c"
-if [ -f "$ex/client.c" ]; then link client "$ex/client.c"; fi
+link client "$ex/client.c"
+# FW_HEAP_VARIANTS="64 128": also server-heapN.elf with an N KiB arena and
+# no connection limit below lwIP's (scripts/footprint-lwip.sh).
+for v in ${FW_HEAP_VARIANTS:-}; do
+  link "server-heap$v" "$ex/server.c" -DBOARD_HEAP_SIZE="($v * 1024)" -DFW_MAX_CONNS=16
+done

@@ -7,19 +7,26 @@
 #       httpd: 127.0.0.1:PORT2 -> guest :8443). Writes the CA that the
 #       firmware's certificates chain to into DIR/ca.pem, prints "ready"
 #       when the firmware listens, runs until SIGTERM/SIGINT.
-#   qemu.sh client --connect 127.0.0.1:PORT --certs DIR
+#   qemu.sh client --connect 127.0.0.1:PORT --certs DIR [-- WORD...]
 #       TLS client: the guest's 10.0.2.100:443 is forwarded (guestfwd) to
 #       that one loopback port; runs the client's sequence and exits with
-#       its status. DIR/ca.pem is written too (the server's CA).
+#       its status. DIR/ca.pem is written too (the CA the client trusts),
+#       with the server credentials signed by it (DIR/server-ecdsa.pem,
+#       .key) for a host server to use. The WORDs after "--" reach the
+#       firmware's command line (semihosting): version=1.2|1.3 sni=NAME
+#       alpn=P1+P2 psk=IDENTITY:HEX conns=N expect=none|echo|rev
+#       (examples/firmware/client.c).
 #
 # Builds the images first when missing (examples/firmware/build.sh).
 # Env: PETLS_FW_NET_DIR (build dir, default build-fw-net), QEMU_LOG (the
-# firmware's output, default DIR/firmware-<mode>.log).
+# firmware's output, default DIR/firmware-<mode>.log), QEMU_ICOUNT=1
+# (-icount shift=0: the firmware's busy time counts instructions),
+# PETLS_FW_IMAGE (another image of the mode, e.g. build.sh's server-heap64.elf).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bdir=${PETLS_FW_NET_DIR:-$here/build-fw-net}
-usage() { echo "usage: $0 server --port PORT --certs DIR [--https-port PORT] | client --connect 127.0.0.1:PORT --certs DIR" >&2; exit 2; }
+usage() { echo "usage: $0 server --port PORT --certs DIR [--https-port PORT] | client --connect 127.0.0.1:PORT --certs DIR [-- WORD...]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 mode=$1
 shift
@@ -30,6 +37,7 @@ while [ $# -gt 0 ]; do
   --https-port) hport=$2; shift 2 ;;
   --connect) connect=$2; shift 2 ;;
   --certs) certs=$2; shift 2 ;;
+  --) shift; break ;;
   *) usage ;;
   esac
 done
@@ -43,11 +51,15 @@ client)
   ;;
 *) usage ;;
 esac
-if [ ! -f "$bdir/$mode.elf" ]; then
+image=${PETLS_FW_IMAGE:-$bdir/$mode.elf}
+if [ ! -f "$image" ]; then
   "$here/examples/firmware/build.sh" "$bdir" >&2 || exit 1
 fi
 mkdir -p "$certs"
 cp "$bdir/certs/ca.pem" "$certs/ca.pem"
+if [ "$mode" = client ]; then
+  cp "$bdir/certs/server-ecdsa.pem" "$bdir/certs/server-ecdsa.key" "$certs/"
+fi
 log=${QEMU_LOG:-$certs/firmware-$mode.log}
 : >"$log"
 
@@ -59,9 +71,17 @@ else
   command -v socat >/dev/null || { echo "qemu.sh: socat missing (scripts/install-deps.sh)" >&2; exit 1; }
   nic="user,restrict=on,guestfwd=tcp:10.0.2.100:443-cmd:socat - TCP:127.0.0.1:$port"
 fi
+# The firmware's command line: "MODE WORD..." (QEMU doubles commas).
+semi="enable=on,target=native,arg=$mode"
+[ "$mode" = client ] || [ $# -eq 0 ] || usage
+for w in "$@"; do semi+=",arg=${w//,/,,}"; done
+# QEMU_ICOUNT=1: one instruction per ns of virtual time (-icount shift=0),
+# so that the firmware's busy time counts instructions.
+icount=()
+[ "${QEMU_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0)
 qemu-system-arm -M mps2-an386 -cpu cortex-m4 -nographic -monitor none \
-  -serial none -semihosting-config enable=on,target=native \
-  -kernel "$bdir/$mode.elf" -nic "$nic" >"$log" 2>&1 &
+  -serial none -semihosting-config "$semi" "${icount[@]}" \
+  -kernel "$image" -nic "$nic" >"$log" 2>&1 &
 qpid=$!
 stop() { kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; exit 0; }
 trap stop TERM INT

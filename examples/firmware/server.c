@@ -1,7 +1,8 @@
 /*
  * Example firmware: a TLS server on lwIP (QEMU mps2-an386, LAN9118).
  *   - port 443: a TLS echo server (every byte received is sent back);
- *   - port 8443: lwIP's httpd over HTTPS, serving lwIP's built-in page;
+ *   - port 8443: lwIP's httpd over HTTPS, serving lwIP's built-in page
+ *     (its own config: ALPN http/1.1 only);
  * both through lwIP's altcp_tls API implemented by petls
  * (port/lwip/altcp_tls_petls.c). One config, reached from the altcp_tls
  * config for what lwIP's API has no words for: an SNI context for
@@ -35,6 +36,7 @@ struct echo {
     int id;
     int logged;
     unsigned long bytes;
+    unsigned long deferred; /* pbufs refused for want of send buffer */
 };
 static struct echo echoes[FW_MAX_CONNS + 2];
 static int next_id;
@@ -50,11 +52,12 @@ static void log_conn(struct echo *e, struct altcp_pcb *pcb)
     sni = petls_conn_servername(tls);
     alpn = petls_conn_alpn_selected(tls);
     psk = petls_conn_psk_identity(tls);
-    printf("conn %d: %s %s sni=%s alpn=%s psk=%s resumed=%d conns=%d heap=%u\n",
+    printf("conn %d: %s %s sni=%s alpn=%s psk=%s resumed=%d conns=%d heap=%u "
+           "peak=%u\n",
            e->id, petls_conn_version(tls), petls_conn_cipher(tls),
            sni ? sni : "-", alpn ? alpn : "-", psk ? psk : "-",
            petls_conn_session_resumed(tls), petls_altcp_tls_conn_count(),
-           (unsigned)board_heap_in_use());
+           (unsigned)board_heap_in_use(), (unsigned)board_heap_peak());
 }
 
 static void echo_free(struct echo *e)
@@ -70,15 +73,22 @@ static err_t echo_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p,
 
     (void)err;
     if (p == NULL) {
-        printf("conn %d: closed after %lu bytes\n", e->id, e->bytes);
+        log_conn(e, pcb); /* a client that sent nothing */
+        printf("conn %d: closed after %lu bytes, deferred %lu\n", e->id,
+               e->bytes, e->deferred);
         echo_free(e);
         altcp_arg(pcb, NULL);
         altcp_close(pcb);
         return ERR_OK;
     }
     log_conn(e, pcb);
-    if (altcp_sndbuf(pcb) < p->tot_len)
-        return ERR_MEM; /* offered again once TCP has room */
+    if (altcp_sndbuf(pcb) < p->tot_len) {
+        /* Back-pressure: the TLS layer keeps p and offers it again once
+         * TCP has freed room (tcp_sent); meanwhile it reads nothing more,
+         * so the TCP window closes on the sender. */
+        e->deferred++;
+        return ERR_MEM;
+    }
     for (q = p; q != NULL; q = q->next) {
         if (altcp_write(pcb, q->payload, q->len, TCP_WRITE_FLAG_COPY) != ERR_OK)
             return ERR_MEM;
@@ -110,6 +120,7 @@ static err_t echo_accept(void *arg, struct altcp_pcb *pcb, err_t err)
             echoes[i].id = ++next_id;
             echoes[i].logged = 0;
             echoes[i].bytes = 0;
+            echoes[i].deferred = 0;
             altcp_arg(pcb, &echoes[i]);
             altcp_recv(pcb, echo_recv);
             altcp_err(pcb, echo_err);
@@ -153,9 +164,27 @@ static struct altcp_tls_config *make_config(void)
     return conf; /* alt lives as long as the firmware */
 }
 
+static struct altcp_tls_config *make_httpd_config(void)
+{
+    static const char *alpn[] = {"http/1.1", NULL};
+    struct altcp_tls_config *conf;
+
+    conf = altcp_tls_create_config_server_privkey_cert(
+        fw_server_key, fw_server_key_len, NULL, 0, fw_server_pem,
+        fw_server_pem_len);
+    if (conf == NULL ||
+        altcp_tls_configure_alpn_protocols(conf, alpn) != ERR_OK ||
+        petls_config_set_handshake_timeout(petls_altcp_tls_config(conf),
+                                           3000) != 0) {
+        printf("httpd config: %s\n", petls_altcp_tls_last_error());
+        return NULL;
+    }
+    return conf;
+}
+
 int main(void)
 {
-    struct altcp_tls_config *conf;
+    struct altcp_tls_config *conf, *hconf;
     struct altcp_pcb *pcb;
 
     if (board_init() != 0)
@@ -171,7 +200,12 @@ int main(void)
         return 1;
     }
     altcp_accept(pcb, echo_accept);
-    httpd_inits(conf);
+    /* httpd speaks HTTP/1.x only: its own config offers just http/1.1 (a
+     * client offering h2 first, like curl, must not be told "h2"). */
+    hconf = make_httpd_config();
+    if (hconf == NULL)
+        return 1;
+    httpd_inits(hconf);
     printf("petls-fw: listening on 443 (echo) and %d (httpd), heap=%u\n",
            HTTPD_SERVER_PORT_HTTPS, (unsigned)board_heap_in_use());
     for (;;)

@@ -74,7 +74,7 @@ struct tls_state {
 };
 
 static const struct altcp_functions tls_functions;
-static char last_error[160];
+static char last_error[256];
 static int conn_count, max_conns;
 static unsigned refused_count;
 
