@@ -224,11 +224,10 @@ Test(buffers, bad_record_while_released_fails_cleanly)
     struct bw w;
     char err[256] = "";
     uint8_t b[16];
-    static const uint8_t junk[] = {0x17, 0x03, 0x03, 0x00, 0x20, 1, 2, 3, 4,
-                                   5,    6,    7,    8,    9,    10, 11, 12,
-                                   13,   14,   15,   16,   17,   18, 19, 20,
-                                   21,   22,   23,   24,   25,   26, 27, 28,
-                                   29,   30,   31,   32};
+    static const uint8_t junk[] = {
+        0x17, 0x03, 0x03, 0x00, 0x20, 1,  2,  3,  4,  5,  6,  7,  8,
+        9,    10,   11,   12,   13,   14, 15, 16, 17, 18, 19, 20, 21,
+        22,   23,   24,   25,   26,   27, 28, 29, 30, 31, 32};
     ssize_t n;
 
     bw_new(&w, PETLS_PROTOCOL_TLSv1_2, 0);
@@ -290,8 +289,8 @@ Test(buffers, oom_on_reacquire_fails_that_connection_only)
     pb_conn_buffers_fail_next(1);
     n = pb_conn_read(w.p.server, b, sizeof(b), err, sizeof(err));
     cr_assert_eq(n, PB_ERR, "%zd: %s", n, err);
-    cr_assert(strstr(err, "read: out of memory (record buffers, ") == err,
-              "%s", err);
+    cr_assert(strstr(err, "read: out of memory (record buffers, ") == err, "%s",
+              err);
     cr_assert_eq(pb_conn_read(w.p.server, b, sizeof(b), err, sizeof(err)),
                  PB_ERR);
     cr_assert_eq(pb_conn_write(w.p.server, "x", 1, err, sizeof(err)), PB_ERR);
@@ -338,8 +337,8 @@ Test(buffers, tls12_renegotiation_while_released)
         rc = pb_conn_renegotiate(w.p.client, 0, err, sizeof(err));
         cr_assert(rc == 0 || tb_pending(rc), "renegotiate %d: %s", rc, err);
         {
-            ssize_t r = pb_conn_read(w.p.server, b, sizeof(b), err,
-                                     sizeof(err));
+            ssize_t r =
+                pb_conn_read(w.p.server, b, sizeof(b), err, sizeof(err));
             cr_assert(tb_pending((int)r), "server read %zd: %s", r, err);
         }
     }

@@ -42,6 +42,7 @@
 #include "backend/mbedtls/mbedtls_internal.h"
 
 #if MBEDTLS_VERSION_NUMBER < 0x03060000 || MBEDTLS_VERSION_NUMBER >= 0x03070000
+// cppcheck-suppress preprocessorErrorDirective
 #error "mbedtls_buffers.c follows the mbedTLS 3.6 record layer"
 #endif
 
@@ -89,12 +90,15 @@
 #define PB_CID_OUT 0
 #endif
 #define PB_OVERHEAD                                                            \
-    (13 + MBEDTLS_MAX_IV_LENGTH + PB_MAC_ADD + PB_PADDING_ADD + PB_CID_EXPANSION)
+    (13 + MBEDTLS_MAX_IV_LENGTH + PB_MAC_ADD + PB_PADDING_ADD +                \
+     PB_CID_EXPANSION)
 #define PB_IN_BUFFER_LEN (PB_OVERHEAD + MBEDTLS_SSL_IN_CONTENT_LEN + PB_CID_IN)
-#define PB_OUT_BUFFER_LEN (PB_OVERHEAD + MBEDTLS_SSL_OUT_CONTENT_LEN + PB_CID_OUT)
+#define PB_OUT_BUFFER_LEN                                                      \
+    (PB_OVERHEAD + MBEDTLS_SSL_OUT_CONTENT_LEN + PB_CID_OUT)
 
-#if defined(PB_MBEDTLS_SSL_MISC_H)
-/* The library's private header, only to check the sizes at build time. */
+#if defined(PB_MBEDTLS_SSL_MISC_H) && !defined(__clang_analyzer__)
+/* The library's private header, only to check the sizes at build time
+ * (not under clang-tidy, which would lint the library's own macros). */
 #include PB_MBEDTLS_SSL_MISC_H
 _Static_assert(PB_IN_BUFFER_LEN == MBEDTLS_SSL_IN_BUFFER_LEN,
                "input record buffer size differs from mbedTLS's");
@@ -103,6 +107,15 @@ _Static_assert(PB_OUT_BUFFER_LEN == MBEDTLS_SSL_OUT_BUFFER_LEN,
 #endif
 
 #define PB_CTR_LEN 8 /* MBEDTLS_SSL_SEQUENCE_NUMBER_LEN */
+
+/* ssl->renego_status values (ssl_misc.h, not installed). */
+#define PB_RENEGO_INITIAL 0 /* MBEDTLS_SSL_INITIAL_HANDSHAKE */
+#define PB_RENEGO_DONE 2    /* MBEDTLS_SSL_RENEGOTIATION_DONE */
+#if defined(MBEDTLS_SSL_INITIAL_HANDSHAKE)
+_Static_assert(PB_RENEGO_INITIAL == MBEDTLS_SSL_INITIAL_HANDSHAKE &&
+                   PB_RENEGO_DONE == MBEDTLS_SSL_RENEGOTIATION_DONE,
+               "renegotiation states differ from mbedTLS's");
+#endif
 
 int pb_mbedtls_buffers_supported(void)
 {
@@ -152,8 +165,8 @@ static int is_idle(const struct pb_conn *c)
         return 0; /* handshake, renegotiation, post-handshake message */
     }
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
-    if (s->renego_status != MBEDTLS_SSL_INITIAL_HANDSHAKE &&
-        s->renego_status != MBEDTLS_SSL_RENEGOTIATION_DONE) {
+    if (s->renego_status != PB_RENEGO_INITIAL &&
+        s->renego_status != PB_RENEGO_DONE) {
         return 0; /* a HelloRequest sent or received */
     }
 #endif
@@ -212,10 +225,9 @@ void pb_mbedtls_buffers_idle(struct pb_conn *c)
     /* The buffers may hold plaintext of the last records. */
     mbedtls_zeroize_and_free(s->in_buf, b->in_size);
     mbedtls_zeroize_and_free(s->out_buf, b->out_size);
-    s->in_buf = s->in_ctr = s->in_hdr = s->in_len = s->in_iv = s->in_msg =
+    s->in_buf = s->in_ctr = s->in_hdr = s->in_len = s->in_iv = s->in_msg = NULL;
+    s->out_buf = s->out_ctr = s->out_hdr = s->out_len = s->out_iv = s->out_msg =
         NULL;
-    s->out_buf = s->out_ctr = s->out_hdr = s->out_len = s->out_iv =
-        s->out_msg = NULL;
     b->released = 1;
     b->releases++;
 }

@@ -99,7 +99,7 @@ struct pb_kept_verify {
  * counters) and the offsets of the pointers it derived from them. */
 struct pb_bufstate {
     int released;
-    int hs_emptied; /* TLS 1.3: the handshake state was freed */
+    int hs_emptied;         /* TLS 1.3: the handshake state was freed */
     unsigned long releases; /* how often (tests, bench) */
     size_t in_size, out_size;
     unsigned char in_ctr[8], out_ctr[8];
