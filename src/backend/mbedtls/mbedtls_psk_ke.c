@@ -144,5 +144,5 @@ int pb_conn_resumed_psk_ke(const struct pb_conn *c)
     /* The copy allows psk_ke only: a completed resumption under it used
      * psk_ke. */
     return c != NULL && c->is_server && c->psk_ke_conf != NULL &&
-           pb_conn_resumed(c);
+           c->handshake_done && c->resumed;
 }
