@@ -18,7 +18,7 @@
 # steps one each) and exits non-zero if anything failed.
 #
 # Env: JOBS (default 2), FUZZ_SECONDS (default 10), PETLS_SKIP="asan fuzz
-# srcmbedtls features cross qemu firmware footprint" (steps to skip, for local
+# srcmbedtls features cross qemu firmware lwip footprint" (steps to skip, for local
 # iteration; CI skips nothing), PETLS_QEMU_TESTS (Criterion pattern for the
 # qemu-aarch64 and qemu-arm runs).
 set -uo pipefail
@@ -87,7 +87,8 @@ step "dependencies" scripts/install-deps.sh
 step "API reference covers include/petls.h" scripts/check-api-docs.sh
 
 # ---- 2. Default build ----------------------------------------------------------
-if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then :; fi
+if step "build (build/)" configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPETLS_LIBTLS=ON; then :; fi
 if [ -f build/CTestTestfile.cmake ]; then run_ctest default build; fi
 
 # ---- 3. ASan + UBSan -----------------------------------------------------------
@@ -169,6 +170,17 @@ if ! skipped firmware; then
   # constrained configs (code the host suite never compiles).
   step "firmware programs under ASan+UBSan, tls13_min and psk12_min (build-fw-sanitize/)" \
     tests/run/firmware-sanitize.sh build-fw-sanitize
+  # The lwIP example firmware (examples/firmware/: petls on lwIP, LAN9118
+  # netif) booted by examples/firmware/qemu.sh with QEMU user networking,
+  # against openssl s_client on the host.
+  if ! skipped lwip; then
+    step "lwIP firmware server vs openssl s_client, Node, curl (build-fw-net/)" \
+      tests/lwip/firmware_server.sh "$root/build-fw-net"
+    step "lwIP firmware client vs openssl s_server and Node (build-fw-net/)" \
+      tests/lwip/firmware_client.sh "$root/build-fw-net"
+    step "lwIP firmware footprint (docs/footprint-lwip.md)" \
+      scripts/footprint-lwip.sh "$root/build-fw-net"
+  fi
   if ! skipped footprint; then
     step "footprint report (docs/footprint.md)" \
       env PETLS_FW_DIR="$root/build-firmware" PETLS_CROSS_DIR="$root/build-cross" \

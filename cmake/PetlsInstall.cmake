@@ -96,3 +96,10 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/petls.pc.in
   ${PROJECT_BINARY_DIR}/petls.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/petls.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# compat/libtls's libtls.pc reuses these (it is configured in another
+# directory scope).
+foreach(_v PETLS_PC_PREFIX PETLS_PC_LIBDIR PETLS_PC_INCLUDEDIR
+           PETLS_PC_LIBS_PRIVATE PETLS_PC_REQUIRES_PRIVATE)
+  set(${_v} "${${_v}}" PARENT_SCOPE)
+endforeach()

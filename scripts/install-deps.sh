@@ -40,11 +40,17 @@ if [ "$want_peers" = 1 ]; then
   pkgs+=(tshark)
   # bench/: the OpenSSL library-layer loop, the chart, the report script.
   pkgs+=(libssl-dev gnuplot-nox python3)
+  # compat/libtls's consumer tests: Debian's libtls programs (they pull in
+  # libtls26, which ours replaces through LD_LIBRARY_PATH) and script(1)
+  # for the pseudo-terminal they need.
+  pkgs+=(catgirl sacc bsdutils)
 fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
     gcc-arm-linux-gnueabihf libc6-dev-armhf-cross bzip2 xz-utils
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-system-arm)
+  # examples/firmware/qemu.sh client: the guestfwd relay to one host port.
+  pkgs+=(socat)
 fi
 
 missing=()
@@ -60,6 +66,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# ---- lwIP (examples/firmware/) ---------------------------------------
+# Debian's `lwip` source package into .deps/lwip-src, through a private,
+# temporary apt configuration (scripts/fetch-lwip.sh).
+if [ "$want_cross" = 1 ]; then
+  bash "$here/scripts/fetch-lwip.sh"
+fi
+
+# ---- catgirl's source (tests/libtls/catgirl-source.sh) ----------------
+# A libtls program built from Debian's source package against the drop-in.
+bash "$here/scripts/fetch-debian-source.sh" catgirl "$deps/catgirl-src"
 
 # ---- mbedTLS 3.6 -------------------------------------------------------
 system_mbedtls_version() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks over src/, stores/, port/ and tools/:
+# Static checks over src/, stores/, port/, tools/ and examples/:
 #   - clang-format --dry-run --Werror (the repo's .clang-format);
 #   - clang-tidy (.clang-tidy) with BUILD_DIR/compile_commands.json;
 #   - cppcheck (warning, portability, performance).
@@ -16,7 +16,8 @@ status=0
 
 mapfile -t files < <(git ls-files --cached --others --exclude-standard \
   -- 'src/*.c' 'src/*.h' 'stores/*.c' 'stores/*.h' 'port/*.c' 'port/*.h' \
-  'tools/*.c' 'tools/*.h' |
+  'tools/*.c' 'tools/*.h' 'examples/*.c' 'examples/*.h' \
+  'compat/*.c' 'compat/*.h' |
   while read -r f; do [ -f "$f" ] && echo "$f"; done)
 mapfile -t cfiles < <(printf '%s\n' "${files[@]}" | grep '\.c$')
 
@@ -45,7 +46,8 @@ if ! cppcheck --quiet --error-exitcode=1 --std=c11 --language=c \
   --suppress=missingIncludeSystem --suppress=sizeofDivisionMemfunc \
   -I include -I port -I src -I src/core -I src/policy -I src/accept \
   -I src/feature -I src/feature/sni -I src/feature/psk -I src/feature/resume \
-  -I stores/posix \
+  -I stores/posix -I compat/libtls -I compat/libtls/include \
+  -I "$build/generated" \
   -D__GNUC__ -j "$jobs" "${cfiles[@]}"; then
   status=1
 fi

@@ -3,7 +3,7 @@
  *
  * The application supplies what only the board knows: a clock and an entropy
  * source (a TRNG). Register both before the first petls_init(): without an
- * entropy callback every handshake fails ("no entropy source registered"),
+ * entropy callback petls_init() fails (its generators cannot be seeded),
  * and without a wall clock certificate validity cannot be checked.
  *
  * Connections use petls_connect_cbs()/petls_accept_cbs() with the

@@ -171,15 +171,20 @@ struct pb_session_hooks {
      * not resumable (full handshake). Bytes that do not load as a session
      * of the negotiated version are a full handshake too. A TLS 1.3
      * ticket_make failure sends a 1-byte ticket with lifetime 0, which
-     * clients discard (mbedTLS would otherwise fail the handshake). */
+     * clients discard (mbedTLS would otherwise fail the handshake).
+     * The bytes come in *sess, a buffer from petls_port_calloc holding
+     * exactly *sess_len bytes (sized from the session, not from
+     * PB_SESSION_MAX), which the backend wipes and frees; *sess is NULL
+     * unless the call succeeded. */
     int (*ticket_open)(void *owner, const uint8_t *ticket, size_t ticket_len,
-                       uint8_t *sess, size_t cap, size_t *sess_len);
+                       uint8_t **sess, size_t *sess_len);
     /* Server, TLS 1.2 session IDs: store after a full handshake, look up
-     * when a ClientHello offers one. get returns 0 (found) or -1. */
+     * when a ClientHello offers one. get returns 0 (found: *sess as for
+     * ticket_open) or -1. */
     int (*cache_put)(void *owner, const uint8_t *id, size_t id_len,
                      const uint8_t *sess, size_t sess_len);
     int (*cache_get)(void *owner, const uint8_t *id, size_t id_len,
-                     uint8_t *sess, size_t cap, size_t *sess_len);
+                     uint8_t **sess, size_t *sess_len);
     /* Client: a new session to offer later (end of a TLS 1.2 handshake;
      * each TLS 1.3 NewSessionTicket). */
     void (*client_session)(void *owner, const uint8_t *sess, size_t len);
@@ -201,7 +206,7 @@ struct pb_session_hooks {
                      const uint8_t **name, size_t *name_len);
 };
 /* Largest session serialisation the backend produces (with a peer
- * certificate chain kept). */
+ * certificate chain kept); each one is sized to its session. */
 #define PB_SESSION_MAX 6144
 
 struct pb_config *pb_config_new(char *err, size_t errlen);

@@ -116,6 +116,11 @@ static int resolve(const char *host, const char *port, int passive,
     return 0;
 }
 
+/* Connections the kernel queues for accept(): a burst of clients (or of
+ * idle ones that the server evicts) must not overflow it and drop SYNs,
+ * which costs a newcomer a 1 s retransmit. */
+#define NET_LISTEN_BACKLOG 1024
+
 int net_listen(const char *host, const char *port, char *bound, size_t boundlen,
                char *err, size_t errlen)
 {
@@ -132,7 +137,7 @@ int net_listen(const char *host, const char *port, char *bound, size_t boundlen,
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, 128) == 0 && net_set_nonblocking(fd) == 0)
+            listen(fd, NET_LISTEN_BACKLOG) == 0 && net_set_nonblocking(fd) == 0)
             break;
         snprintf(err, errlen, "cannot listen on %s:%s: %s", host, port,
                  strerror(errno));

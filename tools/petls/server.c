@@ -32,7 +32,15 @@ enum {
     SOPT_MAX_CONNS,
     SOPT_COUNT,
     SOPT_WORKERS,
+    SOPT_IDLE_TIMEOUT,
+    SOPT_MAX_CONNS_PER_IP,
 };
+
+/* Defaults of the lock-out guards (docs: README "petls server"). A server's
+ * handshake deadline is shorter than the library's (Node's 120 s): a bare
+ * TCP connection holds a slot for that long. */
+#define SERVER_HANDSHAKE_TIMEOUT_MS 30000u
+#define SERVER_IDLE_TIMEOUT_MS 120000u
 
 static const struct cli_option server_options[] = {
     {"listen", "HOST:PORT", SOPT_LISTEN, CLI_ROLE_SERVER,
@@ -42,6 +50,11 @@ static const struct cli_option server_options[] = {
      "answer one HTTP/1.0 request describing the connection"},
     {"max-conns", "N", SOPT_MAX_CONNS, CLI_ROLE_SERVER,
      "connections served at once (default 1024)"},
+    {"idle-timeout", "SECONDS", SOPT_IDLE_TIMEOUT, CLI_ROLE_SERVER,
+     "close a connection idle this long after its handshake (default 120; "
+     "0: never)"},
+    {"max-conns-per-ip", "N", SOPT_MAX_CONNS_PER_IP, CLI_ROLE_SERVER,
+     "connections one client address may hold (default: no limit)"},
     {"count", "N", SOPT_COUNT, CLI_ROLE_SERVER,
      "exit after N finished connections (all workers together)"},
     {"workers", "N", SOPT_WORKERS, CLI_ROLE_SERVER,
@@ -72,8 +85,10 @@ struct server_opts {
     const char *listen;
     enum app_mode mode;
     long max_conns;
-    long count;   /* 0: serve forever */
-    long workers; /* 0: serve in this process */
+    long max_per_ip;          /* 0: no limit */
+    uint32_t idle_timeout_ms; /* 0: never */
+    long count;               /* 0: serve forever */
+    long workers;             /* 0: serve in this process */
     struct resume_opts resume;
     struct nego_opts nego;
     struct sni_psk_opts snipsk;
@@ -98,6 +113,8 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
     sni_psk_opts_init(&o->snipsk);
     o->listen = "127.0.0.1:4433";
     o->max_conns = 1024;
+    o->idle_timeout_ms = SERVER_IDLE_TIMEOUT_MS;
+    o->tls.handshake_timeout_ms = SERVER_HANDSHAKE_TIMEOUT_MS;
     cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_SERVER);
     while ((rc = cli_scan_next(&scan, tables, &opt, &value, err,
                                sizeof(err))) >= 0) {
@@ -125,6 +142,22 @@ static int parse_args(struct server_opts *o, int argc, char **argv)
         case SOPT_MAX_CONNS:
             if (cli_parse_count(value, 1, 65536, &o->max_conns) != 0) {
                 cli_errorf("server: --max-conns: '%s' is not in 1..65536",
+                           value);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case SOPT_IDLE_TIMEOUT:
+            if (cli_parse_seconds(value, &o->idle_timeout_ms) != 0) {
+                cli_errorf("server: --idle-timeout: '%s' is not a number of "
+                           "seconds",
+                           value);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case SOPT_MAX_CONNS_PER_IP:
+            if (cli_parse_count(value, 1, 65536, &o->max_per_ip) != 0) {
+                cli_errorf("server: --max-conns-per-ip: '%s' is not in "
+                           "1..65536",
                            value);
                 return CLI_EXIT_USAGE;
             }
@@ -183,6 +216,7 @@ enum conn_state {
     ST_APP,     /* reading application data (per mode) */
     ST_SENDING, /* flushing out[], then back to ST_APP or on to closing */
     ST_CLOSING, /* sending close_notify */
+    ST_LINGER,  /* failed handshake: draining the peer's flight */
     ST_DONE,
 };
 
@@ -190,6 +224,8 @@ enum conn_state {
 #define WWW_REQUEST_MAX 8192
 /* How long close_notify may take before the socket is just closed. */
 #define CLOSE_TIMEOUT_MS 5000
+/* How long a failed handshake's socket reads on after our alert. */
+#define LINGER_MS 500
 /* Reads/writes one connection may do before others get their turn. */
 #define DRIVE_BUDGET 64
 
@@ -198,9 +234,12 @@ struct conn {
     struct petls *ctx;
     char peer[NET_ADDR_MAX];
     enum conn_state state;
-    int64_t deadline; /* handshake or close deadline, 0: none */
-    short events;     /* what the last WANT asked for */
-    int runnable;     /* more to do without waiting for the socket */
+    int64_t deadline;     /* handshake, idle or close deadline, 0: none */
+    int64_t last_active;  /* last time its socket had something */
+    unsigned char ip[16]; /* the peer's address (--max-conns-per-ip) */
+    unsigned char iplen;
+    short events; /* what the last WANT asked for */
+    int runnable; /* more to do without waiting for the socket */
     int close_after_send;
     /* --echo: what was read and is being written back; --www: the
      * response. A retried write must see the same buffer (TLS stacks may
@@ -222,6 +261,11 @@ struct server {
     size_t nconns;
     long finished;
     int64_t accept_paused_until; /* after EMFILE and the like */
+    int accept_backoff_ms;       /* current pause, doubled up to 1 s */
+    int64_t accept_logged_at;    /* last accept error line (one a minute) */
+    long evicted;                /* idle connections closed for new ones */
+    long per_ip_refused;
+    int64_t limits_logged_at; /* last summary line of the two above */
     char scratch[16384];
 };
 
@@ -259,6 +303,40 @@ static int is_want(ssize_t rc)
     return rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT;
 }
 
+/* After the fatal alert of a failed handshake: closing at once with the
+ * rest of the peer's flight unread (or still on its way) sends a TCP
+ * reset, which can reach the peer before it reads our alert, so that it
+ * reports "connection reset" or "broken pipe" instead. Like nginx's
+ * lingering close: stop writing, read and discard until the peer closes
+ * or LINGER_MS pass. */
+static void conn_linger(struct conn *c)
+{
+    if (shutdown(c->fd, SHUT_WR) != 0) {
+        c->state = ST_DONE;
+        return;
+    }
+    c->state = ST_LINGER;
+    c->deadline = net_now_ms() + LINGER_MS;
+}
+
+/* ST_LINGER: discards what arrived; the peer's EOF or an error ends it. */
+static int conn_linger_read(struct conn *c)
+{
+    char buf[4096];
+
+    for (int i = 0; i < 16; i++) {
+        ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return PETLS_WANT_POLLIN;
+        }
+        if (n <= 0) {
+            c->state = ST_DONE;
+            return 0;
+        }
+    }
+    return PETLS_WANT_POLLIN;
+}
+
 static void conn_fail_handshake(struct server *s, struct conn *c,
                                 const char *error)
 {
@@ -266,7 +344,7 @@ static void conn_fail_handshake(struct server *s, struct conn *c,
         report_failure_json(stdout, c->peer, error);
     else
         report_server_error(stdout, c->peer, error);
-    c->state = ST_DONE;
+    conn_linger(c);
 }
 
 static void conn_start_closing(struct conn *c)
@@ -356,7 +434,17 @@ static void conn_handshake_done(struct server *s, struct conn *c)
     else
         report_server_line(stdout, c->peer, &f);
     c->state = ST_APP;
-    c->deadline = 0;
+    c->deadline =
+        s->o->idle_timeout_ms > 0 ? net_now_ms() + s->o->idle_timeout_ms : 0;
+}
+
+/* The peer did something: c is not idle, its idle deadline moves. */
+static void conn_touch(struct server *s, struct conn *c, int64_t now)
+{
+    c->last_active = now;
+    if ((c->state == ST_APP || c->state == ST_SENDING) &&
+        s->o->idle_timeout_ms > 0)
+        c->deadline = now + s->o->idle_timeout_ms;
 }
 
 /* One step of the application phase: read what the peer sent and act on
@@ -424,6 +512,9 @@ static void conn_drive(struct server *s, struct conn *c)
             if (!is_want(rc))
                 c->state = ST_DONE;
             break;
+        case ST_LINGER:
+            rc = conn_linger_read(c);
+            break;
         case ST_DONE:
         default:
             return;
@@ -456,13 +547,20 @@ static void conn_deadline(struct server *s, struct conn *c)
                      (unsigned)s->o->tls.handshake_timeout_ms);
             conn_fail_handshake(s, c, msg);
         }
-    } else if (c->state == ST_CLOSING) {
+    } else if (c->state == ST_APP || c->state == ST_SENDING) {
+        cli_errorf("server: %s: idle for %g s, closing", c->peer,
+                   (double)s->o->idle_timeout_ms / 1000.0);
+        conn_start_closing(c);
+        conn_drive(s, c);
+    } else if (c->state == ST_CLOSING || c->state == ST_LINGER) {
         c->state = ST_DONE;
     }
 }
 
 static void conn_free(struct conn *c)
 {
+    if (c == NULL)
+        return;
     if (c->ctx != NULL)
         petls_free(c->ctx);
     if (c->fd >= 0)
@@ -471,23 +569,145 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
+/* The peer's address without the port, for --max-conns-per-ip. */
+static void conn_set_ip(struct conn *c, const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        memcpy(c->ip, &in->sin_addr, 4);
+        c->iplen = 4;
+    } else if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        memcpy(c->ip, &in6->sin6_addr, 16);
+        c->iplen = 16;
+    }
+}
+
+static size_t conns_from_ip(const struct server *s, const struct conn *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nconns; i++) {
+        const struct conn *o = s->conns[i];
+        if (o->state != ST_DONE && o->iplen == c->iplen &&
+            memcmp(o->ip, c->ip, c->iplen) == 0)
+            n++;
+    }
+    return n;
+}
+
+/* Removes conns[i] at once (its slot and descriptor are needed now). */
+static void server_drop(struct server *s, size_t i)
+{
+    conn_free(s->conns[i]);
+    s->finished =
+        s->shared != NULL ? workers_shared_add(s->shared) : s->finished + 1;
+    s->conns[i] = s->conns[--s->nconns];
+}
+
+/* Closes the connection that has waited longest for its peer (a handshake
+ * that never started, an idle TLS connection), so that a new client can
+ * always start a handshake: idle clients cannot lock others out. One that
+ * has work queued (runnable) is never chosen. Returns 1 if one was
+ * closed. */
+static int server_evict_oldest(struct server *s)
+{
+    size_t victim = s->nconns;
+    for (size_t i = 0; i < s->nconns; i++) {
+        const struct conn *c = s->conns[i];
+        if (c->runnable && c->state != ST_DONE)
+            continue;
+        if (victim == s->nconns ||
+            (c->state == ST_DONE) > (s->conns[victim]->state == ST_DONE) ||
+            c->last_active < s->conns[victim]->last_active)
+            victim = i;
+        if (c->state == ST_DONE)
+            break;
+    }
+    if (victim == s->nconns)
+        return 0;
+    if (s->conns[victim]->state != ST_DONE)
+        s->evicted++;
+    server_drop(s, victim);
+    return 1;
+}
+
+/* At most one line every 10 s about connections closed or refused to keep
+ * the limits: thousands of idle clients must not flood the log. */
+static void server_log_limits(struct server *s, int64_t now)
+{
+    if ((s->evicted == 0 && s->per_ip_refused == 0) ||
+        (s->limits_logged_at != 0 && now - s->limits_logged_at < 10000))
+        return;
+    if (s->evicted > 0)
+        cli_errorf("server: %ld idle connection(s) closed to admit new ones "
+                   "(--max-conns %ld or out of descriptors)",
+                   s->evicted, s->o->max_conns);
+    if (s->per_ip_refused > 0)
+        cli_errorf("server: %ld connection(s) refused: over "
+                   "--max-conns-per-ip %ld",
+                   s->per_ip_refused, s->o->max_per_ip);
+    s->evicted = 0;
+    s->per_ip_refused = 0;
+    s->limits_logged_at = now;
+}
+
+static int server_has_runnable(const struct server *s)
+{
+    for (size_t i = 0; i < s->nconns; i++)
+        if (s->conns[i]->runnable)
+            return 1;
+    return 0;
+}
+
+/* accept() failed with errno: 1 to try again now, 0 to stop for this
+ * round. Out of descriptors: an idle connection makes room (connections
+ * just accepted become idle once driven: the loop comes back at once);
+ * with none, the listener waits (100 ms, doubling to 1 s) instead of
+ * spinning on a socket that stays readable, and the error is logged at
+ * most once a minute. */
+static int server_accept_error(struct server *s)
+{
+    int err = errno;
+    if (err == EINTR || err == ECONNABORTED)
+        return 1;
+    if (err == EAGAIN || err == EWOULDBLOCK)
+        return 0;
+    if (err == EMFILE || err == ENFILE) {
+        if (server_evict_oldest(s))
+            return 1;
+        if (server_has_runnable(s))
+            return 0;
+    }
+    int64_t now = net_now_ms();
+    if (s->accept_logged_at == 0 || now - s->accept_logged_at >= 60000) {
+        cli_errorf("server: accept: %s (accepts pause and resume by "
+                   "themselves; logged at most once a minute)",
+                   strerror(err));
+        s->accept_logged_at = now;
+    }
+    s->accept_backoff_ms = s->accept_backoff_ms == 0 ? 100
+                           : s->accept_backoff_ms >= 500
+                               ? 1000
+                               : s->accept_backoff_ms * 2;
+    s->accept_paused_until = net_now_ms() + s->accept_backoff_ms;
+    return 0;
+}
+
 static void server_accept(struct server *s)
 {
-    while (s->nconns < (size_t)s->o->max_conns) {
+    /* Bounded: each round accepts at most max_conns clients. */
+    for (long round = 0; round < s->o->max_conns; round++) {
+        if (s->nconns >= (size_t)s->o->max_conns && !server_evict_oldest(s))
+            return;
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
         int fd = accept(s->lfd, (struct sockaddr *)&ss, &sl);
         if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
+            if (server_accept_error(s))
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                cli_errorf("server: accept: %s", strerror(errno));
-                /* Out of descriptors or memory: retry shortly rather than
-                 * spin on a listener that stays readable. */
-                s->accept_paused_until = net_now_ms() + 100;
-            }
             return;
         }
+        s->accept_backoff_ms = 0;
         struct conn *c = calloc(1, sizeof(*c));
         if (c == NULL) {
             close(fd);
@@ -495,6 +715,13 @@ static void server_accept(struct server *s)
             return;
         }
         c->fd = fd;
+        conn_set_ip(c, &ss);
+        if (s->o->max_per_ip > 0 &&
+            conns_from_ip(s, c) >= (size_t)s->o->max_per_ip) {
+            s->per_ip_refused++;
+            conn_free(c);
+            continue;
+        }
         /* TLS flights are small writes answered by the peer: without
          * TCP_NODELAY, Nagle plus delayed ACK adds ~40 ms per handshake. */
         int one = 1;
@@ -502,8 +729,9 @@ static void server_accept(struct server *s)
         net_format_addr((struct sockaddr *)&ss, sl, c->peer, sizeof(c->peer));
         c->state = ST_HANDSHAKE;
         c->runnable = 1;
+        c->last_active = net_now_ms();
         if (s->o->tls.handshake_timeout_ms > 0)
-            c->deadline = net_now_ms() + s->o->tls.handshake_timeout_ms;
+            c->deadline = c->last_active + s->o->tls.handshake_timeout_ms;
         if (net_set_nonblocking(fd) != 0) {
             cli_errorf("server: %s: %s", c->peer, strerror(errno));
             c->state = ST_DONE;
@@ -546,8 +774,9 @@ static int server_loop(struct server *s)
         int64_t now = net_now_ms();
         int64_t earliest = 0;
         int runnable = 0;
-        int accepting = s->nconns < (size_t)s->o->max_conns &&
-                        now >= s->accept_paused_until;
+        /* At --max-conns the listener stays polled: a new client evicts
+         * the oldest idle connection (server_accept). */
+        int accepting = now >= s->accept_paused_until;
         pfds[0].fd = accepting ? s->lfd : -1;
         pfds[0].events = POLLIN;
         pfds[0].revents = 0;
@@ -572,11 +801,14 @@ static int server_loop(struct server *s)
             free(pfds);
             return CLI_EXIT_FAIL;
         }
+        int64_t woke = net_now_ms();
         for (size_t i = 0; i < npolled; i++) {
             struct conn *c = s->conns[i];
             if (pfds[i + 1].revents != 0 || c->runnable) {
                 c->runnable = 0;
                 conn_drive(s, c);
+                if (pfds[i + 1].revents != 0)
+                    conn_touch(s, c, woke);
             }
         }
         now = net_now_ms();
@@ -589,6 +821,7 @@ static int server_loop(struct server *s)
             break;
         if (pfds[0].revents != 0)
             server_accept(s);
+        server_log_limits(s, now);
     }
     free(pfds);
     return CLI_EXIT_OK;
@@ -626,7 +859,7 @@ static int serve(struct server *s)
     }
     status = server_loop(s);
 out:
-    for (size_t i = 0; i < s->nconns; i++)
+    for (size_t i = 0; s->conns != NULL && i < s->nconns; i++)
         conn_free(s->conns[i]);
     free(s->conns);
     s->conns = NULL;

@@ -40,8 +40,10 @@
  * public flag, and by pb_mbedtls_session_read to see a NewSessionTicket
  * announced (mbedtls_ssl_is_handshake_over() is true in that state too).
  * (3) the session's peer_cert, to keep the leaf of a TLS 1.2 session with
- * the verification record. Nothing else here touches private fields
- * (mbedtls_psk_ke.c has its own list). */
+ * the verification record. (4) a TLS 1.2 server's ssl->conf->f_set_cache
+ * and p_cache, ssl->session_negotiate and its id, id_len, to store a new
+ * session before the Finished goes out (store_id_early). Nothing else
+ * here touches private fields (mbedtls_psk_ke.c has its own list). */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <string.h>
@@ -58,6 +60,10 @@
 #define SESS_HEADER 9
 /* flags, four facts, name length, leaf length */
 #define VREC_FIXED (4 + 4 + 1 + 2)
+/* A record with its leaf takes at most half of a largest session's room:
+ * the session (which holds the peer certificate itself in TLS 1.2) needs
+ * room too. */
+#define VREC_ROOM ((PB_SESSION_MAX - SESS_HEADER - 2) / 2)
 /* Sessions and connections hold the peer's certificate. */
 #if defined(MBEDTLS_X509_CRT_PARSE_C) &&                                       \
     defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
@@ -144,20 +150,71 @@ void pb_mbedtls_kept_free(struct pb_conn *c)
     memset(k, 0, sizeof(*k));
 }
 
-/* What this connection reports, written for the session it exports. Only
- * the name and the leaf are variable: a name of at most 255 bytes (a DNS
- * name is shorter), the leaf only when it fits in cap. */
-static size_t vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
-                         uint8_t *p, size_t cap)
+/* The leaf a verification record of sess keeps (TLS 1.3 only:
+ * mbedtls_ssl_session_save() keeps the peer certificate of TLS 1.2 sessions
+ * itself), or NULL when there is none or the record would take more than
+ * VREC_ROOM. */
+static const mbedtls_x509_crt *
+vrec_leaf(struct pb_conn *c, const mbedtls_ssl_session *sess, size_t name_len)
 {
-    struct petls_verify_facts f;
+#if defined(PB_PEER_CERT)
     const struct pb_kept_verify *k = pb_mbedtls_kept_verify(c);
-    const char *name = c->is_server ? NULL : c->verify_name;
-    size_t name_len = name != NULL ? strlen(name) : 0, n;
+    const mbedtls_x509_crt *leaf = sess->peer_cert;
 
-    if (name_len > 255 || cap < VREC_FIXED + name_len) {
+    if (sess->tls_version == MBEDTLS_SSL_VERSION_TLS1_2) {
+        return NULL;
+    }
+    if (leaf == NULL && k != NULL) {
+        leaf = k->crt;
+    }
+    if (leaf == NULL) {
+        leaf = mbedtls_ssl_get_peer_cert(&c->ssl);
+    }
+    return leaf != NULL && leaf->raw.p != NULL &&
+                   leaf->raw.len <= VREC_ROOM - VREC_FIXED - name_len
+               ? leaf
+               : NULL;
+#else
+    (void)c;
+    (void)sess;
+    (void)name_len;
+    return NULL;
+#endif
+}
+
+/* The name a client's record keeps (NULL on a server). */
+static const char *vrec_name(const struct pb_conn *c)
+{
+    return c->is_server ? NULL : c->verify_name;
+}
+
+/* Length of the verification record vrec_write writes for sess; 0 when
+ * the name is too long for one. */
+static size_t vrec_size(struct pb_conn *c, const mbedtls_ssl_session *sess)
+{
+    const char *name = vrec_name(c);
+    size_t name_len = name != NULL ? strlen(name) : 0;
+    const mbedtls_x509_crt *leaf;
+
+    if (name_len > 255) {
         return 0;
     }
+    leaf = vrec_leaf(c, sess, name_len);
+    return VREC_FIXED + name_len + (leaf != NULL ? leaf->raw.len : 0);
+}
+
+/* What this connection reports, written for the session it exports into
+ * exactly vrec_size() bytes at p. Only the name and the leaf are variable:
+ * a name of at most 255 bytes (a DNS name is shorter), the leaf when it is
+ * not too long. */
+static void vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
+                       uint8_t *p)
+{
+    struct petls_verify_facts f;
+    const char *name = vrec_name(c);
+    size_t name_len = name != NULL ? strlen(name) : 0, n;
+    const mbedtls_x509_crt *leaf = vrec_leaf(c, sess, name_len);
+
     pb_conn_verify_facts(c, &f);
     p[0] = (uint8_t)(f.flags >> 24);
     p[1] = (uint8_t)(f.flags >> 16);
@@ -172,30 +229,12 @@ static size_t vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
         memcpy(p + 9, name, name_len);
     }
     n = 9 + name_len;
-    /* mbedtls_ssl_session_save() keeps the peer certificate of TLS 1.2
-     * sessions only. */
-#if defined(PB_PEER_CERT)
-    if (sess->tls_version != MBEDTLS_SSL_VERSION_TLS1_2) {
-        const mbedtls_x509_crt *leaf = sess->peer_cert;
-        if (leaf == NULL && k != NULL) {
-            leaf = k->crt;
-        }
-        if (leaf == NULL) {
-            leaf = mbedtls_ssl_get_peer_cert(&c->ssl);
-        }
-        if (leaf != NULL && leaf->raw.p != NULL && leaf->raw.len <= 0xFFFF &&
-            cap - n - 2 >= leaf->raw.len) {
-            put_be16(p + n, leaf->raw.len);
-            memcpy(p + n + 2, leaf->raw.p, leaf->raw.len);
-            return n + 2 + leaf->raw.len;
-        }
+    if (leaf != NULL) {
+        put_be16(p + n, leaf->raw.len);
+        memcpy(p + n + 2, leaf->raw.p, leaf->raw.len);
+    } else {
+        put_be16(p + n, 0);
     }
-#else
-    (void)sess;
-    (void)k;
-#endif
-    put_be16(p + n, 0);
-    return n + 2;
 }
 
 /* Reads a verification record into c->kept (after the mbedTLS session
@@ -268,33 +307,53 @@ fail:
 
 /* ---- Session bytes ---- */
 
-/* Writes the header, c's verification record and the session into out. 0,
- * or -1 (too small...). */
-static int session_export(struct pb_conn *c, const mbedtls_ssl_session *sess,
-                          uint8_t *out, size_t cap, size_t *out_len)
+/* Wipes and frees session bytes (they hold the master secret). */
+static void session_bytes_free(uint8_t *p, size_t len)
 {
-    size_t n = 0, v;
+    if (p != NULL) {
+        mbedtls_platform_zeroize(p, len);
+        petls_port_free(p);
+    }
+}
 
-    if (cap < SESS_HEADER + 2 + VREC_FIXED) {
-        return -1;
+/* The session bytes of sess (header, c's verification record, the
+ * mbedTLS session) in a buffer of their exact length from
+ * petls_port_calloc, which the caller frees with session_bytes_free. NULL
+ * (too long, out of memory...). No buffer of PB_SESSION_MAX is zeroed and
+ * wiped on the resumption path: mbedTLS measures the session first. */
+static uint8_t *session_export(struct pb_conn *c,
+                               const mbedtls_ssl_session *sess, size_t *out_len)
+{
+    size_t v = vrec_size(c, sess), n = 0, len;
+    uint8_t *out;
+    int r;
+
+    if (v == 0) {
+        return NULL;
+    }
+    r = mbedtls_ssl_session_save(sess, NULL, 0, &n);
+    if (r != 0 && r != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL) {
+        return NULL;
+    }
+    len = SESS_HEADER + 2 + v + n;
+    if (len > PB_SESSION_MAX) {
+        return NULL;
+    }
+    out = petls_port_calloc(1, len);
+    if (out == NULL) {
+        return NULL;
     }
     out[0] = SESS_FORMAT;
     put_be64(out + 1, (uint64_t)petls_port_unix_time());
-    /* The leaf may take at most half of what is left: the session (which
-     * holds the peer certificate itself in TLS 1.2) needs room too. */
-    v = vrec_write(c, sess, out + SESS_HEADER + 2, (cap - SESS_HEADER - 2) / 2);
-    if (v == 0) {
-        return -1;
-    }
     put_be16(out + SESS_HEADER, v);
-    n = 0;
-    if (mbedtls_ssl_session_save(sess, out + SESS_HEADER + 2 + v,
-                                 cap - SESS_HEADER - 2 - v, &n) != 0) {
-        mbedtls_platform_zeroize(out, cap);
-        return -1;
+    vrec_write(c, sess, out + SESS_HEADER + 2);
+    if (mbedtls_ssl_session_save(sess, out + SESS_HEADER + 2 + v, n, &n) != 0 ||
+        SESS_HEADER + 2 + v + n != len) {
+        session_bytes_free(out, len);
+        return NULL;
     }
-    *out_len = SESS_HEADER + 2 + v + n;
-    return 0;
+    *out_len = len;
+    return out;
 }
 
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3) &&                                       \
@@ -438,16 +497,12 @@ static int ticket_write(void *p_cfg, const mbedtls_ssl_session *session,
     if (c == NULL || h == NULL || h->ticket_make == NULL) {
         return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
     }
-    buf = petls_port_calloc(1, PB_SESSION_MAX);
-    if (buf == NULL) {
-        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
-    }
-    ok = session_export(c, session, buf, PB_SESSION_MAX, &n) == 0 &&
+    buf = session_export(c, session, &n);
+    ok = buf != NULL &&
          h->ticket_make(c->owner, version, buf, n, start, cap, tlen, &life) ==
              0 &&
          *tlen > 0 && *tlen <= cap;
-    mbedtls_platform_zeroize(buf, PB_SESSION_MAX);
-    petls_port_free(buf);
+    session_bytes_free(buf, n);
     if (ok) {
         if (version == MBEDTLS_SSL_VERSION_TLS1_3 &&
             life > TLS13_MAX_LIFETIME_S) {
@@ -477,7 +532,7 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
     struct pb_config *cfg = p_cfg;
     struct pb_conn *c = g_current;
     const struct pb_session_hooks *h = cfg->hooks;
-    uint8_t *sess;
+    uint8_t *sess = NULL;
     size_t n = 0;
     int rc, ret = MBEDTLS_ERR_SSL_INVALID_MAC;
 
@@ -487,16 +542,12 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
     if (learn_sni(c, h) != 0) {
         return MBEDTLS_ERR_SSL_INVALID_MAC; /* a full handshake */
     }
-    sess = petls_port_calloc(1, PB_SESSION_MAX);
-    if (sess == NULL) {
-        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
-    }
     /* 1 (opened with a retiring key) is a success too: mbedTLS's TLS 1.3
      * server re-issues a ticket on every resumption anyway, and its TLS 1.2
      * server has no way to (it drops the NewSessionTicket once a ticket
      * resumed). */
-    rc = h->ticket_open(c->owner, buf, len, sess, PB_SESSION_MAX, &n);
-    if (rc >= 0 && n <= PB_SESSION_MAX &&
+    rc = h->ticket_open(c->owner, buf, len, &sess, &n);
+    if (rc >= 0 && sess != NULL && n <= PB_SESSION_MAX &&
         session_import(c, session, sess, n) == 0) {
         /* A ticket from a TLS 1.2 connection must not resume TLS 1.3 or
          * the other way round (mbedTLS checks the first case only). */
@@ -510,8 +561,7 @@ static int ticket_parse(void *p_cfg, mbedtls_ssl_session *session,
             pb_mbedtls_psk_ke_consider(c, session, buf, len);
         }
     }
-    mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
-    petls_port_free(sess);
+    session_bytes_free(sess, n);
     return ret;
 }
 #endif
@@ -525,18 +575,14 @@ static int cache_get(void *p_cfg, unsigned char const *id, size_t id_len,
     struct pb_config *cfg = p_cfg;
     struct pb_conn *c = g_current;
     const struct pb_session_hooks *h = cfg->hooks;
-    uint8_t *sess;
+    uint8_t *sess = NULL;
     size_t n = 0;
     int ret = -1;
 
     if (c == NULL || h == NULL || h->cache_get == NULL) {
         return -1;
     }
-    sess = petls_port_calloc(1, PB_SESSION_MAX);
-    if (sess == NULL) {
-        return -1;
-    }
-    if (h->cache_get(c->owner, id, id_len, sess, PB_SESSION_MAX, &n) == 0 &&
+    if (h->cache_get(c->owner, id, id_len, &sess, &n) == 0 && sess != NULL &&
         n <= PB_SESSION_MAX && session_import(c, session, sess, n) == 0) {
         if (session->tls_version != MBEDTLS_SSL_VERSION_TLS1_2 ||
             session->id_len != id_len || memcmp(session->id, id, id_len) != 0) {
@@ -547,8 +593,7 @@ static int cache_get(void *p_cfg, unsigned char const *id, size_t id_len,
             ret = 0;
         }
     }
-    mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
-    petls_port_free(sess);
+    session_bytes_free(sess, n);
     return ret;
 }
 
@@ -568,16 +613,41 @@ static int cache_set(void *p_cfg, unsigned char const *id, size_t id_len,
         session->tls_version != MBEDTLS_SSL_VERSION_TLS1_2) {
         return -1;
     }
-    sess = petls_port_calloc(1, PB_SESSION_MAX);
-    if (sess == NULL) {
-        return -1;
+    if (c->id_stored_early) {
+        /* The wrap-up's call after store_id_early() stored it. */
+        c->id_stored_early = 0;
+        return 0;
     }
-    if (session_export(c, session, sess, PB_SESSION_MAX, &n) == 0) {
+    sess = session_export(c, session, &n);
+    if (sess != NULL) {
         ret = h->cache_put(c->owner, id, id_len, sess, n) == 0 ? 0 : -1;
     }
-    mbedtls_platform_zeroize(sess, PB_SESSION_MAX);
-    petls_port_free(sess);
+    session_bytes_free(sess, n);
     return ret;
+}
+
+/* A TLS 1.2 server stores a new session under its ID before it sends its
+ * ChangeCipherSpec and Finished, not after (mbedTLS stores it in the
+ * handshake wrap-up, once the Finished has left): a client that has its
+ * session may at once offer it to another process sharing the store
+ * (petls server --workers, shm or Redis), which must find it there. The
+ * session is complete at this point (keys derived, the client's
+ * certificate verified); the wrap-up's own call then stores nothing. */
+static void store_id_early(struct pb_conn *c)
+{
+    mbedtls_ssl_context *ssl = &c->ssl;
+    const mbedtls_ssl_config *conf = ssl->conf;
+    const mbedtls_ssl_session *sess = ssl->session_negotiate;
+
+    /* A full handshake went through ClientKeyExchange; an abbreviated one
+     * stores nothing (nor does mbedTLS). No ID: a ticket was issued. */
+    if (!c->is_server || !c->saw_client_kex || c->id_stored_early ||
+        conf->f_set_cache != cache_set || sess == NULL || sess->id_len == 0) {
+        return;
+    }
+    if (cache_set(conf->p_cache, sess->id, sess->id_len, sess) == 0) {
+        c->id_stored_early = 1;
+    }
 }
 #endif
 
@@ -694,14 +764,11 @@ void pb_mbedtls_client_export(struct pb_conn *c)
         mbedtls_ssl_session_free(&sess);
         return;
     }
-    buf = petls_port_calloc(1, PB_SESSION_MAX);
+    buf = session_export(c, &sess, &n);
     if (buf != NULL) {
-        if (session_export(c, &sess, buf, PB_SESSION_MAX, &n) == 0) {
-            h->client_session(c->owner, buf, n);
-        }
-        mbedtls_platform_zeroize(buf, PB_SESSION_MAX);
-        petls_port_free(buf);
+        h->client_session(c->owner, buf, n);
     }
+    session_bytes_free(buf, n);
     mbedtls_ssl_session_free(&sess);
 #else
     (void)c;
@@ -745,6 +812,12 @@ static int drive_handshake(struct pb_conn *c)
         if (c->ssl.state == MBEDTLS_SSL_HELLO_RETRY_REQUEST) {
             c->saw_hrr = 1; /* mbedtls_psk_ke.c */
         }
+        pb_mbedtls_alert_step(c);
+#if defined(MBEDTLS_SSL_SRV_C)
+        if (c->ssl.state == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) {
+            store_id_early(c);
+        }
+#endif
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0) {
             break;

@@ -278,9 +278,12 @@ int petls_session_cache_put(struct petls_session_cache *c, const uint8_t *key,
     return 0;
 }
 
-int petls_session_cache_get(struct petls_session_cache *c, const uint8_t *key,
-                            size_t key_len, uint8_t *out, size_t cap,
-                            size_t *out_len, int64_t now)
+/* The lookup both getters share: copies a live entry into out (cap bytes)
+ * or, with dup set, into a buffer of its exact size from petls_port_calloc.
+ * 1 found, 0 missing or expired, -1 cap too small or out of memory. */
+static int cache_get(struct petls_session_cache *c, const uint8_t *key,
+                     size_t key_len, uint8_t *out, size_t cap, uint8_t **dup,
+                     size_t *out_len, int64_t now)
 {
     struct cache_entry *e;
     uint64_t h;
@@ -305,19 +308,42 @@ int petls_session_cache_get(struct petls_session_cache *c, const uint8_t *key,
         c->st.misses++;
         drop(c, e);
         ret = 0;
-    } else if (e->val_len > cap) {
+    } else if (dup == NULL && e->val_len > cap) {
         ret = -1;
     } else {
-        if (e->val_len > 0)
-            memcpy(out, e->val, e->val_len);
-        *out_len = e->val_len;
-        lru_unlink(c, e);
-        lru_push_newest(c, e);
-        c->st.hits++;
-        ret = 1;
+        if (dup != NULL) {
+            out = petls_port_calloc(1, e->val_len > 0 ? e->val_len : 1);
+            *dup = out;
+        }
+        if (out == NULL) {
+            ret = -1;
+        } else {
+            if (e->val_len > 0)
+                memcpy(out, e->val, e->val_len);
+            *out_len = e->val_len;
+            lru_unlink(c, e);
+            lru_push_newest(c, e);
+            c->st.hits++;
+            ret = 1;
+        }
     }
     petls_port_mutex_unlock(c->lock);
     return ret;
+}
+
+int petls_session_cache_get(struct petls_session_cache *c, const uint8_t *key,
+                            size_t key_len, uint8_t *out, size_t cap,
+                            size_t *out_len, int64_t now)
+{
+    return cache_get(c, key, key_len, out, cap, NULL, out_len, now);
+}
+
+int petls_session_cache_get_dup(struct petls_session_cache *c,
+                                const uint8_t *key, size_t key_len,
+                                uint8_t **out, size_t *out_len, int64_t now)
+{
+    *out = NULL;
+    return cache_get(c, key, key_len, NULL, 0, out, out_len, now);
 }
 
 void petls_session_cache_remove(struct petls_session_cache *c,

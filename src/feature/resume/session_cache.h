@@ -40,6 +40,12 @@ int petls_session_cache_put(struct petls_session_cache *c, const uint8_t *key,
 int petls_session_cache_get(struct petls_session_cache *c, const uint8_t *key,
                             size_t key_len, uint8_t *out, size_t cap,
                             size_t *out_len, int64_t now);
+/* The same, into a buffer of the entry's exact size from petls_port_calloc
+ * (*out, which the caller wipes and frees; NULL unless 1): the resumption
+ * path needs no buffer sized for the largest session. -1: out of memory. */
+int petls_session_cache_get_dup(struct petls_session_cache *c,
+                                const uint8_t *key, size_t key_len,
+                                uint8_t **out, size_t *out_len, int64_t now);
 void petls_session_cache_remove(struct petls_session_cache *c,
                                 const uint8_t *key, size_t key_len);
 /* Drops every expired entry (a sweep over the whole cache, for callers

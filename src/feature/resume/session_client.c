@@ -140,9 +140,10 @@ static size_t client_key(const struct petls *ctx,
     return 32;
 }
 
-/* Takes a wrapped session found elsewhere as this connection's offer
- * (buf then belongs to ctx); 0, or -1 when it is not a petls session. */
-static int offer_tmp(struct petls *ctx, uint8_t *buf, size_t len,
+/* Takes a wrapped session found elsewhere (len bytes in a buffer of cap)
+ * as this connection's offer (buf then belongs to ctx); 0, or -1 when it
+ * is not a petls session. */
+static int offer_tmp(struct petls *ctx, uint8_t *buf, size_t len, size_t cap,
                      struct pb_conn_params *p)
 {
     const char *why;
@@ -150,7 +151,7 @@ static int offer_tmp(struct petls *ctx, uint8_t *buf, size_t len,
     if (check(buf, len, &why) != 0)
         return -1;
     ctx->offer_tmp = buf;
-    ctx->offer_tmp_len = SESS_MAX;
+    ctx->offer_tmp_len = cap;
     p->session = buf + SESS_HDR_LEN;
     p->session_len = len - SESS_HDR_LEN;
     return 0;
@@ -169,27 +170,32 @@ void petls_session_client_offer(struct petls *ctx, struct pb_conn_params *p)
         p->session_len = ctx->offer_len - SESS_HDR_LEN;
         return;
     }
-    if (c->session_fd < 0 && c->client_cache_entries == 0)
-        return;
-    buf = petls_port_calloc(1, SESS_MAX);
-    if (buf == NULL)
-        return; /* a full handshake costs more, but works */
     if (c->session_fd >= 0) {
         char err[128];
-        ssize_t n = petls_port_fd_pread_all(c->session_fd, buf, SESS_MAX, err,
-                                            sizeof(err));
+        ssize_t n;
+
+        buf = petls_port_calloc(1, SESS_MAX);
+        if (buf == NULL)
+            return; /* a full handshake costs more, but works */
+        n = petls_port_fd_pread_all(c->session_fd, buf, SESS_MAX, err,
+                                    sizeof(err));
         /* An empty, unreadable or foreign file means no session yet. */
-        if (n > 0 && offer_tmp(ctx, buf, (size_t)n, p) == 0)
+        if (n > 0 && offer_tmp(ctx, buf, (size_t)n, SESS_MAX, p) == 0)
             return;
+        petls_free_secret(buf, SESS_MAX);
     }
     cache = client_cache(c);
-    key_len = client_key(ctx, key);
-    if (cache != NULL && key_len > 0 &&
-        petls_session_cache_get(cache, key, key_len, buf, SESS_MAX, &len,
-                                petls_session_now()) == 1 &&
-        offer_tmp(ctx, buf, len, p) == 0)
+    if (cache == NULL)
         return;
-    petls_free_secret(buf, SESS_MAX);
+    key_len = client_key(ctx, key);
+    /* The cache hands out a buffer of the session's own size. */
+    if (key_len > 0 &&
+        petls_session_cache_get_dup(cache, key, key_len, &buf, &len,
+                                    petls_session_now()) == 1) {
+        if (offer_tmp(ctx, buf, len, len, p) == 0)
+            return;
+        petls_free_secret(buf, len);
+    }
 }
 
 /* ---- New sessions ---- */

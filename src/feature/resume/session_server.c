@@ -174,16 +174,16 @@ static int session_save(struct petls *ctx, int kind, const uint8_t *id,
 
 /* Opens a sealed store blob; a blob that fails to open is forgotten. One
  * that opens but was made under another server name is a miss and stays:
- * it still resumes under its own name. */
+ * it still resumes under its own name. The session comes back in *out,
+ * from petls_port_calloc (the caller wipes *out_len bytes and frees it). */
 static int store_blob_open(struct petls *ctx, int kind, const uint8_t *id,
                            size_t id_len, const uint8_t *blob, size_t blob_len,
-                           uint8_t *out, size_t cap, size_t *out_len)
+                           uint8_t **out, size_t *out_len)
 {
     struct petls_config *c = ctx->config;
     uint8_t sctx[1 + PETLS_SESSION_ID_CONTEXT_MAX], bind[BIND_LEN];
     size_t sctx_len = seal_context(ctx, kind, sctx), pt_len = 0;
     uint8_t *pt;
-    int rc = -1;
 
     if (blob_len < PETLS_SEAL_OVERHEAD)
         goto forget;
@@ -199,13 +199,16 @@ static int store_blob_open(struct petls *ctx, int kind, const uint8_t *id,
     }
     if (bind_context(ctx, c->session_id_ctx, c->session_id_ctx_len, bind) ==
             BIND_LEN &&
-        equal_ct(pt, bind, BIND_LEN) && pt_len - BIND_LEN <= cap) {
-        memcpy(out, pt + BIND_LEN, pt_len - BIND_LEN);
+        equal_ct(pt, bind, BIND_LEN)) {
+        /* The session moves to the front; its old tail is wiped. */
+        memmove(pt, pt + BIND_LEN, pt_len - BIND_LEN);
+        petls_explicit_bzero(pt + pt_len - BIND_LEN, BIND_LEN);
+        *out = pt;
         *out_len = pt_len - BIND_LEN;
-        rc = 0;
+        return 0;
     }
     petls_free_secret(pt, blob_len);
-    return rc;
+    return -1;
 
 forget:
     if (c->store.remove != NULL)
@@ -215,10 +218,9 @@ forget:
 
 /* Finds the session kept under id: the prefetched store answer first,
  * then the store (synchronously: a late answer is a miss here), or the
- * cache. */
+ * cache. 0 with the session in *out (as for store_blob_open), or -1. */
 static int session_load(struct petls *ctx, int kind, const uint8_t *id,
-                        size_t id_len, uint8_t *out, size_t cap,
-                        size_t *out_len)
+                        size_t id_len, uint8_t **out, size_t *out_len)
 {
     struct petls_config *c = ctx->config;
     uint8_t key[PETLS_CACHE_KEY_MAX];
@@ -235,14 +237,14 @@ static int session_load(struct petls *ctx, int kind, const uint8_t *id,
             return -1;
         if (rc == 1)
             return store_blob_open(ctx, kind, id, id_len, pblob, pblob_len, out,
-                                   cap, out_len);
+                                   out_len);
         blob = petls_port_calloc(1, PETLS_STORE_BLOB_MAX);
         if (blob == NULL)
             return -1;
         rc = c->store.get(c->store.arg, ctx, id, id_len, blob, &blob_len);
         if (rc == PETLS_STORE_FOUND && blob_len <= PETLS_STORE_BLOB_MAX)
             rc = store_blob_open(ctx, kind, id, id_len, blob, blob_len, out,
-                                 cap, out_len);
+                                 out_len);
         else
             rc = -1;
         petls_free_secret(blob, PETLS_STORE_BLOB_MAX);
@@ -253,10 +255,12 @@ static int session_load(struct petls *ctx, int kind, const uint8_t *id,
     key_len = cache_key(ctx, kind, id, id_len, key);
     if (key_len == 0)
         return -1;
-    return petls_session_cache_get(c->cache, key, key_len, out, cap, out_len,
-                                   petls_session_now()) == 1
-               ? 0
-               : -1;
+    if (petls_session_cache_get_dup(c->cache, key, key_len, out, out_len,
+                                    petls_session_now()) == 1)
+        return 0;
+    petls_free_secret(*out, *out_len);
+    *out = NULL;
+    return -1;
 }
 
 /* ---- The hooks ---- */
@@ -295,32 +299,43 @@ static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
 }
 
 static int hook_ticket_open(void *owner, const uint8_t *ticket,
-                            size_t ticket_len, uint8_t *sess, size_t cap,
-                            size_t *sess_len)
+                            size_t ticket_len, uint8_t **sess, size_t *sess_len)
 {
     struct petls *ctx = owner;
     struct petls_config *c = ctx->config;
     int renew = 0;
 
+    *sess = NULL;
     if (c->session_lifetime <= 0)
         return -1;
     if (c->tickets) {
         uint8_t sctx[BIND_LEN];
-        size_t n =
-            bind_context(ctx, c->session_id_ctx, c->session_id_ctx_len, sctx);
-        if (n == 0)
+        size_t cap, n = bind_context(ctx, c->session_id_ctx,
+                                     c->session_id_ctx_len, sctx);
+
+        if (n == 0 || ticket_len <= PETLS_TICKET_OVERHEAD ||
+            ticket_len > PETLS_TICKET_MAX)
+            return -1;
+        /* The plaintext is exactly as long as the ticket's ciphertext. */
+        cap = ticket_len - PETLS_TICKET_OVERHEAD;
+        *sess = petls_port_calloc(1, cap);
+        if (*sess == NULL)
             return -1;
         /* A ticket under a decrypt-only key still resumes; the backend
          * issues fresh tickets under the current key after every
          * handshake, so renew needs no action here. */
-        return petls_ticket_open(c->ticket_keys, petls_session_now(), sctx, n,
-                                 ticket, ticket_len, sess, cap, sess_len,
-                                 &renew);
+        if (petls_ticket_open(c->ticket_keys, petls_session_now(), sctx, n,
+                              ticket, ticket_len, *sess, cap, sess_len,
+                              &renew) == 0)
+            return 0;
+        petls_free_secret(*sess, cap);
+        *sess = NULL;
+        return -1;
     }
     if (ticket_len != STATEFUL_TICKET_LEN)
         return -1;
     return session_load(ctx, PETLS_SESSION_KIND_TICKET, ticket, ticket_len,
-                        sess, cap, sess_len);
+                        sess, sess_len);
 }
 
 static int hook_cache_put(void *owner, const uint8_t *id, size_t id_len,
@@ -334,14 +349,14 @@ static int hook_cache_put(void *owner, const uint8_t *id, size_t id_len,
 }
 
 static int hook_cache_get(void *owner, const uint8_t *id, size_t id_len,
-                          uint8_t *sess, size_t cap, size_t *sess_len)
+                          uint8_t **sess, size_t *sess_len)
 {
     struct petls *ctx = owner;
 
+    *sess = NULL;
     if (ctx->config->session_lifetime <= 0)
         return -1;
-    return session_load(ctx, PETLS_SESSION_KIND_ID, id, id_len, sess, cap,
-                        sess_len);
+    return session_load(ctx, PETLS_SESSION_KIND_ID, id, id_len, sess, sess_len);
 }
 
 static void hook_client_session(void *owner, const uint8_t *sess, size_t len)

@@ -34,14 +34,13 @@ static int no_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
 }
 
 static int no_ticket_open(void *owner, const uint8_t *ticket, size_t ticket_len,
-                          uint8_t *sess, size_t cap, size_t *sess_len)
+                          uint8_t **sess, size_t *sess_len)
 {
     (void)owner;
     (void)ticket;
     (void)ticket_len;
-    (void)sess;
-    (void)cap;
     (void)sess_len;
+    *sess = NULL;
     return -1;
 }
 
@@ -57,14 +56,13 @@ static int no_cache_put(void *owner, const uint8_t *id, size_t id_len,
 }
 
 static int no_cache_get(void *owner, const uint8_t *id, size_t id_len,
-                        uint8_t *sess, size_t cap, size_t *sess_len)
+                        uint8_t **sess, size_t *sess_len)
 {
     (void)owner;
     (void)id;
     (void)id_len;
-    (void)sess;
-    (void)cap;
     (void)sess_len;
+    *sess = NULL;
     return -1;
 }
 

@@ -74,18 +74,21 @@ pass() {
     echo "ok: $*"
 }
 
-# show_text TEXT: prints TEXT indented; past 40 lines, its first 15 and
-# last 25 (a peer's transcript ends with what went wrong).
+# show_text TEXT: prints TEXT indented; past 200 lines, its first 60 and
+# last 140 (a peer's transcript ends with what went wrong). A failure that
+# happens once must be diagnosable from the CI log alone: an s_client
+# transcript with a TLS 1.3 ticket dump is about 110 lines.
 show_text() {
     local n
     n=$(printf '%s\n' "$1" | wc -l)
-    if [ "$n" -le 40 ]; then
+    if [ "$n" -le 200 ]; then
         printf '%s\n' "$1" | sed 's/^/    | /' >&2
         return
     fi
-    printf '%s\n' "$1" | head -n 15 | sed 's/^/    | /' >&2
-    echo "    | ... ($((n - 40)) lines left out)" >&2
-    printf '%s\n' "$1" | tail -n 25 | sed 's/^/    | /' >&2
+    # head exits early: a here-string has no writer to SIGPIPE (pipefail).
+    head -n 60 <<<"$1" | sed 's/^/    | /' >&2
+    echo "    | ... ($((n - 200)) lines left out)" >&2
+    tail -n 140 <<<"$1" | sed 's/^/    | /' >&2
 }
 
 # assert_eq WHAT EXPECTED ACTUAL
@@ -120,10 +123,13 @@ assert_not_contains() {
     fi
 }
 
-# assert_line WHAT TEXT LINE: TEXT has a line exactly equal to LINE.
+# assert_line WHAT TEXT LINE: TEXT has a line exactly equal to LINE. A
+# here-string, not `printf | grep -q`: grep -q exits at the first match, and
+# under pipefail the writer's SIGPIPE made a found line a failure (seen
+# under load with long transcripts).
 assert_line() {
     CHECKS=$((CHECKS + 1))
-    if printf '%s\n' "$2" | grep -qxF -- "$3"; then
+    if grep -qxF -- "$3" <<<"$2"; then
         pass "$1 has line '$3'"
     else
         fail "$1: expected a line '$3', got:"
