@@ -11,6 +11,7 @@
 #include "report.h"
 #include "cli_nego.h"
 #include "cli_sni_psk.h"
+#include "server_redis.h"
 #include "server_resume.h"
 #include "workers.h"
 
@@ -238,8 +239,9 @@ struct conn {
     int64_t last_active;  /* last time its socket had something */
     unsigned char ip[16]; /* the peer's address (--max-conns-per-ip) */
     unsigned char iplen;
-    short events; /* what the last WANT asked for */
-    int runnable; /* more to do without waiting for the socket */
+    short events;   /* what the last WANT asked for */
+    int runnable;   /* more to do without waiting for the socket */
+    int store_wait; /* the handshake waits for the session store */
     int close_after_send;
     /* --echo: what was read and is being written back; --www: the
      * response. A retried write must see the same buffer (TLS stacks may
@@ -265,7 +267,8 @@ struct server {
     int64_t accept_logged_at;    /* last accept error line (one a minute) */
     long evicted;                /* idle connections closed for new ones */
     long per_ip_refused;
-    int64_t limits_logged_at; /* last summary line of the two above */
+    int64_t limits_logged_at;  /* last summary line of the two above */
+    struct redis_async *redis; /* --session-store redis://, or NULL */
     char scratch[16384];
 };
 
@@ -483,10 +486,15 @@ static void conn_drive(struct server *s, struct conn *c)
         switch (c->state) {
         case ST_HANDSHAKE:
             rc = petls_handshake(c->ctx);
-            if (rc == 0)
+            if (rc == 0) {
                 conn_handshake_done(s, c);
-            else if (rc == -1)
+            } else if (rc == -1) {
                 conn_fail_handshake(s, c, petls_error(c->ctx));
+            } else if (rc == PETLS_WANT_STORE) {
+                /* Not polled until the store answers (server_wake). */
+                c->store_wait = 1;
+                return;
+            }
             break;
         case ST_APP:
             rc = conn_app_read(s, c);
@@ -569,6 +577,29 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
+/* Frees c; a store lookup it still waits for is answered to nobody. */
+static void server_conn_free(struct server *s, struct conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->ctx != NULL)
+        redis_async_cancel(s->redis, c->ctx);
+    conn_free(c);
+}
+
+/* The store answered the lookup of ctx: its connection runs again. */
+static void server_wake(void *arg, struct petls *ctx)
+{
+    struct server *s = arg;
+    for (size_t i = 0; i < s->nconns; i++) {
+        if (s->conns[i]->ctx == ctx) {
+            s->conns[i]->store_wait = 0;
+            s->conns[i]->runnable = 1;
+            return;
+        }
+    }
+}
+
 /* The peer's address without the port, for --max-conns-per-ip. */
 static void conn_set_ip(struct conn *c, const struct sockaddr_storage *ss)
 {
@@ -598,7 +629,7 @@ static size_t conns_from_ip(const struct server *s, const struct conn *c)
 /* Removes conns[i] at once (its slot and descriptor are needed now). */
 static void server_drop(struct server *s, size_t i)
 {
-    conn_free(s->conns[i]);
+    server_conn_free(s, s->conns[i]);
     s->finished =
         s->shared != NULL ? workers_shared_add(s->shared) : s->finished + 1;
     s->conns[i] = s->conns[--s->nconns];
@@ -749,7 +780,7 @@ static int server_reap(struct server *s)
     for (size_t i = 0; i < s->nconns; i++) {
         struct conn *c = s->conns[i];
         if (c->state == ST_DONE) {
-            conn_free(c);
+            server_conn_free(s, c);
             s->finished = s->shared != NULL ? workers_shared_add(s->shared)
                                             : s->finished + 1;
         } else {
@@ -762,7 +793,8 @@ static int server_reap(struct server *s)
 
 static int server_loop(struct server *s)
 {
-    size_t cap = (size_t)s->o->max_conns + 1;
+    /* The listener, the connections, the Redis store's socket. */
+    size_t cap = (size_t)s->o->max_conns + 2;
     struct pollfd *pfds = calloc(cap, sizeof(*pfds));
     if (pfds == NULL) {
         cli_errorf("server: out of memory");
@@ -785,15 +817,22 @@ static int server_loop(struct server *s)
         size_t npolled = s->nconns;
         for (size_t i = 0; i < npolled; i++) {
             struct conn *c = s->conns[i];
-            pfds[i + 1].fd = c->fd;
+            /* Not polled while it waits for the store (server_wake). */
+            pfds[i + 1].fd = c->store_wait ? -1 : c->fd;
             pfds[i + 1].events = c->events;
             pfds[i + 1].revents = 0;
             runnable |= c->runnable;
             if (c->deadline != 0 && (earliest == 0 || c->deadline < earliest))
                 earliest = c->deadline;
         }
+        struct pollfd *rp = &pfds[npolled + 1];
+        rp->fd = redis_async_pollfd(s->redis, &rp->events);
+        rp->revents = 0;
+        int64_t rd = redis_async_deadline(s->redis);
+        if (rd != 0 && (earliest == 0 || rd < earliest))
+            earliest = rd;
         int timeout = runnable ? 0 : net_poll_timeout(earliest);
-        int n = poll(pfds, npolled + 1, timeout);
+        int n = poll(pfds, npolled + 2, timeout);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -802,6 +841,10 @@ static int server_loop(struct server *s)
             return CLI_EXIT_FAIL;
         }
         int64_t woke = net_now_ms();
+        /* Store replies first: the connections they wake run below. */
+        if (rp->revents != 0)
+            redis_async_io(s->redis, rp->revents);
+        redis_async_tick(s->redis, woke);
         for (size_t i = 0; i < npolled; i++) {
             struct conn *c = s->conns[i];
             if (pfds[i + 1].revents != 0 || c->runnable) {
@@ -845,6 +888,7 @@ static int serve(struct server *s)
 {
     int status = CLI_EXIT_FAIL;
     s->conns = calloc((size_t)s->o->max_conns, sizeof(struct conn *));
+    s->nconns = 0;
     if (s->conns == NULL) {
         cli_errorf("server: out of memory");
         goto out;
@@ -860,7 +904,7 @@ static int serve(struct server *s)
     status = server_loop(s);
 out:
     for (size_t i = 0; s->conns != NULL && i < s->nconns; i++)
-        conn_free(s->conns[i]);
+        server_conn_free(s, s->conns[i]);
     free(s->conns);
     s->conns = NULL;
     s->nconns = 0;
@@ -921,6 +965,8 @@ int server_main(int argc, char **argv)
         cli_errorf("server: %s", err);
         goto out;
     }
+    s.redis = rs.redis;
+    redis_async_set_wake(s.redis, server_wake, &s);
     if (nego_setup(&o.nego, s.cfg, CLI_ROLE_SERVER, o.tls.json, &ns, err,
                    sizeof(err)) != 0) {
         cli_errorf("server: %s", err);
