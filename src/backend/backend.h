@@ -155,6 +155,11 @@ struct pb_settings {
     /* The host-name check of the verification and of libtls's keypair
      * choice by name (required; NULL: no name ever matches). */
     pb_name_match_fn name_match;
+
+    /* 1: keep mbedTLS's record buffers for the connection's life; 0 (the
+     * default): free them while the connection is idle (nothing buffered
+     * either way) and allocate them again before the next read or write. */
+    int keep_buffers;
 };
 
 /* Called by the backend from inside pb_conn_handshake()/pb_conn_read() on
@@ -339,6 +344,12 @@ uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
 /* 1 when the completed handshake resumed a session (TLS 1.2 session ID or
  * ticket, TLS 1.3 ticket PSK; an external PSK is not a resumption). */
 int pb_conn_resumed(const struct pb_conn *c);
+/* 1 while the record buffers are released (pb_settings.keep_buffers 0 and
+ * the connection idle). */
+int pb_conn_buffers_released(const struct pb_conn *c);
+/* Tests only (not thread-safe): the next n re-allocations of released
+ * record buffers fail as out of memory, in every connection. */
+void pb_conn_buffers_fail_next(unsigned int n);
 /* Server: 1 when the completed handshake resumed a TLS 1.3 ticket in
  * psk_ke mode (no (EC)DHE; see pb_session_hooks.psk_ke_offered), else 0
  * (always 0 on a client: mbedTLS keeps the mode it saw private). */

@@ -230,6 +230,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     s.verify_time = c->verify_time;
     s.verify_client = c->verify_client;
     s.verify_depth = c->verify_depth;
+    s.keep_buffers = c->keep_buffers;
     session_settings(c, &s);
     s.nego = petls_nego_settings(c);
     berr[0] = '\0';
@@ -983,6 +984,13 @@ int petls_config_set_tls13_psk_ke(struct petls_config *c, int enable)
                           ? PETLS_TLS13_PSK_KE_ONLY
                       : enable != 0 ? PETLS_TLS13_PSK_KE_ALLOW
                                     : PETLS_TLS13_PSK_KE_OFF;
+    return 0;
+}
+
+int petls_config_set_release_buffers(struct petls_config *c, int enable)
+{
+    SETTER_ENTRY(c);
+    c->keep_buffers = enable == 0;
     return 0;
 }
 

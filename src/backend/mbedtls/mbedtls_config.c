@@ -785,6 +785,7 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
      * session ID, so TLS 1.2 handshakes use a copy of the server config
      * without ticket callbacks. */
     cfg->hooks = s->session_hooks;
+    cfg->keep_buffers = s->keep_buffers;
     cfg->ticket_lifetime_s = s->ticket_lifetime_s;
     stateful = s->session_hooks != NULL && s->tickets && !s->tls12_tickets;
     pb_mbedtls_session_conf(cfg, &cfg->client, MBEDTLS_SSL_IS_CLIENT, 1, s);

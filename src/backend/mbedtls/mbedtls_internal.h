@@ -70,6 +70,8 @@ struct pb_config {
     uint32_t ticket_lifetime_s;
 
     struct pb_nego_cfg nego; /* ALPN, renegotiation (mbedtls_nego.c) */
+
+    int keep_buffers; /* pb_settings.keep_buffers (mbedtls_buffers.c) */
 };
 
 /* Facts the verify callback records while mbedTLS verifies the peer. */
@@ -94,6 +96,19 @@ struct pb_kept_verify {
     struct petls_verify_facts facts;
     char *name;            /* client: the name verified then, or NULL */
     mbedtls_x509_crt *crt; /* the peer's leaf, or NULL (none, or too big) */
+};
+
+/* Record buffers of one connection while released (mbedtls_buffers.c):
+ * the 8 bytes mbedTLS keeps at the start of each buffer (the record
+ * counters) and the offsets of the pointers it derived from them. */
+struct pb_bufstate {
+    int released;
+    int hs_emptied;         /* TLS 1.3: the handshake state was freed */
+    unsigned long releases; /* how often (tests, bench) */
+    size_t in_size, out_size;
+    unsigned char in_ctr[8], out_ctr[8];
+    size_t in_hdr, in_len, in_iv, in_msg, in_cid;
+    size_t out_hdr, out_len, out_iv, out_msg, out_cid;
 };
 
 /* The records this connection sent, as far as alerts go
@@ -166,6 +181,8 @@ struct pb_conn {
 
     /* ALPN, renegotiation, key log, record sizes (mbedtls_nego.c). */
     struct pb_nego_conn nego;
+
+    struct pb_bufstate bufs; /* mbedtls_buffers.c */
 
     struct pb_alert_state alert; /* mbedtls_alert.c */
 
@@ -309,6 +326,24 @@ void pb_mbedtls_psk_ke_free(struct pb_conn *c);
  * may have failed (mbedTLS then offers TLS 1.3 only). Returns pb. */
 int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
                                size_t errlen);
+
+/* ---- mbedtls_buffers.c ---- */
+
+/* The mbedTLS library linked is the one whose context layout the backend
+ * was compiled against: releasing buffers and freeing handshake leftovers
+ * touch private fields. */
+int pb_mbedtls_buffers_supported(void);
+/* After a call into mbedTLS: frees the record buffers when nothing is in
+ * them but the counters (and the config does not keep them). */
+void pb_mbedtls_buffers_idle(struct pb_conn *c);
+/* Before a call into mbedTLS: allocates released buffers again. 0, or
+ * PB_ERR with "<op>: out of memory ..." in err and the connection failed. */
+int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
+                               size_t errlen);
+/* After a TLS 1.3 handshake: frees the handshake state and the unused
+ * transforms mbedTLS 3.6 keeps (a client taking tickets keeps the emptied
+ * handshake structure for NewSessionTickets). */
+void pb_mbedtls_handshake_leftovers(struct pb_conn *c);
 
 /* ---- mbedtls_alert.c ---- */
 

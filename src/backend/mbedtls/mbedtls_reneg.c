@@ -164,8 +164,26 @@ unsigned int pb_conn_renegotiations(const struct pb_conn *c)
     return c->nego.renegotiations;
 }
 
+static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
+                            size_t errlen);
+
 int pb_conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
                         size_t errlen)
+{
+    int r;
+
+    /* Record buffers released while idle (mbedtls_buffers.c). */
+    if (c->failed == 0 && c->handshake_done &&
+        pb_mbedtls_buffers_acquire(c, "renegotiate", err, errlen) != 0) {
+        return PB_ERR;
+    }
+    r = conn_renegotiate(c, verify_client, err, errlen);
+    pb_mbedtls_buffers_idle(c);
+    return r;
+}
+
+static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
+                            size_t errlen)
 {
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
     int ret;
