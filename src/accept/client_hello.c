@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 #define REC_HDR 5
 #define HS_HDR 4
 #define REC_MAX 16384
@@ -38,11 +40,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-static size_t be16(const uint8_t *p)
-{
-    return (size_t)p[0] << 8 | p[1];
-}
-
 /* ---- Record layer ------------------------------------------------------- */
 
 /* Checks what is there of a record header at p (avail bytes). */
@@ -59,7 +56,7 @@ static int check_record_header(const uint8_t *p, size_t avail, char *err,
                     "ClientHello: unsupported record version 0x%02x%02x",
                     (unsigned int)p[1], (unsigned int)p[2]);
     if (avail >= REC_HDR) {
-        size_t rlen = be16(p + 3);
+        size_t rlen = bytes_get_be16(p + 3);
         if (rlen == 0 || rlen > REC_MAX)
             return fail(err, errlen, "ClientHello: bad record length %zu",
                         rlen);
@@ -83,7 +80,7 @@ int petls_client_hello_collect(const uint8_t *buf, size_t len, uint8_t *scratch,
             return -1;
         if (avail < REC_HDR)
             break;
-        rlen = be16(buf + pos + 3);
+        rlen = bytes_get_be16(buf + pos + 3);
         if (pos == 0)
             first_rlen = rlen;
         f = buf + pos + REC_HDR;
@@ -98,7 +95,7 @@ int petls_client_hello_collect(const uint8_t *buf, size_t len, uint8_t *scratch,
                                 (unsigned int)hdr[0]);
                 if (have < HS_HDR)
                     continue;
-                body_len = (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+                body_len = bytes_get_be24(hdr + 1);
                 if (body_len > PETLS_CH_MAX_FLIGHT - REC_HDR - HS_HDR)
                     return fail(err, errlen,
                                 "ClientHello: %zu bytes is more than the %d "
@@ -147,53 +144,23 @@ int petls_client_hello_collect(const uint8_t *buf, size_t len, uint8_t *scratch,
 
 /* ---- Body --------------------------------------------------------------- */
 
-struct reader {
-    const uint8_t *p;
-    size_t left;
-};
-
-static int take(struct reader *r, size_t n, const uint8_t **out)
-{
-    if (r->left < n)
-        return -1;
-    if (out != NULL)
-        *out = r->p;
-    r->p += n;
-    r->left -= n;
-    return 0;
-}
-
-/* A length-prefixed vector (prefix of 1 or 2 bytes). */
-static int take_vec(struct reader *r, size_t prefix, const uint8_t **out,
-                    size_t *out_len)
-{
-    const uint8_t *l;
-    size_t n;
-
-    if (take(r, prefix, &l) != 0)
-        return -1;
-    n = prefix == 1 ? l[0] : be16(l);
-    if (take(r, n, out) != 0)
-        return -1;
-    *out_len = n;
-    return 0;
-}
-
 static int parse_server_name(const uint8_t *d, size_t n,
                              struct petls_client_hello *out, char *err,
                              size_t errlen)
 {
-    struct reader r = {d, n};
+    struct bytes_reader r = {d, n, 0};
     const uint8_t *list, *name;
     size_t list_len, name_len;
 
-    if (take_vec(&r, 2, &list, &list_len) != 0 || r.left != 0 || list_len == 0)
+    if (bytes_take_vec(&r, 2, &list, &list_len) != 0 || r.left != 0 ||
+        list_len == 0)
         return fail(err, errlen, "ClientHello: malformed server_name");
     r.p = list;
     r.left = list_len;
     while (r.left > 0) {
         const uint8_t *type;
-        if (take(&r, 1, &type) != 0 || take_vec(&r, 2, &name, &name_len) != 0)
+        if (bytes_take(&r, 1, &type) != 0 ||
+            bytes_take_vec(&r, 2, &name, &name_len) != 0)
             return fail(err, errlen, "ClientHello: malformed server_name");
         if (type[0] != 0)
             continue; /* other name types: not ours */
@@ -211,16 +178,17 @@ static int parse_server_name(const uint8_t *d, size_t n,
 static int parse_alpn(const uint8_t *d, size_t n,
                       struct petls_client_hello *out, char *err, size_t errlen)
 {
-    struct reader r = {d, n};
+    struct bytes_reader r = {d, n, 0};
     const uint8_t *list, *proto;
     size_t list_len, proto_len;
 
-    if (take_vec(&r, 2, &list, &list_len) != 0 || r.left != 0 || list_len == 0)
+    if (bytes_take_vec(&r, 2, &list, &list_len) != 0 || r.left != 0 ||
+        list_len == 0)
         return fail(err, errlen, "ClientHello: malformed ALPN extension");
     r.p = list;
     r.left = list_len;
     while (r.left > 0) {
-        if (take_vec(&r, 1, &proto, &proto_len) != 0 || proto_len == 0)
+        if (bytes_take_vec(&r, 1, &proto, &proto_len) != 0 || proto_len == 0)
             return fail(err, errlen, "ClientHello: malformed ALPN extension");
     }
     out->alpn = list;
@@ -232,16 +200,16 @@ static int parse_supported_versions(const uint8_t *d, size_t n,
                                     struct petls_client_hello *out, char *err,
                                     size_t errlen)
 {
-    struct reader r = {d, n};
+    struct bytes_reader r = {d, n, 0};
     const uint8_t *list;
     size_t list_len, i;
 
-    if (take_vec(&r, 1, &list, &list_len) != 0 || r.left != 0 ||
+    if (bytes_take_vec(&r, 1, &list, &list_len) != 0 || r.left != 0 ||
         list_len == 0 || list_len % 2 != 0)
         return fail(err, errlen, "ClientHello: malformed supported_versions");
     out->offers_tls12 = 0;
     for (i = 0; i < list_len; i += 2) {
-        size_t v = be16(list + i);
+        size_t v = bytes_get_be16(list + i);
         if (v == 0x0304)
             out->offers_tls13 = 1;
         else if (v == 0x0303)
@@ -253,29 +221,29 @@ static int parse_supported_versions(const uint8_t *d, size_t n,
 static int parse_psk(const uint8_t *d, size_t n, struct petls_client_hello *out,
                      char *err, size_t errlen)
 {
-    struct reader r = {d, n}, ids, binders;
+    struct bytes_reader r = {d, n, 0}, ids = {NULL, 0, 0},
+                        binders = {NULL, 0, 0};
     const uint8_t *p;
     size_t len, n_ids = 0, n_binders = 0;
 
-    if (take_vec(&r, 2, &ids.p, &ids.left) != 0 || ids.left == 0 ||
-        take_vec(&r, 2, &binders.p, &binders.left) != 0 || binders.left == 0 ||
-        r.left != 0)
+    if (bytes_take_vec(&r, 2, &ids.p, &ids.left) != 0 || ids.left == 0 ||
+        bytes_take_vec(&r, 2, &binders.p, &binders.left) != 0 ||
+        binders.left == 0 || r.left != 0)
         return fail(err, errlen, "ClientHello: malformed pre_shared_key");
     while (ids.left > 0) {
         const uint8_t *age;
-        if (take_vec(&ids, 2, &p, &len) != 0 || len == 0 ||
-            take(&ids, 4, &age) != 0)
+        if (bytes_take_vec(&ids, 2, &p, &len) != 0 || len == 0 ||
+            bytes_take(&ids, 4, &age) != 0)
             return fail(err, errlen, "ClientHello: malformed pre_shared_key");
         if (n_ids < PETLS_CH_MAX_PSK_IDENTITIES) {
             out->psk_identity[n_ids] = p;
             out->psk_identity_len[n_ids] = len;
-            out->psk_obfuscated_age[n_ids] =
-                (uint32_t)be16(age) << 16 | (uint32_t)be16(age + 2);
+            out->psk_obfuscated_age[n_ids] = bytes_get_be32(age);
         }
         n_ids++;
     }
     while (binders.left > 0) {
-        if (take_vec(&binders, 1, &p, &len) != 0 || len < 32)
+        if (bytes_take_vec(&binders, 1, &p, &len) != 0 || len < 32)
             return fail(err, errlen, "ClientHello: malformed pre_shared_key");
         n_binders++;
     }
@@ -294,11 +262,12 @@ static int parse_psk_modes(const uint8_t *d, size_t n,
                            struct petls_client_hello *out, char *err,
                            size_t errlen)
 {
-    struct reader r = {d, n};
+    struct bytes_reader r = {d, n, 0};
     const uint8_t *list;
     size_t list_len, i;
 
-    if (take_vec(&r, 1, &list, &list_len) != 0 || r.left != 0 || list_len == 0)
+    if (bytes_take_vec(&r, 1, &list, &list_len) != 0 || r.left != 0 ||
+        list_len == 0)
         return fail(err, errlen,
                     "ClientHello: malformed psk_key_exchange_modes");
     for (i = 0; i < list_len; i++) {
@@ -310,8 +279,9 @@ static int parse_psk_modes(const uint8_t *d, size_t n,
     return 0;
 }
 
-static int parse_extensions(struct reader *r, struct petls_client_hello *out,
-                            char *err, size_t errlen)
+static int parse_extensions(struct bytes_reader *r,
+                            struct petls_client_hello *out, char *err,
+                            size_t errlen)
 {
     uint16_t seen[MAX_EXTENSIONS];
     size_t n_seen = 0, i;
@@ -322,9 +292,9 @@ static int parse_extensions(struct reader *r, struct petls_client_hello *out,
         size_t type, n;
         int ret = 0;
 
-        if (take(r, 2, &h) != 0 || take_vec(r, 2, &d, &n) != 0)
+        if (bytes_take(r, 2, &h) != 0 || bytes_take_vec(r, 2, &d, &n) != 0)
             return fail(err, errlen, "ClientHello: truncated extension");
-        type = be16(h);
+        type = bytes_get_be16(h);
         if (psk_seen)
             return fail(err, errlen,
                         "ClientHello: pre_shared_key is not the last "
@@ -376,30 +346,30 @@ int petls_client_hello_parse(const uint8_t *msg, size_t len,
                              struct petls_client_hello *out, char *err,
                              size_t errlen)
 {
-    struct reader r = {msg, len}, ext;
+    struct bytes_reader r = {msg, len, 0}, ext = {NULL, 0, 0};
     const uint8_t *p;
     size_t n;
 
     memset(out, 0, sizeof(*out));
-    if (take(&r, 2, &p) != 0)
+    if (bytes_take(&r, 2, &p) != 0)
         return fail(err, errlen, "ClientHello: truncated in legacy_version");
-    out->legacy_version = (uint16_t)be16(p);
+    out->legacy_version = (uint16_t)bytes_get_be16(p);
     if (p[0] != 3)
         return fail(err, errlen, "ClientHello: unsupported version 0x%04x",
                     (unsigned int)out->legacy_version);
-    if (take(&r, 32, NULL) != 0)
+    if (bytes_take(&r, 32, NULL) != 0)
         return fail(err, errlen, "ClientHello: truncated in random");
-    if (take_vec(&r, 1, &p, &n) != 0)
+    if (bytes_take_vec(&r, 1, &p, &n) != 0)
         return fail(err, errlen, "ClientHello: truncated in session_id");
     if (n > 32)
         return fail(err, errlen, "ClientHello: session_id of %zu bytes", n);
     out->session_id = n > 0 ? p : NULL;
     out->session_id_len = n;
-    if (take_vec(&r, 2, &p, &n) != 0)
+    if (bytes_take_vec(&r, 2, &p, &n) != 0)
         return fail(err, errlen, "ClientHello: truncated in cipher_suites");
     if (n == 0 || n % 2 != 0)
         return fail(err, errlen, "ClientHello: cipher_suites of %zu bytes", n);
-    if (take_vec(&r, 1, &p, &n) != 0)
+    if (bytes_take_vec(&r, 1, &p, &n) != 0)
         return fail(err, errlen,
                     "ClientHello: truncated in compression_methods");
     if (n == 0)
@@ -407,7 +377,7 @@ int petls_client_hello_parse(const uint8_t *msg, size_t len,
     out->offers_tls12 = out->legacy_version >= 0x0303;
     if (r.left == 0)
         return 0; /* no extensions (allowed before TLS 1.3) */
-    if (take_vec(&r, 2, &ext.p, &ext.left) != 0)
+    if (bytes_take_vec(&r, 2, &ext.p, &ext.left) != 0)
         return fail(err, errlen, "ClientHello: truncated in extensions");
     if (r.left != 0)
         return fail(err, errlen, "ClientHello: %zu bytes after the extensions",

@@ -282,7 +282,8 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
     unsigned char banned[N_CIPHERS];
     unsigned char sel[N_CIPHERS];
     size_t count = 0, tokens = 0;
-    const char *p;
+    struct petls_list_iter it;
+    struct petls_list_item t;
 
     if (str == NULL) {
         petls_list_error(err, errlen, "empty cipher list", NULL, 0);
@@ -290,34 +291,20 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
     }
     memset(banned, 0, sizeof(banned));
 
-    p = str;
-    for (;;) {
-        const char *tok, *end;
-        size_t len, k;
-        int negate = 0;
+    petls_list_begin(&it, str, PETLS_LIST_NEGATE);
+    while (petls_list_next(&it, &t)) {
+        size_t k;
+        int negate = t.negate;
 
-        while (petls_list_is_space(*p))
-            p++;
-        if (*p == '!') {
-            negate = 1;
-            p++;
-        }
-        tok = p;
-        while (*p != '\0' && *p != ',' && *p != ':')
-            p++;
-        end = p;
-        while (end > tok && petls_list_is_space(end[-1]))
-            end--;
-        len = (size_t)(end - tok);
-
-        if (len == 0 && negate) {
-            petls_list_error(err, errlen, "unknown cipher", tok - 1, 1);
+        if (t.len == 0 && negate) {
+            /* the '!' right before the empty token */
+            petls_list_error(err, errlen, "unknown cipher", t.tok - 1, 1);
             return -1;
         }
-        if (len != 0) {
+        if (t.len != 0) {
             tokens++;
-            if (select_token(tok, len, sel) != 0) {
-                petls_list_error(err, errlen, "unknown cipher", tok, len);
+            if (select_token(t.tok, t.len, sel) != 0) {
+                petls_list_error(err, errlen, "unknown cipher", t.tok, t.len);
                 return -1;
             }
             for (k = 0; k < N_CIPHERS; k++) {
@@ -350,10 +337,6 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
                 out[count++] = cipher_table[k].id;
             }
         }
-
-        if (*p == '\0')
-            break;
-        p++;
     }
 
     if (tokens == 0) {

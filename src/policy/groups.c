@@ -39,7 +39,8 @@ static const struct {
 int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
                        size_t errlen)
 {
-    const char *p;
+    struct petls_list_iter it;
+    struct petls_list_item t;
     size_t count = 0, tokens = 0;
     int saw_auto = 0;
 
@@ -48,21 +49,11 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
         return -1;
     }
 
-    p = str;
-    for (;;) {
-        const char *tok, *end;
-        size_t len, i, k;
+    petls_list_begin(&it, str, 0);
+    while (petls_list_next(&it, &t)) {
+        const char *tok = t.tok;
+        size_t len = t.len, i, k;
         uint16_t id = 0;
-
-        while (petls_list_is_space(*p))
-            p++;
-        tok = p;
-        while (*p != '\0' && *p != ',' && *p != ':')
-            p++;
-        end = p;
-        while (end > tok && petls_list_is_space(end[-1]))
-            end--;
-        len = (size_t)(end - tok);
 
         if (len == 0) {
             /* Stray separators ("X25519::P-256") are harmless. */
@@ -95,10 +86,6 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
                 out[count++] = id;
             }
         }
-
-        if (*p == '\0')
-            break;
-        p++;
     }
 
     if (tokens == 0) {

@@ -41,3 +41,36 @@ void petls_list_error(char *err, size_t errlen, const char *what,
         toklen = ERR_TOKEN_MAX;
     snprintf(err, errlen, "%s '%.*s'", what, (int)toklen, tok);
 }
+
+void petls_list_begin(struct petls_list_iter *it, const char *str,
+                      unsigned int flags)
+{
+    it->p = str;
+    it->flags = flags;
+}
+
+int petls_list_next(struct petls_list_iter *it, struct petls_list_item *item)
+{
+    const char *p = it->p, *end;
+
+    if (p == NULL)
+        return 0;
+    item->negate = 0;
+    while (petls_list_is_space(*p))
+        p++;
+    if ((it->flags & PETLS_LIST_NEGATE) && *p == '!') {
+        item->negate = 1;
+        p++;
+        while ((it->flags & PETLS_LIST_NEGATE_SPACE) && petls_list_is_space(*p))
+            p++;
+    }
+    item->tok = p;
+    while (*p != '\0' && *p != ',' && *p != ':')
+        p++;
+    end = p;
+    while (end > item->tok && petls_list_is_space(end[-1]))
+        end--;
+    item->len = (size_t)(end - item->tok);
+    it->p = *p == '\0' ? NULL : p + 1;
+    return 1;
+}

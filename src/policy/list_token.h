@@ -21,4 +21,29 @@ int petls_list_is_space(char c);
 void petls_list_error(char *err, size_t errlen, const char *what,
                       const char *tok, size_t toklen);
 
+/* The one loop over a list "a,b:c": tokens separated by ',' or ':', blanks
+ * around each trimmed, an empty segment given as a token of length 0 (so
+ * "" and "a,,b" produce empty tokens; each parser decides what they mean).
+ * With PETLS_LIST_NEGATE a leading '!' is taken off into `negate`;
+ * PETLS_LIST_NEGATE_SPACE also skips blanks after it ("! tls1.2"). */
+#define PETLS_LIST_NEGATE 1u
+#define PETLS_LIST_NEGATE_SPACE 2u
+
+struct petls_list_iter {
+    const char *p; /* where the next token starts; NULL when done */
+    unsigned int flags;
+};
+
+struct petls_list_item {
+    const char *tok; /* the token, blanks trimmed (not NUL-terminated) */
+    size_t len;
+    int negate; /* 1 when it was written "!tok" */
+};
+
+void petls_list_begin(struct petls_list_iter *it, const char *str,
+                      unsigned int flags);
+
+/* The next token into item: 1, or 0 when the list is over. */
+int petls_list_next(struct petls_list_iter *it, struct petls_list_item *item);
+
 #endif

@@ -44,7 +44,8 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
                           size_t errlen)
 {
     uint32_t protos = 0;
-    const char *p;
+    struct petls_list_iter it;
+    struct petls_list_item t;
 
     if (protocols == NULL) {
         petls_list_error(err, errlen, "no place to store protocols for", "", 0);
@@ -56,46 +57,23 @@ int petls_protocols_parse(const char *str, uint32_t *protocols, char *err,
         return 0;
     }
 
-    p = str;
-    for (;;) {
-        const char *tok, *end;
-        size_t len;
-        int negate = 0;
+    petls_list_begin(&it, str, PETLS_LIST_NEGATE | PETLS_LIST_NEGATE_SPACE);
+    while (petls_list_next(&it, &t)) {
         uint32_t bits;
 
-        while (petls_list_is_space(*p))
-            p++;
-        if (*p == '!') {
-            negate = 1;
-            p++;
-            while (petls_list_is_space(*p))
-                p++;
-        }
-        tok = p;
-        while (*p != '\0' && *p != ',' && *p != ':')
-            p++;
-        end = p;
-        while (end > tok && petls_list_is_space(end[-1]))
-            end--;
-        len = (size_t)(end - tok);
-
         /* libtls: a leading negation starts from every protocol. */
-        if (negate && protos == 0)
+        if (t.negate && protos == 0)
             protos = PROTO_TLSv1_0 | PROTO_TLSv1_1 | PETLS_PROTOCOLS_ALL;
 
-        bits = token_bits(tok, len);
+        bits = token_bits(t.tok, t.len);
         if (bits == 0) {
-            petls_list_error(err, errlen, "unknown protocol", tok, len);
+            petls_list_error(err, errlen, "unknown protocol", t.tok, t.len);
             return -1;
         }
-        if (negate)
+        if (t.negate)
             protos &= ~bits;
         else
             protos |= bits;
-
-        if (*p == '\0')
-            break;
-        p++;
     }
 
     protos &= PETLS_PROTOCOLS_ALL;

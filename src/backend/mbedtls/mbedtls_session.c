@@ -55,6 +55,7 @@
 #include <mbedtls/ssl.h>
 
 #include "backend/mbedtls/mbedtls_internal.h"
+#include "core/bytes.h"
 #include "petls_port.h"
 
 #define SESS_FORMAT 2
@@ -107,36 +108,7 @@ void pb_mbedtls_leave(struct pb_conn *prev)
     g_current = prev;
 }
 
-/* ---- Serialisation ---- */
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    int i;
-
-    for (i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < 8; i++) {
-        v = (v << 8) | p[i];
-    }
-    return v;
-}
-
 /* ---- The verification record ---- */
-
-static void put_be16(uint8_t *p, size_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
 
 void pb_mbedtls_kept_free(struct pb_conn *c)
 {
@@ -206,37 +178,35 @@ static size_t vrec_size(struct pb_conn *c, const mbedtls_ssl_session *sess)
 }
 
 /* What this connection reports, written for the session it exports into
- * exactly vrec_size() bytes at p. Only the name and the leaf are variable:
- * a name of at most 255 bytes (a DNS name is shorter), the leaf when it is
- * not too long. */
-static void vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
-                       uint8_t *p)
+ * the vrec_size() bytes at p: flags (be32), chain length, three booleans,
+ * len(name) | name, len(leaf) (be16) | leaf. Only the name and the leaf are
+ * variable: a name of at most 255 bytes (a DNS name is shorter), the leaf
+ * when it is not too long. 0, or -1 when it did not fill exactly len. */
+static int vrec_write(struct pb_conn *c, const mbedtls_ssl_session *sess,
+                      uint8_t *p, size_t len)
 {
     struct petls_verify_facts f;
+    struct bytes_writer w;
     const char *name = vrec_name(c);
-    size_t name_len = name != NULL ? strlen(name) : 0, n;
+    size_t name_len = name != NULL ? strlen(name) : 0;
     const mbedtls_x509_crt *leaf = vrec_leaf(c, sess, name_len);
 
     pb_conn_verify_facts(c, &f);
-    p[0] = (uint8_t)(f.flags >> 24);
-    p[1] = (uint8_t)(f.flags >> 16);
-    p[2] = (uint8_t)(f.flags >> 8);
-    p[3] = (uint8_t)f.flags;
-    p[4] = (uint8_t)(f.chain_len > 255 ? 255 : f.chain_len);
-    p[5] = (uint8_t)(f.leaf_self_signed != 0);
-    p[6] = (uint8_t)(f.top_self_signed != 0);
-    p[7] = (uint8_t)(f.depth_exceeded != 0);
-    p[8] = (uint8_t)name_len;
-    if (name_len > 0) {
-        memcpy(p + 9, name, name_len);
-    }
-    n = 9 + name_len;
+    bytes_writer_init(&w, p, len);
+    bytes_write_be32(&w, f.flags);
+    bytes_write_u8(&w, (uint8_t)(f.chain_len > 255 ? 255 : f.chain_len));
+    bytes_write_u8(&w, (uint8_t)(f.leaf_self_signed != 0));
+    bytes_write_u8(&w, (uint8_t)(f.top_self_signed != 0));
+    bytes_write_u8(&w, (uint8_t)(f.depth_exceeded != 0));
+    bytes_write_u8(&w, (uint8_t)name_len);
+    bytes_write_mem(&w, name, name_len);
     if (leaf != NULL) {
-        put_be16(p + n, leaf->raw.len);
-        memcpy(p + n + 2, leaf->raw.p, leaf->raw.len);
+        bytes_write_be16(&w, (uint16_t)leaf->raw.len);
+        bytes_write_mem(&w, leaf->raw.p, leaf->raw.len);
     } else {
-        put_be16(p + n, 0);
+        bytes_write_be16(&w, 0);
     }
+    return w.bad || w.len != len ? -1 : 0;
 }
 
 /* Reads a verification record into c->kept (after the mbedTLS session
@@ -246,35 +216,30 @@ static int vrec_read(struct pb_conn *c, const mbedtls_ssl_session *sess,
                      const uint8_t *p, size_t len)
 {
     struct pb_kept_verify *k = &c->kept;
-    const uint8_t *der = NULL;
-    size_t name_len, der_len = 0;
+    struct bytes_reader r;
+    const uint8_t *name = NULL, *der = NULL;
+    size_t name_len = 0, der_len = 0;
 
     pb_mbedtls_kept_free(c);
-    if (len < VREC_FIXED) {
-        return -1;
+    bytes_reader_init(&r, p, len);
+    k->facts.flags = bytes_read_be32(&r);
+    k->facts.chain_len = bytes_read_u8(&r);
+    k->facts.leaf_self_signed = bytes_read_u8(&r);
+    k->facts.top_self_signed = bytes_read_u8(&r);
+    k->facts.depth_exceeded = bytes_read_u8(&r);
+    if (bytes_take_vec(&r, 1, &name, &name_len) != 0 ||
+        bytes_take_vec(&r, 2, &der, &der_len) != 0 || r.bad || r.left != 0) {
+        goto fail;
     }
-    name_len = p[8];
-    if (len < VREC_FIXED + name_len ||
-        len != VREC_FIXED + name_len +
-                   ((size_t)p[9 + name_len] << 8 | p[10 + name_len])) {
-        return -1;
-    }
-    der_len = len - VREC_FIXED - name_len;
-    k->facts.flags = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-                     (uint32_t)p[2] << 8 | p[3];
-    k->facts.chain_len = p[4];
-    k->facts.leaf_self_signed = p[5];
-    k->facts.top_self_signed = p[6];
-    k->facts.depth_exceeded = p[7];
     if (name_len > 0) {
         k->name = petls_port_calloc(1, name_len + 1);
         if (k->name == NULL) {
             goto fail;
         }
-        memcpy(k->name, p + 9, name_len);
+        memcpy(k->name, name, name_len);
     }
-    if (der_len > 0) {
-        der = p + VREC_FIXED + name_len;
+    if (der_len == 0) {
+        der = NULL;
     }
 #if defined(PB_PEER_CERT)
     else if (sess->tls_version == MBEDTLS_SSL_VERSION_TLS1_2 &&
@@ -346,10 +311,10 @@ static uint8_t *session_export(struct pb_conn *c,
         return NULL;
     }
     out[0] = SESS_FORMAT;
-    put_be64(out + 1, (uint64_t)petls_port_unix_time());
-    put_be16(out + SESS_HEADER, v);
-    vrec_write(c, sess, out + SESS_HEADER + 2);
-    if (mbedtls_ssl_session_save(sess, out + SESS_HEADER + 2 + v, n, &n) != 0 ||
+    bytes_put_be64(out + 1, (uint64_t)petls_port_unix_time());
+    bytes_put_be16(out + SESS_HEADER, (uint16_t)v);
+    if (vrec_write(c, sess, out + SESS_HEADER + 2, v) != 0 ||
+        mbedtls_ssl_session_save(sess, out + SESS_HEADER + 2 + v, n, &n) != 0 ||
         SESS_HEADER + 2 + v + n != len) {
         session_bytes_free(out, len);
         return NULL;
@@ -415,13 +380,13 @@ static int session_import(struct pb_conn *c, mbedtls_ssl_session *sess,
         if (len < SESS_HEADER + 2) {
             return -1;
         }
-        vlen = (size_t)in[SESS_HEADER] << 8 | in[SESS_HEADER + 1];
+        vlen = bytes_get_be16(in + SESS_HEADER);
         off = SESS_HEADER + 2 + vlen;
         if (off >= len) {
             return -1;
         }
     }
-    stamped = (int64_t)get_be64(in + 1);
+    stamped = (int64_t)bytes_get_be64(in + 1);
     if (mbedtls_ssl_session_load(sess, in + off, len - off) != 0) {
         mbedtls_ssl_session_free(sess);
         return -1;

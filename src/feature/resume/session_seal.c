@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "core/bytes.h"
 
 #define SEAL_VERSION 1
 #define SEAL_IV_LEN 12
@@ -17,26 +18,7 @@
  * anything longer is a caller bug, refused rather than truncated. */
 #define SEAL_ID_MAX 255
 #define SEAL_CONTEXT_MAX 255
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    int i;
-
-    for (i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
+#define SEAL_AAD_MAX (9 + 1 + SEAL_ID_MAX + 1 + SEAL_CONTEXT_MAX)
 
 /* aad = version | expires | len(id) | id | len(context) | context. The
  * lengths keep (id, context) pairs from running into each other. */
@@ -44,19 +26,15 @@ static size_t build_aad(uint8_t *aad, const uint8_t *hdr, const uint8_t *id,
                         size_t id_len, const uint8_t *context,
                         size_t context_len)
 {
-    size_t n = 0;
+    struct bytes_writer w;
 
-    memcpy(aad, hdr, 9);
-    n += 9;
-    aad[n++] = (uint8_t)id_len;
-    if (id_len > 0)
-        memcpy(aad + n, id, id_len);
-    n += id_len;
-    aad[n++] = (uint8_t)context_len;
-    if (context_len > 0)
-        memcpy(aad + n, context, context_len);
-    n += context_len;
-    return n;
+    bytes_writer_init(&w, aad, SEAL_AAD_MAX);
+    bytes_write_mem(&w, hdr, 9);
+    bytes_write_u8(&w, (uint8_t)id_len);
+    bytes_write_mem(&w, id, id_len);
+    bytes_write_u8(&w, (uint8_t)context_len);
+    bytes_write_mem(&w, context, context_len);
+    return w.len; /* callers bound id_len and context_len: always fits */
 }
 
 int petls_seal(const uint8_t key[32], const uint8_t *id, size_t id_len,
@@ -64,14 +42,14 @@ int petls_seal(const uint8_t key[32], const uint8_t *id, size_t id_len,
                const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
                size_t *out_len)
 {
-    uint8_t aad[9 + 1 + SEAL_ID_MAX + 1 + SEAL_CONTEXT_MAX];
+    uint8_t aad[SEAL_AAD_MAX];
     size_t aad_len;
 
     if (id_len > SEAL_ID_MAX || context_len > SEAL_CONTEXT_MAX ||
         in_len > cap || cap - in_len < PETLS_SEAL_OVERHEAD)
         return -1;
     out[0] = SEAL_VERSION;
-    put_be64(out + 1, (uint64_t)expires);
+    bytes_put_be64(out + 1, (uint64_t)expires);
     if (pb_random(out + 9, SEAL_IV_LEN) != 0)
         return -1;
     aad_len = build_aad(aad, out, id, id_len, context, context_len);
@@ -89,7 +67,7 @@ int petls_unseal(const uint8_t key[32], const uint8_t *id, size_t id_len,
                  const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
                  size_t *out_len)
 {
-    uint8_t aad[9 + 1 + SEAL_ID_MAX + 1 + SEAL_CONTEXT_MAX];
+    uint8_t aad[SEAL_AAD_MAX];
     size_t aad_len, pt_len;
     int64_t expires;
 
@@ -99,7 +77,7 @@ int petls_unseal(const uint8_t key[32], const uint8_t *id, size_t id_len,
     pt_len = in_len - PETLS_SEAL_OVERHEAD;
     if (pt_len > cap)
         return -1;
-    expires = (int64_t)get_be64(in + 1);
+    expires = (int64_t)bytes_get_be64(in + 1);
     if (expires <= now)
         return -1;
     aad_len = build_aad(aad, in, id, id_len, context, context_len);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "core/bytes.h"
 #include "petls_port.h"
 
 #define TK_NAME_LEN 16
@@ -599,37 +600,20 @@ int petls_ticket_keys_load(struct petls_ticket_keys *r, const uint8_t *data,
 
 /* ---- Tickets ------------------------------------------------------------ */
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    int i;
-
-    for (i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 /* aad = name | expires | len(context) | context */
+#define TK_AAD_MAX (TK_NAME_LEN + 9 + TK_CONTEXT_MAX)
 static size_t ticket_aad(uint8_t *aad, const uint8_t *name,
                          const uint8_t *expires, const uint8_t *context,
                          size_t context_len)
 {
-    memcpy(aad, name, TK_NAME_LEN);
-    memcpy(aad + TK_NAME_LEN, expires, 8);
-    aad[TK_NAME_LEN + 8] = (uint8_t)context_len;
-    if (context_len > 0)
-        memcpy(aad + TK_NAME_LEN + 9, context, context_len);
-    return TK_NAME_LEN + 9 + context_len;
+    struct bytes_writer w;
+
+    bytes_writer_init(&w, aad, TK_AAD_MAX);
+    bytes_write_mem(&w, name, TK_NAME_LEN);
+    bytes_write_mem(&w, expires, 8);
+    bytes_write_u8(&w, (uint8_t)context_len);
+    bytes_write_mem(&w, context, context_len);
+    return w.len; /* callers bound context_len: always fits */
 }
 
 int petls_ticket_seal(struct petls_ticket_keys *r, int64_t now,
@@ -637,7 +621,7 @@ int petls_ticket_seal(struct petls_ticket_keys *r, int64_t now,
                       size_t context_len, const uint8_t *sess, size_t len,
                       uint8_t *out, size_t cap, size_t *out_len)
 {
-    uint8_t aad[TK_NAME_LEN + 9 + TK_CONTEXT_MAX], aead[32];
+    uint8_t aad[TK_AAD_MAX], aead[32];
     size_t aad_len;
     int ret;
 
@@ -654,7 +638,7 @@ int petls_ticket_seal(struct petls_ticket_keys *r, int64_t now,
     memcpy(aead, r->keys[0].aead, sizeof(aead));
     petls_port_mutex_unlock(r->lock);
 
-    put_be64(out + TK_NAME_LEN + TK_IV_LEN, (uint64_t)(now + lifetime_s));
+    bytes_put_be64(out + TK_NAME_LEN + TK_IV_LEN, (uint64_t)(now + lifetime_s));
     ret = pb_random(out + TK_NAME_LEN, TK_IV_LEN);
     if (ret == 0) {
         aad_len = ticket_aad(aad, out, out + TK_NAME_LEN + TK_IV_LEN, context,
@@ -687,7 +671,7 @@ int petls_ticket_open(struct petls_ticket_keys *r, int64_t now,
                       const uint8_t *ticket, size_t len, uint8_t *out,
                       size_t cap, size_t *out_len, int *renew)
 {
-    uint8_t aad[TK_NAME_LEN + 9 + TK_CONTEXT_MAX], aead[32];
+    uint8_t aad[TK_AAD_MAX], aead[32];
     size_t aad_len, pt_len, i, found = 0, which = 0;
     int ret;
 
@@ -699,7 +683,7 @@ int petls_ticket_open(struct petls_ticket_keys *r, int64_t now,
     pt_len = len - PETLS_TICKET_OVERHEAD;
     if (pt_len > cap)
         return -1;
-    if ((int64_t)get_be64(ticket + TK_NAME_LEN + TK_IV_LEN) <= now)
+    if ((int64_t)bytes_get_be64(ticket + TK_NAME_LEN + TK_IV_LEN) <= now)
         return -1;
 
     petls_port_mutex_lock(r->lock);
