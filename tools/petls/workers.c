@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -50,12 +53,28 @@ static void on_signal(int sig)
 /* A crashed worker is restarted, but not in a tight loop. */
 #define RESTART_DELAY_MS 200
 
+/* In a new worker: it gets SIGTERM when its master dies, however it dies
+ * (kill -9 included), so no orphan keeps the listening socket and a
+ * restarted server can listen at once. Linux: PR_SET_PDEATHSIG; a master
+ * gone before that call is seen as a new parent. */
+static void die_with_master(pid_t master)
+{
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+        cli_errorf("server: prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+#endif
+    if (getppid() != master)
+        _exit(WORKER_EXIT_DONE);
+}
+
 static pid_t spawn(int index, worker_fn fn, void *arg,
                    const sigset_t *parent_mask)
 {
+    pid_t master = getpid();
     fflush(NULL); /* no buffered output may be written twice */
     pid_t pid = fork();
     if (pid == 0) {
+        die_with_master(master);
         /* The worker installs its own handlers; until then the defaults
          * (terminate on SIGTERM) are right. */
         struct sigaction sa;

@@ -4,7 +4,8 @@
  * must share before forking (the config with its ticket key ring, the shm
  * store, the listening socket), then only forwards signals, restarts a
  * worker that crashed, and stops them all on SIGTERM/SIGINT or when the
- * --count total is reached.
+ * --count total is reached. Workers end with the parent, even one killed
+ * with SIGKILL (Linux: PR_SET_PDEATHSIG).
  */
 #ifndef PETLS_CLI_WORKERS_H
 #define PETLS_CLI_WORKERS_H
