@@ -10,6 +10,8 @@
  * per connection ("conn N: TLSv1.3 ... resumed=0", "conn N: closed").
  * Stops on SIGINT/SIGTERM.
  */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+
 #include <petls.h>
 
 #include <arpa/inet.h>
@@ -165,6 +167,7 @@ int main(int argc, char **argv)
     struct petls *server;
     struct pollfd pfd[MAX_CLIENTS + 1];
     struct client *map[MAX_CLIENTS + 1];
+    struct sigaction sa;
     int lfd, next_id = 0, rc = 1;
     size_t i, n;
 
@@ -172,9 +175,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: server_poll CERT KEY [PORT]\n");
         return 2;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    /* sigaction, not signal(): the handler must stay for a second signal
+     * (signal() may reset it on delivery). */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
     for (i = 0; i < MAX_CLIENTS; i++)
         clients[i].fd = -1;
     if (petls_init() != 0 || (cfg = petls_config_new()) == NULL)

@@ -22,6 +22,7 @@
 
 #include <uv.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,7 +255,16 @@ static void close_any(uv_handle_t *h, void *arg)
 
 static void on_signal(uv_signal_t *s, int sig)
 {
+    sigset_t stopping;
+
     (void)sig;
+    /* We are stopping: a second SIGTERM (timeout(1) sends one to the
+     * process group too) stays pending instead of killing us once the
+     * signal handles are closed and the default action is back. */
+    sigemptyset(&stopping);
+    sigaddset(&stopping, SIGINT);
+    sigaddset(&stopping, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stopping, NULL);
     uv_walk(s->loop, close_any, NULL);
 }
 
