@@ -111,6 +111,19 @@ static int names_build(const struct pb_cert_info *ci, struct cert_names_buf *b)
 
 static const char ALTNAME_CODE[] = "ERR_TLS_CERT_ALTNAME_INVALID";
 
+#if PETLS_COMPACT_MESSAGES
+/* Small builds (PETLS_COMPACT_MESSAGES, cmake/PetlsTables.cmake): Node's
+ * prefix and the name checked, without the certificate's names, so that
+ * their decoding and Node-style formatting (hostname.c) are not linked. The
+ * code stays ERR_TLS_CERT_ALTNAME_INVALID. */
+static void altname_message(struct petls *ctx)
+{
+    snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
+             "Hostname/IP does not match certificate's altnames: %s is not "
+             "in them",
+             ctx->verify_name != NULL ? ctx->verify_name : "");
+}
+#else
 static void altname_message(struct petls *ctx)
 {
     struct cert_names_buf b;
@@ -129,6 +142,7 @@ static void altname_message(struct petls *ctx)
     snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
              "Hostname/IP does not match certificate's altnames: %s", reason);
 }
+#endif
 
 void petls_conn_compute_auth(struct petls *ctx)
 {

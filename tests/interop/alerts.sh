@@ -13,16 +13,17 @@ source "$(dirname "$0")/lib/common.sh"
 
 PY=$INTEROP_DIR/py
 
-# tampered NAME VERSION_FLAG: s_client through tamper.py; sets RELAY to the
-# relay's report.
+# tampered NAME VERSION_FLAG [RELAY_ARGS]: s_client through tamper.py; sets
+# RELAY to the relay's report.
 tampered() {
     local name=$1 flag=$2 rport
-    start_bg "relay-$name" python3 "$PY/tamper.py" --port "$PORT" --limit 15
+    start_bg "relay-$name" python3 "$PY/tamper.py" --port "$PORT" --limit 15 \
+        ${3:+"$3"}
     local relay_pid=$BG_PID
     wait_for_file_match "$TMP/relay-$name.out" '"listening"' 10 || true
     rport=$(sed -nE 's/^\{"listening": ([0-9]+)\}$/\1/p' "$TMP/relay-$name.out")
     timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$rport" "$flag" \
-        -servername localhost -CAfile "$CERTS/ca.pem" </dev/null \
+        -servername localhost -CAfile "$CERTS/ca.pem" -ign_eof </dev/null \
         >"$TMP/$name.out" 2>"$TMP/$name.err" || true
     wait "$relay_pid" || true
     RELAY=$(grep '"tampered"' "$TMP/relay-$name.out" || true)
@@ -63,6 +64,34 @@ for v in 1_3 1_2; do
         "handshake: record authentication failed (mbed TLS: SSL - Verification of the message MAC failed) (sent alert bad_record_mac)"
     served "after-fin$v"
     n=$((n + 1))
+done
+stop_bg "$SERVER_PID"
+
+section "no client certificate where one is required: one alert"
+# TLS 1.3: certificate_required (mbedTLS would send SSLv3's no_certificate,
+# 41, under its handshake keys, which s_client cannot read); TLS 1.2:
+# handshake_failure (mbedTLS sends none).
+start_petls_server rsrv --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" --json --echo --verify-client require \
+    --ca "$CERTS/ca.pem"
+n=0
+for v in 1_3 1_2; do
+    tampered "nocert$v" "-tls$v" --count-only
+    if [ "$v" = 1_3 ]; then
+        want=certificate_required
+        assert_eq "nocert$v records after the client's" "[[23,32]]" \
+            "$(json_field "$RELAY" after)"
+    else
+        want=handshake_failure
+        assert_eq "nocert$v records after the client's" "[[21,2]]" \
+            "$(json_field "$RELAY" after)"
+    fi
+    assert_contains "nocert$v s_client" "$(cat "$TMP/nocert$v.err")" \
+        "alert ${want//_/ }"
+    n=$((n + 1))
+    ev=$(server_event rsrv $n)
+    assert_json "nocert$v server" "$ev" error \
+        "handshake: the client sent no certificate (one is required; sent alert $want)"
 done
 stop_bg "$SERVER_PID"
 

@@ -68,6 +68,75 @@ CHECKS=$((CHECKS + 1))
 if [ "$keys" -ge 2 ]; then pass "Redis holds $keys petls: keys"; else
     fail "Redis holds $keys petls: keys, expected at least 2"; fi
 
+section "Redis hung (SIGSTOP): lookups miss, the loop never stalls"
+# Server D (--echo) is connected to Redis before Redis is stopped. Then a
+# Node client times echoes every 10 ms for 3 s while petls clients offer
+# sessions to D one after the other: each lookup waits at most 250 ms for
+# the hung Redis and goes on as a miss. The store runs in D's loop
+# without blocking it: no echo waits for Redis (a blocking store stalled
+# the loop 250 ms per call).
+start_petls_server D "${SRV[@]}" "${STORE[@]}" --store-key "$TMP/store.key" \
+    --echo
+PORT_D=$PORT
+D_PID=$SERVER_PID
+sess=$TMP/hung.sess
+run_petls_client hung-first "127.0.0.1:$PORT_D" "${CA[@]}" \
+    --max-version TLSv1.2 --sess-out "$sess"
+assert_status "session from D (Redis up)" 0 "$STATUS"
+RPID=$(cat "/proc/$REDIS_PID/task/$REDIS_PID/children")
+RPID=${RPID%% *}
+kill -STOP "$RPID"
+start_bg stall node "$NODE_DIR/stall.js" --port "$PORT_D" \
+    --ca "$CERTS/ca.pem" --ms 3000
+STALL_PID=$BG_PID
+wait_match_or_exit "$TMP/stall.out" '"event":"ready"' "$STALL_PID" 10 || true
+tries=0 slow=0 failed=0 resumed=0
+while kill -0 "$STALL_PID" 2>/dev/null && [ "$tries" -lt 100 ]; do
+    tries=$((tries + 1))
+    t0=$(date +%s%N)
+    run_petls_client "hung-$tries" "127.0.0.1:$PORT_D" "${CA[@]}" \
+        --max-version TLSv1.2 --sess-in "$sess" --json
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    [ "$STATUS" = 0 ] || failed=$((failed + 1))
+    [ "$(json_field "$OUT" resumed)" = true ] && resumed=$((resumed + 1))
+    [ "$ms" -lt 1500 ] || slow=$((slow + 1))
+done
+wait "$STALL_PID" || true
+kill -CONT "$RPID"
+OUT=$(tail -n1 "$TMP/stall.out")
+assert_json "echo client" "$OUT" event result
+assert_eq "echo client error" "<missing>" "$(json_field "$OUT" error)"
+pings=$(json_field "$OUT" pings)
+CHECKS=$((CHECKS + 1))
+if [[ "$pings" =~ ^[0-9]+$ ]] && [ "$pings" -ge 50 ]; then
+    pass "$pings echoes in 3 s"
+else
+    fail "'$pings' echoes in 3 s, expected at least 50"
+fi
+max=$(json_field "$OUT" max_ms)
+CHECKS=$((CHECKS + 1))
+if [[ "$max" =~ ^[0-9]+$ ]] && [ "$max" -lt 200 ]; then
+    pass "slowest echo $max ms while Redis was hung ($tries lookups)"
+else
+    fail "slowest echo '$max' ms while Redis was hung, expected < 200"
+fi
+CHECKS=$((CHECKS + 1))
+if [ "$tries" -ge 3 ]; then pass "$tries session offers while Redis was hung"
+else fail "only $tries session offers while Redis was hung"; fi
+assert_eq "offers that failed" 0 "$failed"
+assert_eq "offers that resumed (Redis hung: misses)" 0 "$resumed"
+assert_eq "offers slower than 1.5 s" 0 "$slow"
+# Redis back: D reconnects by itself (after at most 1 s) and resumes.
+back=0
+for i in $(seq 40); do
+    run_petls_client "back-$i" "127.0.0.1:$PORT_D" "${CA[@]}" \
+        --max-version TLSv1.2 --sess-in "$sess" --json
+    if [ "$(json_field "$OUT" resumed)" = true ]; then back=1; break; fi
+    sleep 0.1 # bounded: 40 tries
+done
+assert_eq "D resumes from Redis again after SIGCONT" 1 "$back"
+stop_bg "$D_PID"
+
 section "Redis down: full handshakes, no failures"
 sess=$TMP/TLSv1.3.sess
 run_petls_client down-A "127.0.0.1:$PORT_A" "${CA[@]}" --sess-out "$sess"

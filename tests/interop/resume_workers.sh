@@ -82,6 +82,40 @@ if command -v openssl >/dev/null; then
     stop_bg "$SERVER_PID"
 fi
 
+if command -v openssl >/dev/null; then
+    section "20 fresh starts: a session ID resumes at once on every worker"
+    # A TLS 1.2 server stores a new session before its Finished leaves: a
+    # client that has its session may offer it to another worker at once
+    # (the store used to get it only after the Finished, and lookups right
+    # after start-up sometimes all missed).
+    bad=0
+    for run in $(seq 20); do
+        start_petls_server "fresh" --cert "$CERTS/server-ecdsa.pem" \
+            --key "$CERTS/server-ecdsa.key" --json --workers 4 \
+            --session-store shm
+        sess=$TMP/fresh.sess
+        rm -f "$sess"
+        timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$PORT" \
+            -tls1_2 -no_ticket -sess_out "$sess" </dev/null \
+            >"$TMP/fresh-first.out" 2>&1 || true
+        pids=()
+        for i in 1 2 3 4; do
+            timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$PORT" \
+                -tls1_2 -no_ticket -sess_in "$sess" </dev/null \
+                >"$TMP/fresh-$i.out" 2>&1 &
+            pids+=($!)
+        done
+        for p in "${pids[@]}"; do wait "$p" || true; done
+        r=$(cat "$TMP"/fresh-[1-4].out | grep -c '^Reused, TLSv1.2' || true)
+        if [ "$r" != 4 ]; then
+            bad=$((bad + 1))
+            echo "note: run $run: $r of 4 resumed" >&2
+        fi
+        stop_bg "$SERVER_PID"
+    done
+    assert_eq "fresh starts where a resumption missed" 0 "$bad"
+fi
+
 section "--count across workers, SIGHUP to every worker, SIGTERM stops all"
 KEYS=$TMP/keys
 openssl rand -hex 48 >"$KEYS"

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "cipher_suites.h"
+#include "petls_tables_built.h"
 
 #define TABLE_MAX 128
 
@@ -32,7 +34,9 @@ Test(cipher_suites, table_is_consistent)
 {
     size_t n = petls_cipher_table_size(), i, j;
 
-    cr_assert_geq(n, 78, "table has %zu entries", n);
+    /* Whole, or trimmed to the mbedTLS build (table_is_the_build's). */
+    cr_assert_geq(n, PETLS_TABLES_TRIMMED ? 1 : 78, "table has %zu entries",
+                  n);
     cr_assert_leq(n, TABLE_MAX);
     for (i = 0; i < n; i++) {
         const struct petls_cipher_info *c = entry(i);
@@ -433,4 +437,43 @@ Test(cipher_suites, bounds)
     cr_assert_eq(petls_cipher_list_parse("FOO", out, 3, err, 5), -1);
     cr_assert_str_eq(err, "unkn");
     cr_assert_eq(petls_cipher_list_parse("FOO", out, 3, NULL, 0), -1);
+}
+
+/* The table holds what the build can negotiate (cmake/PetlsTables.cmake):
+ * untrimmed, every suite of the source table; trimmed (mbedTLS built from
+ * source), exactly the suites the backend supports, for every certificate
+ * suite (PSK suites are not pb_cipher_supported: they need a PSK; they are
+ * in the table when mbedTLS has them). */
+Test(cipher_suites, table_is_the_build)
+{
+    static const uint16_t all[] = {PETLS_SUITES_ALL_IDS};
+    size_t i, in_table = 0;
+
+    cr_assert_eq(sizeof(all) / sizeof(all[0]), PETLS_SUITES_IN_SOURCE);
+    for (i = 0; i < PETLS_SUITES_IN_SOURCE; i++) {
+        const struct petls_cipher_info *c = petls_cipher_by_id(all[i]);
+        int psk;
+
+        in_table += c != NULL;
+        if (!PETLS_TABLES_TRIMMED) {
+            cr_assert_not_null(c, "suite %#06x left out of a whole table",
+                               all[i]);
+            continue;
+        }
+        if (c == NULL) {
+            cr_assert_eq(pb_cipher_supported(all[i]), 0,
+                         "suite %#06x: the backend supports it, the trimmed "
+                         "table does not have it",
+                         all[i]);
+            continue;
+        }
+        psk = c->kx == PETLS_KX_PSK || c->kx == PETLS_KX_ECDHE_PSK ||
+              c->kx == PETLS_KX_DHE_PSK || c->kx == PETLS_KX_RSA_PSK;
+        if (!psk)
+            cr_assert_eq(pb_cipher_supported(all[i]), 1,
+                         "%s is in the trimmed table, the backend does not "
+                         "support it",
+                         c->iana);
+    }
+    cr_assert_eq(in_table, petls_cipher_table_size());
 }

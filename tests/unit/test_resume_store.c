@@ -462,3 +462,62 @@ Test(resume_store, preparse_only_when_needed)
     rfx_free(&f);
     free(s);
 }
+
+/* A TLS 1.2 server stores a new session under its ID before its
+ * ChangeCipherSpec and Finished leave: once the client has its session it
+ * may offer it at once to another process sharing the store (petls server
+ * --workers with shm or Redis), which must find it (mbedTLS stores it in
+ * the wrap-up, after the Finished). The store records how much the server
+ * had written when put() ran; the handshake's last flight comes later. */
+struct early_store {
+    struct tstore s;
+    const struct tlsconn *conn;
+    size_t written_at_put; /* server bytes written when put() ran */
+    int puts;
+};
+
+static int early_put(void *arg, const uint8_t *id, size_t id_len,
+                     const uint8_t *blob, size_t blob_len, time_t expires)
+{
+    struct early_store *e = arg;
+
+    e->puts++;
+    e->written_at_put = e->conn->pipe.server.bytes_written;
+    return tstore_put(&e->s, id, id_len, blob, blob_len, expires);
+}
+
+Test(resume_store, tls12_session_id_stored_before_finished)
+{
+    struct rfx f;
+    struct early_store *e = calloc(1, sizeof(*e));
+    struct petls_session_store hooks = {early_put, tstore_get, tstore_remove,
+                                        NULL};
+    struct tlsconn c;
+
+    cr_assert_not_null(e);
+    hooks.arg = e;
+    e->conn = &c;
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2);
+    cr_assert(petls_config_set_session_tickets(f.ccfg, 0) == 0);
+    cr_assert(petls_config_set_session_store(f.scfg, &hooks) == 0);
+    rfx_server(&f);
+    tlsconn_start(&c, f.server, f.ccfg, NULL, 0, "localhost");
+    cr_assert_eq(tlsconn_handshake(&c), 0, "%s / %s", petls_error(c.client),
+                 petls_error(c.sconn));
+    cr_assert_eq(e->puts, 1, "put called %d times (once, not twice)", e->puts);
+    cr_assert(e->written_at_put < c.pipe.server.bytes_written,
+              "put ran after the server's Finished was written (%zu of %zu "
+              "bytes)",
+              e->written_at_put, c.pipe.server.bytes_written);
+    cr_assert(e->written_at_put > 0, "put ran before the ServerHello");
+    /* The session resumes from the store. */
+    ssize_t n = petls_conn_session(c.client, f.sess, sizeof(f.sess));
+    cr_assert(n > 0);
+    f.sess_len = (size_t)n;
+    tlsconn_free(&c);
+    cr_assert_eq(rfx_conn(&f), 1);
+    cr_assert_eq(e->s.get_hits, 1);
+    cr_assert_eq(e->puts, 1, "a resumed handshake stores nothing");
+    rfx_free(&f);
+    free(e);
+}

@@ -234,6 +234,18 @@ static int do_handshake(struct petls *ctx, int fd, uint32_t timeout_ms,
     }
 }
 
+/* "client: OP: MSG", without a second "OP: " when the library's message
+ * begins with it already. */
+static void io_error(const char *op, const char *msg)
+{
+    size_t n = strlen(op);
+
+    if (strncmp(msg, op, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+        cli_errorf("client: %s", msg);
+    else
+        cli_errorf("client: %s: %s", op, msg);
+}
+
 static short want_events(ssize_t want)
 {
     return want == PETLS_WANT_POLLOUT ? POLLOUT : POLLIN;
@@ -256,7 +268,7 @@ static int exchange(struct petls *ctx, int fd, const char *data, size_t len,
                 continue;
             }
             if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
-                cli_errorf("client: write: %s", petls_error(ctx));
+                io_error("write", petls_error(ctx));
                 return -1;
             }
             events |= want_events(n);
@@ -270,7 +282,7 @@ static int exchange(struct petls *ctx, int fd, const char *data, size_t len,
         if (n == 0)
             return 0; /* close_notify */
         if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
-            cli_errorf("client: read: %s", petls_error(ctx));
+            io_error("read", petls_error(ctx));
             return -1;
         }
         events |= want_events(n);

@@ -11,6 +11,7 @@
 #include "report.h"
 #include "cli_nego.h"
 #include "cli_sni_psk.h"
+#include "server_redis.h"
 #include "server_resume.h"
 #include "workers.h"
 
@@ -216,6 +217,7 @@ enum conn_state {
     ST_APP,     /* reading application data (per mode) */
     ST_SENDING, /* flushing out[], then back to ST_APP or on to closing */
     ST_CLOSING, /* sending close_notify */
+    ST_LINGER,  /* failed handshake: draining the peer's flight */
     ST_DONE,
 };
 
@@ -223,6 +225,8 @@ enum conn_state {
 #define WWW_REQUEST_MAX 8192
 /* How long close_notify may take before the socket is just closed. */
 #define CLOSE_TIMEOUT_MS 5000
+/* How long a failed handshake's socket reads on after our alert. */
+#define LINGER_MS 500
 /* Reads/writes one connection may do before others get their turn. */
 #define DRIVE_BUDGET 64
 
@@ -235,8 +239,9 @@ struct conn {
     int64_t last_active;  /* last time its socket had something */
     unsigned char ip[16]; /* the peer's address (--max-conns-per-ip) */
     unsigned char iplen;
-    short events; /* what the last WANT asked for */
-    int runnable; /* more to do without waiting for the socket */
+    short events;   /* what the last WANT asked for */
+    int runnable;   /* more to do without waiting for the socket */
+    int store_wait; /* the handshake waits for the session store */
     int close_after_send;
     /* --echo: what was read and is being written back; --www: the
      * response. A retried write must see the same buffer (TLS stacks may
@@ -262,7 +267,8 @@ struct server {
     int64_t accept_logged_at;    /* last accept error line (one a minute) */
     long evicted;                /* idle connections closed for new ones */
     long per_ip_refused;
-    int64_t limits_logged_at; /* last summary line of the two above */
+    int64_t limits_logged_at;  /* last summary line of the two above */
+    struct redis_async *redis; /* --session-store redis://, or NULL */
     char scratch[16384];
 };
 
@@ -300,6 +306,40 @@ static int is_want(ssize_t rc)
     return rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT;
 }
 
+/* After the fatal alert of a failed handshake: closing at once with the
+ * rest of the peer's flight unread (or still on its way) sends a TCP
+ * reset, which can reach the peer before it reads our alert, so that it
+ * reports "connection reset" or "broken pipe" instead. Like nginx's
+ * lingering close: stop writing, read and discard until the peer closes
+ * or LINGER_MS pass. */
+static void conn_linger(struct conn *c)
+{
+    if (shutdown(c->fd, SHUT_WR) != 0) {
+        c->state = ST_DONE;
+        return;
+    }
+    c->state = ST_LINGER;
+    c->deadline = net_now_ms() + LINGER_MS;
+}
+
+/* ST_LINGER: discards what arrived; the peer's EOF or an error ends it. */
+static int conn_linger_read(struct conn *c)
+{
+    char buf[4096];
+
+    for (int i = 0; i < 16; i++) {
+        ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return PETLS_WANT_POLLIN;
+        }
+        if (n <= 0) {
+            c->state = ST_DONE;
+            return 0;
+        }
+    }
+    return PETLS_WANT_POLLIN;
+}
+
 static void conn_fail_handshake(struct server *s, struct conn *c,
                                 const char *error)
 {
@@ -307,7 +347,7 @@ static void conn_fail_handshake(struct server *s, struct conn *c,
         report_failure_json(stdout, c->peer, error);
     else
         report_server_error(stdout, c->peer, error);
-    c->state = ST_DONE;
+    conn_linger(c);
 }
 
 static void conn_start_closing(struct conn *c)
@@ -446,10 +486,15 @@ static void conn_drive(struct server *s, struct conn *c)
         switch (c->state) {
         case ST_HANDSHAKE:
             rc = petls_handshake(c->ctx);
-            if (rc == 0)
+            if (rc == 0) {
                 conn_handshake_done(s, c);
-            else if (rc == -1)
+            } else if (rc == -1) {
                 conn_fail_handshake(s, c, petls_error(c->ctx));
+            } else if (rc == PETLS_WANT_STORE) {
+                /* Not polled until the store answers (server_wake). */
+                c->store_wait = 1;
+                return;
+            }
             break;
         case ST_APP:
             rc = conn_app_read(s, c);
@@ -474,6 +519,9 @@ static void conn_drive(struct server *s, struct conn *c)
             /* A peer that has gone already is not worth a message. */
             if (!is_want(rc))
                 c->state = ST_DONE;
+            break;
+        case ST_LINGER:
+            rc = conn_linger_read(c);
             break;
         case ST_DONE:
         default:
@@ -512,7 +560,7 @@ static void conn_deadline(struct server *s, struct conn *c)
                    (double)s->o->idle_timeout_ms / 1000.0);
         conn_start_closing(c);
         conn_drive(s, c);
-    } else if (c->state == ST_CLOSING) {
+    } else if (c->state == ST_CLOSING || c->state == ST_LINGER) {
         c->state = ST_DONE;
     }
 }
@@ -527,6 +575,29 @@ static void conn_free(struct conn *c)
         close(c->fd);
     free(c->out);
     free(c);
+}
+
+/* Frees c; a store lookup it still waits for is answered to nobody. */
+static void server_conn_free(struct server *s, struct conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->ctx != NULL)
+        redis_async_cancel(s->redis, c->ctx);
+    conn_free(c);
+}
+
+/* The store answered the lookup of ctx: its connection runs again. */
+static void server_wake(void *arg, struct petls *ctx)
+{
+    struct server *s = arg;
+    for (size_t i = 0; i < s->nconns; i++) {
+        if (s->conns[i]->ctx == ctx) {
+            s->conns[i]->store_wait = 0;
+            s->conns[i]->runnable = 1;
+            return;
+        }
+    }
 }
 
 /* The peer's address without the port, for --max-conns-per-ip. */
@@ -558,7 +629,7 @@ static size_t conns_from_ip(const struct server *s, const struct conn *c)
 /* Removes conns[i] at once (its slot and descriptor are needed now). */
 static void server_drop(struct server *s, size_t i)
 {
-    conn_free(s->conns[i]);
+    server_conn_free(s, s->conns[i]);
     s->finished =
         s->shared != NULL ? workers_shared_add(s->shared) : s->finished + 1;
     s->conns[i] = s->conns[--s->nconns];
@@ -709,7 +780,7 @@ static int server_reap(struct server *s)
     for (size_t i = 0; i < s->nconns; i++) {
         struct conn *c = s->conns[i];
         if (c->state == ST_DONE) {
-            conn_free(c);
+            server_conn_free(s, c);
             s->finished = s->shared != NULL ? workers_shared_add(s->shared)
                                             : s->finished + 1;
         } else {
@@ -722,7 +793,8 @@ static int server_reap(struct server *s)
 
 static int server_loop(struct server *s)
 {
-    size_t cap = (size_t)s->o->max_conns + 1;
+    /* The listener, the connections, the Redis store's socket. */
+    size_t cap = (size_t)s->o->max_conns + 2;
     struct pollfd *pfds = calloc(cap, sizeof(*pfds));
     if (pfds == NULL) {
         cli_errorf("server: out of memory");
@@ -745,15 +817,22 @@ static int server_loop(struct server *s)
         size_t npolled = s->nconns;
         for (size_t i = 0; i < npolled; i++) {
             struct conn *c = s->conns[i];
-            pfds[i + 1].fd = c->fd;
+            /* Not polled while it waits for the store (server_wake). */
+            pfds[i + 1].fd = c->store_wait ? -1 : c->fd;
             pfds[i + 1].events = c->events;
             pfds[i + 1].revents = 0;
             runnable |= c->runnable;
             if (c->deadline != 0 && (earliest == 0 || c->deadline < earliest))
                 earliest = c->deadline;
         }
+        struct pollfd *rp = &pfds[npolled + 1];
+        rp->fd = redis_async_pollfd(s->redis, &rp->events);
+        rp->revents = 0;
+        int64_t rd = redis_async_deadline(s->redis);
+        if (rd != 0 && (earliest == 0 || rd < earliest))
+            earliest = rd;
         int timeout = runnable ? 0 : net_poll_timeout(earliest);
-        int n = poll(pfds, npolled + 1, timeout);
+        int n = poll(pfds, npolled + 2, timeout);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -762,6 +841,10 @@ static int server_loop(struct server *s)
             return CLI_EXIT_FAIL;
         }
         int64_t woke = net_now_ms();
+        /* Store replies first: the connections they wake run below. */
+        if (rp->revents != 0)
+            redis_async_io(s->redis, rp->revents);
+        redis_async_tick(s->redis, woke);
         for (size_t i = 0; i < npolled; i++) {
             struct conn *c = s->conns[i];
             if (pfds[i + 1].revents != 0 || c->runnable) {
@@ -805,6 +888,7 @@ static int serve(struct server *s)
 {
     int status = CLI_EXIT_FAIL;
     s->conns = calloc((size_t)s->o->max_conns, sizeof(struct conn *));
+    s->nconns = 0;
     if (s->conns == NULL) {
         cli_errorf("server: out of memory");
         goto out;
@@ -820,7 +904,7 @@ static int serve(struct server *s)
     status = server_loop(s);
 out:
     for (size_t i = 0; s->conns != NULL && i < s->nconns; i++)
-        conn_free(s->conns[i]);
+        server_conn_free(s, s->conns[i]);
     free(s->conns);
     s->conns = NULL;
     s->nconns = 0;
@@ -881,6 +965,8 @@ int server_main(int argc, char **argv)
         cli_errorf("server: %s", err);
         goto out;
     }
+    s.redis = rs.redis;
+    redis_async_set_wake(s.redis, server_wake, &s);
     if (nego_setup(&o.nego, s.cfg, CLI_ROLE_SERVER, o.tls.json, &ns, err,
                    sizeof(err)) != 0) {
         cli_errorf("server: %s", err);

@@ -243,8 +243,25 @@ int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
         if (parse_redis_url(o->store, host, sizeof(host), &port, err, errlen) !=
             0)
             return -1;
+#if defined(PETLS_CLI_REDIS)
+        /* Asynchronous, in the server's loop: a hung Redis costs misses,
+         * not a stalled loop. */
+        st->redis = redis_async_new(host, port, "petls:", serr, sizeof(serr));
+        if (st->redis == NULL) {
+            snprintf(err, errlen, "--session-store: %s", serr);
+            return -1;
+        }
+        if (petls_config_set_session_store(cfg, redis_async_hooks(st->redis)) !=
+            0) {
+            config_fail(cfg, "--session-store", err, errlen);
+            resume_teardown(st);
+            return -1;
+        }
+        return 0;
+#else
         st->store =
             petls_store_redis_new(host, port, "petls:", serr, sizeof(serr));
+#endif
     }
     if (st->store == NULL) {
         snprintf(err, errlen, "--session-store: %s", serr);
@@ -271,6 +288,8 @@ int resume_reload(const struct resume_opts *o, struct petls_config *cfg,
 
 void resume_teardown(struct resume_state *st)
 {
+    redis_async_free(st->redis);
+    st->redis = NULL;
     if (st->store != NULL)
         petls_store_free(st->store);
     st->store = NULL;

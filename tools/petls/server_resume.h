@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli_opts.h"
+#include "server_redis.h"
 
 /* Ids of these options sit above the server's own (CLI_OPT_LOCAL + 50). */
 #define RESUME_OPT_BASE (CLI_OPT_LOCAL + 50)
@@ -38,6 +39,9 @@ int resume_opts_apply(struct resume_opts *o, const struct cli_option *opt,
  * exist before fork to be shared). */
 struct resume_state {
     struct petls_store *store;
+    /* --session-store redis://: the asynchronous store the server's loop
+     * drives (server_redis.h) instead of store; NULL otherwise. */
+    struct redis_async *redis;
 };
 
 /* Applies o to cfg and creates the store. Returns 0, or -1 with err. */

@@ -150,6 +150,13 @@ void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
                 off <= 1 && off + take > 1) {
                 a->sent_desc = buf[1 - off];
             }
+            /* A plaintext empty Certificate (TLS 1.2): 11, length 3, an
+             * empty list. */
+            if (a->hdr[0] == REC_HANDSHAKE && off == 0 && take >= 7 &&
+                c->ssl.transform_out == NULL &&
+                memcmp(buf, "\x0b\x00\x00\x03\x00\x00\x00", 7) == 0) {
+                a->empty_cert = 1;
+            }
             a->body_left -= take;
             buf += take;
             n -= take;
@@ -173,11 +180,53 @@ static int better_alert(const struct pb_conn *c, int desc)
          * handshake_failure. */
         return MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
     }
+    if (desc == MBEDTLS_SSL_ALERT_MSG_NO_CERT && c->is_server &&
+        mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
+        /* mbedTLS answers a client without a certificate with SSLv3's
+         * no_certificate (41), which TLS 1.3 does not have: RFC 8446
+         * section 4.4.2.4 says certificate_required. */
+        return MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED;
+    }
 #else
     (void)c;
     (void)desc;
 #endif
     return -1;
+}
+
+/* One less on the outgoing record counter: for a record mbedTLS counted
+ * but that never left. */
+static void uncount_record(mbedtls_ssl_context *s)
+{
+    size_t i = sizeof(s->cur_out_ctr);
+
+    while (i > 0) {
+        i--;
+        if (s->cur_out_ctr[i]-- != 0) {
+            break;
+        }
+    }
+}
+
+/* An encrypted alert mbedTLS is sending for its pending alert right now
+ * (mbedtls_ssl_handle_pending_alert): the whole record in one chunk, at a
+ * record boundary. */
+static int pending_encrypted_alert(const struct pb_conn *c,
+                                   const unsigned char *buf, size_t len)
+{
+    const struct pb_alert_state *a = &c->alert;
+    size_t body;
+
+    if (c->ssl.send_alert == 0 || c->ssl.transform_out == NULL ||
+        a->body_left != 0 || a->hdr_have != 0 || len < 5) {
+        return 0;
+    }
+    body = ((size_t)buf[3] << 8) | buf[4];
+    if (len != 5 + body) {
+        return 0;
+    }
+    return buf[0] == REC_ALERT ||
+           (buf[0] == REC_APPDATA && tls13_encrypted_alert_len(c, body));
 }
 
 const unsigned char *pb_mbedtls_alert_outgoing(struct pb_conn *c,
@@ -188,6 +237,15 @@ const unsigned char *pb_mbedtls_alert_outgoing(struct pb_conn *c,
     size_t at; /* where the description byte is in buf */
     int want;
 
+    if (pending_encrypted_alert(c, buf, len)) {
+        want = better_alert(c, c->ssl.alert_type);
+        if (want >= 0) {
+            uncount_record(&c->ssl);
+            c->alert.replace = want;
+            return NULL;
+        }
+        return buf;
+    }
     if (len > PB_ALERT_RECORD_LEN || c->ssl.transform_out != NULL) {
         return buf; /* not a lone plaintext alert */
     }
@@ -368,9 +426,11 @@ int pb_mbedtls_alert_abort(struct pb_conn *c, int ret)
     if (c->alert.sent || c->io_status != 0) {
         return -1;
     }
-    if (c->ssl.send_alert == 0 && c->ssl.alert_reason == ret &&
-        c->ssl.alert_type != 0 &&
-        c->ssl.alert_type != MBEDTLS_SSL_ALERT_MSG_NO_CERT) {
+    if (c->alert.replace != 0) {
+        a = c->alert.replace; /* for mbedTLS's, which did not leave */
+    } else if (c->ssl.send_alert == 0 && c->ssl.alert_reason == ret &&
+               c->ssl.alert_type != 0 &&
+               c->ssl.alert_type != MBEDTLS_SSL_ALERT_MSG_NO_CERT) {
         /* mbedTLS chose an alert for this error but it never left. */
         a = c->ssl.alert_type;
     } else {
@@ -393,6 +453,36 @@ int pb_mbedtls_alert_abort(struct pb_conn *c, int ret)
         c->alert.sent_desc = a;
     }
     return a;
+}
+
+void pb_mbedtls_alert_step(struct pb_conn *c)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_context *s = &c->ssl;
+    int st = s->state;
+
+    /* mbedTLS 3.6 keeps writing with the server's handshake keys until the
+     * client's Finished (mbedtls_ssl_tls13_handshake_wrapup), but a server
+     * writes with server_application_traffic_secret_0 once its Finished
+     * is sent (RFC 8446 section 2, figure 1; section 7.1), and that is
+     * what OpenSSL, GnuTLS and Node read with: an alert about the
+     * client's Certificate, CertificateVerify or Finished reached them as
+     * bad_record_mac. The server sends nothing else before the wrap-up,
+     * which sets the same keys again (sequence number 0: nothing left
+     * under them unless an alert did, which ends the connection). */
+    if (!c->is_server || s->transform_application == NULL ||
+        s->transform_out == NULL ||
+        s->transform_out == s->transform_application ||
+        st == MBEDTLS_SSL_SERVER_FINISHED ||
+        st == MBEDTLS_SSL_HANDSHAKE_WRAPUP ||
+        st == MBEDTLS_SSL_HANDSHAKE_OVER) {
+        return;
+    }
+    s->transform_out = s->transform_application;
+    memset(s->cur_out_ctr, 0, sizeof(s->cur_out_ctr));
+#else
+    (void)c;
+#endif
 }
 
 int pb_mbedtls_alert_sent(const struct pb_conn *c)
@@ -480,6 +570,19 @@ int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
                        "%s: the client sent no certificate (one is "
                        "required; sent alert %s)",
                        op, sent_name);
+        return 1;
+    }
+    if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && !c->is_server &&
+        c->ssl.in_msg != NULL && c->ssl.in_msglen == 2 &&
+        (c->ssl.in_msg[1] == MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED ||
+         (c->ssl.in_msg[1] == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE &&
+          c->alert.empty_cert))) {
+        /* TLS 1.3 says so; a TLS 1.2 server that asked for a certificate
+         * and got none answers handshake_failure (RFC 5246 7.4.6). */
+        pb_mbedtls_msg(err, errlen,
+                       "%s: the server requires a client certificate (peer "
+                       "sent fatal alert %s)",
+                       op, pb_alert_name(c->ssl.in_msg[1]));
         return 1;
     }
     if (ret != MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE || c->handshake_done) {

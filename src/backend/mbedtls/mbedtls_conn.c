@@ -40,6 +40,9 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
         len = INT_MAX;
     }
     buf = pb_mbedtls_alert_outgoing(c, buf, len, fixed);
+    if (buf == NULL) {
+        return (int)len; /* replaced by the right alert (mbedtls_alert.c) */
+    }
     r = c->send(c->io, buf, len);
     if (r > 0) {
         pb_mbedtls_alert_watch(c, buf, (size_t)r);
@@ -165,8 +168,7 @@ static int map_error(struct pb_conn *c, int ret, const char *op, char *err,
         return PB_ERR;
     }
     if (pb_mbedtls_alert_explain(c, ret, op, err, errlen)) {
-        return ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE ? PB_ERR_VERIFY
-                                                            : PB_ERR;
+        return PB_ERR;
     }
 #if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
     if (ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !c->is_server &&

@@ -99,11 +99,13 @@ struct pb_alert_state {
     size_t hdr_have;
     size_t body_len;
     size_t body_left;
-    int in_alert;  /* that record is an alert */
-    int sent;      /* an alert record left */
-    int maybe;     /* it is encrypted TLS 1.3 and the last record so far */
-    int ret;       /* the error the connection failed with */
-    int sent_desc; /* its description when it was readable, else -1 */
+    int in_alert;   /* that record is an alert */
+    int sent;       /* an alert record left */
+    int maybe;      /* it is encrypted TLS 1.3 and the last record so far */
+    int ret;        /* the error the connection failed with */
+    int replace;    /* the alert to send for mbedTLS's dropped one, or 0 */
+    int empty_cert; /* we sent an empty TLS 1.2 Certificate */
+    int sent_desc;  /* its description when it was readable, else -1 */
 };
 
 /* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
@@ -150,6 +152,8 @@ struct pb_conn {
     int saw_certificate; /* the handshake went through ServerCertificate */
     int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
     int saw_hrr;         /* TLS 1.3 server: sent a HelloRetryRequest */
+    int id_stored_early; /* TLS 1.2 server: session ID stored before its
+                          * Finished (mbedtls_session.c store_id_early) */
     int resumed;         /* decided when the handshake completed */
     struct pb_kept_verify kept; /* from the session offered / opened */
 
@@ -302,7 +306,10 @@ const char *pb_alert_name(int a);
 #define PB_ALERT_RECORD_LEN 7
 /* bio_send passes every chunk before sending it: returns buf, or tmp (of
  * PB_ALERT_RECORD_LEN bytes) holding the chunk with a plaintext alert's
- * description replaced where mbedTLS chose a wrong one. */
+ * description replaced where mbedTLS chose a wrong one, or NULL when the
+ * chunk is an encrypted alert of mbedTLS's with a wrong description:
+ * bio_send then reports it sent without sending it, and
+ * pb_mbedtls_alert_abort() sends the right one. */
 const unsigned char *pb_mbedtls_alert_outgoing(struct pb_conn *c,
                                                const unsigned char *buf,
                                                size_t len, unsigned char *tmp);
@@ -312,6 +319,9 @@ void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
 /* The alert a fatal mbedTLS error ret calls for in the connection's
  * current state, or -1 (the peer is gone, or it ended the connection). */
 int pb_mbedtls_alert_for(const struct pb_conn *c, int ret);
+/* Called before each handshake step: a TLS 1.3 server writes with its
+ * application keys once its Finished is out. */
+void pb_mbedtls_alert_step(struct pb_conn *c);
 /* Sends that alert unless one was sent already (by mbedTLS or here) or the
  * transport failed. Returns the description sent, or -1. */
 int pb_mbedtls_alert_abort(struct pb_conn *c, int ret);

@@ -40,8 +40,10 @@
  * public flag, and by pb_mbedtls_session_read to see a NewSessionTicket
  * announced (mbedtls_ssl_is_handshake_over() is true in that state too).
  * (3) the session's peer_cert, to keep the leaf of a TLS 1.2 session with
- * the verification record. Nothing else here touches private fields
- * (mbedtls_psk_ke.c has its own list). */
+ * the verification record. (4) a TLS 1.2 server's ssl->conf->f_set_cache
+ * and p_cache, ssl->session_negotiate and its id, id_len, to store a new
+ * session before the Finished goes out (store_id_early). Nothing else
+ * here touches private fields (mbedtls_psk_ke.c has its own list). */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <string.h>
@@ -627,12 +629,41 @@ static int cache_set(void *p_cfg, unsigned char const *id, size_t id_len,
         session->tls_version != MBEDTLS_SSL_VERSION_TLS1_2) {
         return -1;
     }
+    if (c->id_stored_early) {
+        /* The wrap-up's call after store_id_early() stored it. */
+        c->id_stored_early = 0;
+        return 0;
+    }
     sess = session_export(c, session, &n);
     if (sess != NULL) {
         ret = h->cache_put(c->owner, id, id_len, sess, n) == 0 ? 0 : -1;
     }
     session_bytes_free(sess, n);
     return ret;
+}
+
+/* A TLS 1.2 server stores a new session under its ID before it sends its
+ * ChangeCipherSpec and Finished, not after (mbedTLS stores it in the
+ * handshake wrap-up, once the Finished has left): a client that has its
+ * session may at once offer it to another process sharing the store
+ * (petls server --workers, shm or Redis), which must find it there. The
+ * session is complete at this point (keys derived, the client's
+ * certificate verified); the wrap-up's own call then stores nothing. */
+static void store_id_early(struct pb_conn *c)
+{
+    mbedtls_ssl_context *ssl = &c->ssl;
+    const mbedtls_ssl_config *conf = ssl->conf;
+    const mbedtls_ssl_session *sess = ssl->session_negotiate;
+
+    /* A full handshake went through ClientKeyExchange; an abbreviated one
+     * stores nothing (nor does mbedTLS). No ID: a ticket was issued. */
+    if (!c->is_server || !c->saw_client_kex || c->id_stored_early ||
+        conf->f_set_cache != cache_set || sess == NULL || sess->id_len == 0) {
+        return;
+    }
+    if (cache_set(conf->p_cache, sess->id, sess->id_len, sess) == 0) {
+        c->id_stored_early = 1;
+    }
 }
 #endif
 
@@ -797,6 +828,12 @@ static int drive_handshake(struct pb_conn *c)
         if (c->ssl.state == MBEDTLS_SSL_HELLO_RETRY_REQUEST) {
             c->saw_hrr = 1; /* mbedtls_psk_ke.c */
         }
+        pb_mbedtls_alert_step(c);
+#if defined(MBEDTLS_SSL_SRV_C)
+        if (c->ssl.state == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) {
+            store_id_early(c);
+        }
+#endif
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0) {
             break;
