@@ -18,6 +18,7 @@
 #pragma weak petls_config_set_session_lifetime
 #pragma weak petls_config_add_psk
 #pragma weak petls_conn_psk_identity
+#pragma weak petls_config_set_release_buffers
 
 /* The external PSK of the psk-tls13-external scenario (both loops). */
 static const uint8_t psk_key[32] = "petls-bench-external-psk-32bytes";
@@ -118,6 +119,17 @@ static int p_setup(const struct bench_scenario *sc, const char *certs,
         return -1;
     }
     int rc = 0;
+    /* PETLS_BENCH_KEEP_BUFFERS=1: record buffers kept for the connection's
+     * life (release while idle is the default). */
+    const char *keep = getenv("PETLS_BENCH_KEEP_BUFFERS");
+    if (keep != NULL && strcmp(keep, "1") == 0) {
+        if (petls_config_set_release_buffers == NULL) {
+            snprintf(err, errlen, "n/a: no petls_config_set_release_buffers");
+            return -2;
+        }
+        petls_config_set_release_buffers(ccfg, 0);
+        petls_config_set_release_buffers(scfg, 0);
+    }
     if (psk_mode &&
         (petls_config_add_psk(scfg, "bench", psk_key, sizeof(psk_key)) != 0 ||
          petls_config_add_psk(ccfg, "bench", psk_key, sizeof(psk_key)) != 0)) {
@@ -133,9 +145,11 @@ static int p_setup(const struct bench_scenario *sc, const char *certs,
     } else if (sc->resume == BR_TLS12_ID) {
         rc = petls_config_set_session_tickets(scfg, 0);
     } else if (sc->resume == BR_TLS13_PSK) {
-        rc = petls_config_set_tls13_psk_ke(scfg, 1);
+        /* The client offers psk_ke alone when it resumes (no key share),
+         * as the raw mbedTLS loop's psk_ke-only client copy. */
+        rc = petls_config_set_tls13_psk_ke(scfg, PETLS_TLS13_PSK_KE_ALLOW);
         if (rc == 0)
-            rc = petls_config_set_tls13_psk_ke(ccfg, 1);
+            rc = petls_config_set_tls13_psk_ke(ccfg, PETLS_TLS13_PSK_KE_ONLY);
     }
     if (rc != 0) {
         snprintf(err, errlen, "session settings: %s / %s",
