@@ -254,8 +254,9 @@ struct pb_conn_params {
 struct pb_vhost_hooks {
     /* The client sent SNI name (NUL-terminated, no NUL inside). Sets *host
      * to the frozen config of the host context to use (NULL: the default
-     * one) and returns 0, or returns -1 to end the handshake with an
-     * unrecognized_name alert. */
+     * one) and returns 0, or returns -1 (strict SNI) or -2 (the SNI
+     * callback refused it) to end the handshake with an unrecognized_name
+     * alert. */
     int (*sni_select)(void *owner, const char *name, struct pb_config **host);
     /* A client's PSK identity (not NUL-terminated). Writes the key into
      * key (capacity cap) and returns 0 with *key_len set, or -1: unknown

@@ -342,6 +342,26 @@ static int parse_key(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len,
     return PB_ERR;
 }
 
+/* Whether PEM text holds a private key and no certificate: a certificate
+ * file given where the key belongs (or the two swapped). */
+static int pem_key_not_cert(const uint8_t *buf, size_t len)
+{
+    static const char key[] = "PRIVATE KEY-----";
+    static const char cert[] = "-----BEGIN CERTIFICATE-----";
+    int has_key = 0;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (len - i >= sizeof(cert) - 1 &&
+            memcmp(buf + i, cert, sizeof(cert) - 1) == 0)
+            return 0;
+        if (len - i >= sizeof(key) - 1 &&
+            memcmp(buf + i, key, sizeof(key) - 1) == 0)
+            has_key = 1;
+    }
+    return has_key;
+}
+
 int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
                           size_t cert_len, const uint8_t *key, size_t key_len,
                           const char *passphrase, char *err, size_t errlen)
@@ -373,6 +393,13 @@ int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
     }
     ret = mbedtls_x509_crt_parse(&kp->chain, in, in_len);
     pb_mbedtls_free_input(in, in_len, owned);
+    if (ret < 0 && pem_key_not_cert(cert, cert_len)) {
+        pb_mbedtls_msg(err, errlen,
+                       "cannot parse the certificate: the certificate file "
+                       "holds a private key and no certificate (certificate "
+                       "and key swapped?)");
+        goto fail;
+    }
     if (ret < 0) {
         pb_mbedtls_err(err, errlen, ret, "cannot parse the certificate");
         goto fail;

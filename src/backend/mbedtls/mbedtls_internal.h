@@ -137,6 +137,7 @@ struct pb_vhost_state {
     char *psk_identity;              /* server: whose key was found;
                                       * client: the one offered */
     char *psk_unknown;               /* server: last identity not found */
+    int sni_refusal;                 /* sni_select's -1 / -2, else 0 */
 };
 
 struct pb_conn {

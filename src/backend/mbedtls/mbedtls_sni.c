@@ -112,9 +112,11 @@ int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
         memcpy(c->sni, name, len);
     }
     if (c->vh.hooks != NULL && c->vh.hooks->sni_select != NULL) {
-        if (c->vh.hooks->sni_select(c->vh.owner, c->sni, &host) != 0) {
+        int r = c->vh.hooks->sni_select(c->vh.owner, c->sni, &host);
+        if (r != 0) {
             /* mbedTLS answers a failing SNI callback with the fatal alert
              * unrecognized_name. */
+            c->vh.sni_refusal = r;
             return -1;
         }
     }
@@ -206,9 +208,11 @@ int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
     switch (ret) {
     case MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME:
         pb_mbedtls_msg(err, errlen,
-                       "%s: unrecognized server name '%s' (strict SNI: "
-                       "sent alert unrecognized_name)",
-                       op, c->sni != NULL ? c->sni : "");
+                       "%s: unrecognized server name '%s' (%s: sent alert "
+                       "unrecognized_name)",
+                       op, c->sni != NULL ? c->sni : "",
+                       c->vh.sni_refusal == -2 ? "refused by the SNI callback"
+                                               : "strict SNI");
         return 1;
     case MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY:
         pb_mbedtls_msg(err, errlen,
