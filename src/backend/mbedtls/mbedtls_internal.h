@@ -60,6 +60,7 @@ struct pb_config {
     int verify_time;
     int verify_client;
     int verify_depth;
+    pb_name_match_fn name_match; /* pb_settings.name_match */
 
     /* Sessions (mbedtls_session.c). */
     const struct pb_session_hooks *hooks;
@@ -230,7 +231,7 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
 /* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
 /* mbedtls_pk_parse_key, with a wrong passphrase always reported as
- * MBEDTLS_ERR_PK_PASSWORD_MISMATCH (mbedtls_config.c). */
+ * MBEDTLS_ERR_PK_PASSWORD_MISMATCH (mbedtls_key.c). */
 int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
                          size_t in_len, const unsigned char *pwd,
                          size_t pwd_len);
@@ -239,7 +240,8 @@ int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
 void pb_mbedtls_trim_peer_chain(struct pb_conn *c);
 /* RFC 6125 check of host against the certificate's names: 1 match, 0 no
  * match, -1 out of memory. */
-int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host);
+int pb_mbedtls_cert_names_match(const struct pb_config *cfg,
+                                const mbedtls_x509_crt *crt, const char *host);
 
 /* ---- mbedtls_sni.c ---- */
 

@@ -21,7 +21,6 @@
 
 #include "backend/mbedtls/mbedtls_internal.h"
 #include "backend/mbedtls/mbedtls_nego.h"
-#include "petls.h"
 
 /* ssl->renego_status values, from mbedTLS's private library/ssl_misc.h
  * (unchanged since 2.x): the installed headers do not carry them. */
@@ -217,13 +216,13 @@ static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
         c->nego.reneg_requested = 1;
         c->nego.reneg_authmode = -1;
         switch (verify_client) {
-        case PETLS_VERIFY_CLIENT_NONE:
+        case PB_VERIFY_CLIENT_NONE:
             c->nego.reneg_authmode = MBEDTLS_SSL_VERIFY_NONE;
             break;
-        case PETLS_VERIFY_CLIENT_OPTIONAL:
+        case PB_VERIFY_CLIENT_OPTIONAL:
             c->nego.reneg_authmode = MBEDTLS_SSL_VERIFY_OPTIONAL;
             break;
-        case PETLS_VERIFY_CLIENT_REQUIRE:
+        case PB_VERIFY_CLIENT_REQUIRE:
             c->nego.reneg_authmode = MBEDTLS_SSL_VERIFY_REQUIRED;
             break;
         default:

@@ -152,22 +152,6 @@ void pb_mbedtls_kept_free(struct pb_conn *c)
     memset(k, 0, sizeof(*k));
 }
 
-const struct pb_kept_verify *pb_mbedtls_kept_verify(const struct pb_conn *c)
-{
-    if (!c->kept.valid) {
-        return NULL;
-    }
-    if (c->handshake_done) {
-        return c->resumed ? &c->kept : NULL;
-    }
-    /* Inside the handshake: a TLS 1.3 server writes the ticket of a
-     * resumed connection before pb_mbedtls_session_handshake decides. */
-    return (c->is_server ? c->session_opened : c->offered_session) &&
-                   !c->saw_certificate && !c->vstate.called
-               ? &c->kept
-               : NULL;
-}
-
 /* The leaf a verification record of sess keeps (TLS 1.3 only:
  * mbedtls_ssl_session_save() keeps the peer certificate of TLS 1.2 sessions
  * itself), or NULL when there is none or the record would take more than

@@ -20,16 +20,15 @@
 #include <mbedtls/ssl.h>
 
 #include "backend/mbedtls/mbedtls_internal.h"
-#include "petls.h"
 #include "petls_port.h"
 
 #if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
 static int authmode_of(int verify_client)
 {
     switch (verify_client) {
-    case PETLS_VERIFY_CLIENT_REQUIRE:
+    case PB_VERIFY_CLIENT_REQUIRE:
         return MBEDTLS_SSL_VERIFY_REQUIRED;
-    case PETLS_VERIFY_CLIENT_OPTIONAL:
+    case PB_VERIFY_CLIENT_OPTIONAL:
         return MBEDTLS_SSL_VERIFY_OPTIONAL;
     default:
         return MBEDTLS_SSL_VERIFY_NONE;
@@ -77,7 +76,7 @@ static int pick_keypairs_by_name(mbedtls_ssl_context *ssl,
         return 0;
     }
     for (kp = cfg->keypairs; kp != NULL; kp = kp->next) {
-        if (pb_mbedtls_cert_names_match(&kp->chain, name) == 1) {
+        if (pb_mbedtls_cert_names_match(cfg, &kp->chain, name) == 1) {
             ret = mbedtls_ssl_set_hs_own_cert(ssl, &kp->chain, &kp->key);
             if (ret != 0) {
                 return ret;
