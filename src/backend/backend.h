@@ -281,6 +281,13 @@ struct pb_conn_params {
      * callbacks: TLS 1.2 then resumes by session ID (mbedTLS sends an empty
      * session ID whenever it will issue a ticket). */
     int no_tls12_tickets;
+    /* Server: the ClientHello stage's judgement of a ClientHello body the
+     * backend parsed and accepted, before anything answers it: 0, or the
+     * alert (RFC 8446 6.2 description) to refuse it with, why saying what
+     * is wrong with it ("has key_share (extension 51) twice"). NULL:
+     * none. */
+    int (*hello_check)(const uint8_t *hello, size_t hello_len, char *why,
+                       size_t whylen);
     /* Client: session bytes (from hooks->client_session) to offer. */
     const uint8_t *session;
     size_t session_len;

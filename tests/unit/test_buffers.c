@@ -349,6 +349,7 @@ Test(buffers, tls12_renegotiation_while_released)
     bw_free(&w);
 }
 
+#if PETLS_WITH_TICKETS /* resumption by ticket (tests/features.cmake) */
 /* TLS 1.3 NewSessionTickets arrive after the client's handshake is over,
  * when its buffers (and its handshake state) are already freed: the client
  * still takes them and resumes with them, with buffers released (the
@@ -377,3 +378,4 @@ Test(buffers, tls13_tickets_with_buffers_kept)
 {
     tickets_after_release(0);
 }
+#endif

@@ -304,6 +304,7 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
         memcpy(c->verify_name, p->verify_name, n);
     }
     c->owner = p->owner;
+    c->alert.hello_check = c->is_server ? p->hello_check : NULL;
     conf = c->is_server ? &cfg->server : &cfg->client;
     if (c->is_server && p->no_tls12_tickets && cfg->have_server_noticket) {
         conf = &cfg->server_noticket; /* stateful: TLS 1.2 by session ID */

@@ -125,6 +125,12 @@ struct pb_alert_state {
     int replace;    /* the alert to send for mbedTLS's dropped one, or 0 */
     int empty_cert; /* we sent an empty TLS 1.2 Certificate */
     int sent_desc;  /* its description when it was readable, else -1 */
+    /* Server: the ClientHello stage's judge (pb_conn_params.hello_check),
+     * the alert it refused the ClientHello with (0: none) and why. */
+    int (*hello_check)(const uint8_t *hello, size_t hello_len, char *why,
+                       size_t whylen);
+    int refused;
+    char refused_why[64];
 };
 
 /* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
@@ -370,6 +376,10 @@ int pb_mbedtls_alert_for(const struct pb_conn *c, int ret);
 /* Called before each handshake step: a TLS 1.3 server writes with its
  * application keys once its Finished is out. */
 void pb_mbedtls_alert_step(struct pb_conn *c);
+/* Server, after the handshake step that parsed a ClientHello: the
+ * ClientHello stage's judgement of it. 0, or an mbedTLS error (the
+ * alert to send is kept for pb_mbedtls_alert_abort). */
+int pb_mbedtls_alert_hello(struct pb_conn *c);
 /* Sends that alert unless one was sent already (by mbedTLS or here) or the
  * transport failed. Returns the description sent, or -1. */
 int pb_mbedtls_alert_abort(struct pb_conn *c, int ret);

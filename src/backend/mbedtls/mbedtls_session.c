@@ -831,7 +831,7 @@ static int end_at_lost_ticket(struct pb_conn *c, int ret)
  * some step, so looking before each step sees all of them. */
 static int drive_handshake(struct pb_conn *c)
 {
-    int ret = 0;
+    int ret = 0, hello;
 
     while (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
         if (c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) {
@@ -849,10 +849,15 @@ static int drive_handshake(struct pb_conn *c)
             store_id_early(c);
         }
 #endif
+        hello = c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO;
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0 && end_at_lost_ticket(c, ret)) {
             ret = 0;
         } else if (ret != 0) {
+            break;
+        }
+        if (hello && c->ssl.state != MBEDTLS_SSL_CLIENT_HELLO &&
+            (ret = pb_mbedtls_alert_hello(c)) != 0) {
             break;
         }
     }
