@@ -78,10 +78,17 @@ static char last_error[256];
 static int conn_count, max_conns;
 static unsigned refused_count;
 
+/* "what: msg", or msg alone when the library's text already names the
+ * operation (e.g. "read: out of memory (record buffers, ...)"). */
 static void set_last_error(const char *what, const char *msg)
 {
-    snprintf(last_error, sizeof(last_error), "%s: %s", what,
-             msg != NULL ? msg : "(no error text)");
+    size_t n = strlen(what);
+
+    if (msg != NULL && strncmp(msg, what, n) == 0 && msg[n] == ':')
+        snprintf(last_error, sizeof(last_error), "%s", msg);
+    else
+        snprintf(last_error, sizeof(last_error), "%s: %s", what,
+                 msg != NULL ? msg : "(no error text)");
 }
 
 const char *petls_altcp_tls_last_error(void)
