@@ -20,6 +20,16 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
     f->peer_subject =
         petls_peer_cert_provided(ctx) ? petls_peer_cert_subject(ctx) : NULL;
     f->psk_identity = petls_conn_psk_identity(ctx);
+    f->ephemeral = -1;
+    f->ephemeral_type = NULL;
+    f->ephemeral_name = NULL;
+    f->ephemeral_size = 0;
+}
+
+void conn_facts_ephemeral(struct petls *ctx, struct conn_facts *f)
+{
+    f->ephemeral = petls_conn_ephemeral_key(
+        ctx, &f->ephemeral_type, &f->ephemeral_name, &f->ephemeral_size);
 }
 
 static const char *or_dash(const char *s)
@@ -47,6 +57,15 @@ void report_handshake_json(FILE *out, const char *peer,
     json_str(&j, "psk_identity", f->psk_identity);
     if (f->worker >= 0)
         json_int(&j, "worker", f->worker);
+    if (f->ephemeral >= 0) {
+        /* Node's getEphemeralKeyInfo(): type, name, size (null: {}) */
+        json_str(&j, "ephemeral_type", f->ephemeral_type);
+        json_str(&j, "ephemeral_name", f->ephemeral_name);
+        if (f->ephemeral == 1)
+            json_int(&j, "ephemeral_size", f->ephemeral_size);
+        else
+            json_str(&j, "ephemeral_size", NULL);
+    }
     json_end(&j, out);
 }
 
@@ -98,5 +117,13 @@ void report_client_lines(FILE *out, const struct conn_facts *f)
             f->servername != NULL ? f->servername : "(none)");
     fprintf(out, "Peer subject: %s\n",
             f->peer_subject != NULL ? f->peer_subject : "(none)");
+    if (f->ephemeral == 1 && f->ephemeral_name != NULL)
+        fprintf(out, "Server Temp Key: %s, %s, %d bits\n", f->ephemeral_type,
+                f->ephemeral_name, f->ephemeral_size);
+    else if (f->ephemeral == 1)
+        fprintf(out, "Server Temp Key: %s, %d bits\n", f->ephemeral_type,
+                f->ephemeral_size);
+    else if (f->ephemeral == 0)
+        fprintf(out, "Server Temp Key: none\n");
     fflush(out);
 }
