@@ -338,11 +338,21 @@ int petls_config_set_session_tickets(struct petls_config *config, int enable);
 int petls_config_set_tls13_tickets(struct petls_config *config,
                                    unsigned int count);
 /* Allows TLS 1.3 resumption without a fresh (EC)DHE exchange (psk_ke).
- * Off by default: only psk_dhe_ke, which keeps forward secrecy. A client
- * then offers both modes. A server then prefers psk_ke (as OpenSSL's with
- * SSL_OP_ALLOW_NO_DHE_KEX) whenever the client offers it with a ticket this
- * server accepts; otherwise psk_dhe_ke, or a full handshake for a ticket it
- * refuses. petls_conn_session_psk_ke() tells which. */
+ * Off by default (PETLS_TLS13_PSK_KE_OFF, 0): only psk_dhe_ke, which keeps
+ * forward secrecy. PETLS_TLS13_PSK_KE_ALLOW (1, or any other value but 2):
+ * a client offers both modes, with a key share; a server prefers psk_ke (as
+ * OpenSSL's with SSL_OP_ALLOW_NO_DHE_KEX) whenever the client offers it with
+ * a ticket this server accepts; otherwise psk_dhe_ke, or a full handshake
+ * for a ticket it refuses. PETLS_TLS13_PSK_KE_ONLY (2), for servers known to
+ * allow psk_ke: a client resuming a TLS 1.3 session whose ticket allows it
+ * offers psk_ke alone and no key share (no (EC)DHE computed); a server that
+ * refuses psk_ke or the ticket then fails the handshake (it cannot fall back
+ * to a full handshake without a key share), so retry without the session.
+ * Full handshakes offer every mode. On a server, as ALLOW.
+ * petls_conn_session_psk_ke() tells which. */
+#define PETLS_TLS13_PSK_KE_OFF 0
+#define PETLS_TLS13_PSK_KE_ALLOW 1
+#define PETLS_TLS13_PSK_KE_ONLY 2
 int petls_config_set_tls13_psk_ke(struct petls_config *config, int enable);
 
 /* Ticket keys: 48 bytes each, as Node's ticketKeys (16-byte key name, then
@@ -592,8 +602,9 @@ const char *petls_conn_servername(struct petls *ctx); /* SNI, or NULL */
  * on clients and servers, in TLS 1.2 and 1.3; 0 for a full handshake. */
 int petls_conn_session_resumed(struct petls *ctx);
 /* Server: 1 when this handshake resumed a TLS 1.3 session in psk_ke mode
- * (no (EC)DHE: petls_config_set_tls13_psk_ke), 0 otherwise. A client
- * always gets 0 (mbed TLS does not tell it which mode the server chose). */
+ * (no (EC)DHE: petls_config_set_tls13_psk_ke), 0 otherwise. A client gets 1
+ * when it resumed offering psk_ke alone (PETLS_TLS13_PSK_KE_ONLY), else 0
+ * (offering both modes, mbed TLS does not tell it which the server chose). */
 int petls_conn_session_psk_ke(struct petls *ctx);
 /* Node's authorized / authorizationError: 1 when the peer's certificate
  * verified (chain, time and, on clients, name), 0 otherwise. The error code

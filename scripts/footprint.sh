@@ -449,7 +449,10 @@ server_live=$(sed -n 's/.*both connections [0-9]* bytes, client [0-9]*, server \
   one in tls13_min, about 0.1 KiB with its parser. What is left over the
   target is spread over the core objects above; closing it would mean
   dropping documented behaviour (Node's verification messages, the client
-  session API, the default trust store) rather than trimming data.
+  session API, the default trust store) rather than trimming data. (Before
+  the trimmed table and compact messages, on 2026-12-07: 33.3 KiB with
+  every feature, 21.1 KiB with every option OFF; the table alone took 5.5
+  KiB off every row, compact messages 1.9 KiB more.)
 - **Why every feature is above 22 KiB.** The features themselves, as the
   *saves* column says: resumption (the ticket key ring with rotation, the
   server session cache and sealed store blobs, the ClientHello pre-parse:

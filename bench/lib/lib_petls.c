@@ -133,9 +133,11 @@ static int p_setup(const struct bench_scenario *sc, const char *certs,
     } else if (sc->resume == BR_TLS12_ID) {
         rc = petls_config_set_session_tickets(scfg, 0);
     } else if (sc->resume == BR_TLS13_PSK) {
-        rc = petls_config_set_tls13_psk_ke(scfg, 1);
+        /* The client offers psk_ke alone when it resumes (no key share),
+         * as the raw mbedTLS loop's psk_ke-only client copy. */
+        rc = petls_config_set_tls13_psk_ke(scfg, PETLS_TLS13_PSK_KE_ALLOW);
         if (rc == 0)
-            rc = petls_config_set_tls13_psk_ke(ccfg, 1);
+            rc = petls_config_set_tls13_psk_ke(ccfg, PETLS_TLS13_PSK_KE_ONLY);
     }
     if (rc != 0) {
         snprintf(err, errlen, "session settings: %s / %s",

@@ -85,7 +85,10 @@ struct pb_settings {
     int tls13_psk_ke;           /* both roles: allow psk_ke (no (EC)DHE) besides
                                  * psk_dhe_ke; a server resuming a ticket
                                  * prefers psk_ke when the client offers it
-                                 * (session_hooks->psk_ke_offered) */
+                                 * (session_hooks->psk_ke_offered). 2: as 1,
+                                 * and a client resuming a TLS 1.3 session
+                                 * whose ticket allows psk_ke offers psk_ke
+                                 * alone, with no key share */
     uint32_t ticket_lifetime_s; /* lifetime advertised when ticket_make
                                  * leaves *lifetime_s alone (TLS 1.3: capped
                                  * at 7 days) */

@@ -966,7 +966,11 @@ int petls_config_set_tls13_tickets(struct petls_config *c, unsigned int count)
 int petls_config_set_tls13_psk_ke(struct petls_config *c, int enable)
 {
     SETTER_ENTRY(c);
-    c->tls13_psk_ke = enable != 0;
+    /* 0 off, 2 psk_ke alone when a client resumes, anything else allow. */
+    c->tls13_psk_ke = enable == PETLS_TLS13_PSK_KE_ONLY
+                          ? PETLS_TLS13_PSK_KE_ONLY
+                      : enable != 0 ? PETLS_TLS13_PSK_KE_ALLOW
+                                    : PETLS_TLS13_PSK_KE_OFF;
     return 0;
 }
 

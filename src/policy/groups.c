@@ -5,21 +5,36 @@
 #include <string.h>
 
 #include "list_token.h"
+#include "petls_tables_built.h"
+
+/* Trimmed to the build like the cipher-suite table (cmake/PetlsTables.cmake,
+ * petls_tables_built.h): PETLS_GROUP_ON_<code>(...) keeps an entry when the
+ * mbedTLS build has that group. The last entry ends the table (a build may
+ * have no group at all: psk12_min). */
+#define G(code, name) PETLS_GROUP_ON_##code({name, 0x##code}, )
 
 static const struct {
     const char *name; /* accepted spelling; the first per id is canonical */
     uint16_t id;
 } group_names[] = {
-    {"X25519", PETLS_GROUP_X25519},       {"X448", PETLS_GROUP_X448},
-    {"P-256", PETLS_GROUP_SECP256R1},     {"prime256v1", PETLS_GROUP_SECP256R1},
-    {"secp256r1", PETLS_GROUP_SECP256R1}, {"P-384", PETLS_GROUP_SECP384R1},
-    {"secp384r1", PETLS_GROUP_SECP384R1}, {"P-521", PETLS_GROUP_SECP521R1},
-    {"secp521r1", PETLS_GROUP_SECP521R1}, {"ffdhe2048", PETLS_GROUP_FFDHE2048},
-    {"ffdhe3072", PETLS_GROUP_FFDHE3072}, {"ffdhe4096", PETLS_GROUP_FFDHE4096},
-    {"ffdhe6144", PETLS_GROUP_FFDHE6144}, {"ffdhe8192", PETLS_GROUP_FFDHE8192},
+    /* clang-format off */
+    G(001D, "X25519")
+    G(001E, "X448")
+    G(0017, "P-256")
+    G(0017, "prime256v1")
+    G(0017, "secp256r1")
+    G(0018, "P-384")
+    G(0018, "secp384r1")
+    G(0019, "P-521")
+    G(0019, "secp521r1")
+    G(0100, "ffdhe2048")
+    G(0101, "ffdhe3072")
+    G(0102, "ffdhe4096")
+    G(0103, "ffdhe6144")
+    G(0104, "ffdhe8192")
+    /* clang-format on */
+    {NULL, 0},
 };
-
-#define N_GROUP_NAMES (sizeof(group_names) / sizeof(group_names[0]))
 
 int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
                        size_t errlen)
@@ -56,7 +71,7 @@ int petls_groups_parse(const char *str, uint16_t *out, size_t max, char *err,
             saw_auto = 1;
             tokens++;
         } else {
-            for (i = 0; i < N_GROUP_NAMES; i++) {
+            for (i = 0; group_names[i].name != NULL; i++) {
                 if (petls_token_eq(tok, len, group_names[i].name)) {
                     id = group_names[i].id;
                     break;
@@ -105,7 +120,7 @@ const char *petls_group_name(uint16_t id)
 {
     size_t i;
 
-    for (i = 0; i < N_GROUP_NAMES; i++) {
+    for (i = 0; group_names[i].name != NULL; i++) {
         if (group_names[i].id == id)
             return group_names[i].name;
     }

@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "store_internal.h"
+#include "store_redis_keys.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -24,13 +25,6 @@
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
-
-/* Per command and for connecting. */
-#define REDIS_TIMEOUT_MS 250
-/* After a failure, no new connection attempt for this long. */
-#define REDIS_RETRY_MS 1000
-#define REDIS_PREFIX_MAX 128
-#define REDIS_ID_MAX 64
 
 struct redis_store {
     struct petls_store base; /* first: store.c casts */
@@ -94,22 +88,6 @@ static redisContext *redis_conn(struct redis_store *r)
     return c;
 }
 
-/* prefix + hex(id) into key; returns its length. */
-static size_t redis_key(const struct redis_store *r, const uint8_t *id,
-                        size_t id_len, char *key)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(r->prefix);
-    memcpy(key, r->prefix, n);
-    for (size_t i = 0; i < id_len; i++) {
-        key[n++] = hex[id[i] >> 4];
-        key[n++] = hex[id[i] & 15];
-    }
-    return n;
-}
-
-#define REDIS_KEY_MAX (REDIS_PREFIX_MAX + 2 * REDIS_ID_MAX)
-
 static int redis_put(void *arg, const uint8_t *id, size_t id_len,
                      const uint8_t *blob, size_t blob_len, time_t expires)
 {
@@ -119,7 +97,7 @@ static int redis_put(void *arg, const uint8_t *id, size_t id_len,
         blob_len == 0 || blob_len > PETLS_STORE_BLOB_MAX ||
         expires <= time(NULL))
         return -1;
-    size_t klen = redis_key(r, id, id_len, key);
+    size_t klen = redis_store_key(r->prefix, id, id_len, key);
     int rc = -1;
     pthread_mutex_lock(&r->lock);
     redisContext *c = redis_conn(r);
@@ -151,7 +129,7 @@ static int redis_get(void *arg, struct petls *conn, const uint8_t *id,
     if (id == NULL || id_len == 0 || id_len > REDIS_ID_MAX || blob == NULL ||
         blob_len == NULL)
         return PETLS_STORE_MISS;
-    size_t klen = redis_key(r, id, id_len, key);
+    size_t klen = redis_store_key(r->prefix, id, id_len, key);
     int rc = PETLS_STORE_MISS;
     pthread_mutex_lock(&r->lock);
     redisContext *c = redis_conn(r);
@@ -185,7 +163,7 @@ static void redis_remove(void *arg, const uint8_t *id, size_t id_len)
     char key[REDIS_KEY_MAX];
     if (id == NULL || id_len == 0 || id_len > REDIS_ID_MAX)
         return;
-    size_t klen = redis_key(r, id, id_len, key);
+    size_t klen = redis_store_key(r->prefix, id, id_len, key);
     pthread_mutex_lock(&r->lock);
     redisContext *c = redis_conn(r);
     if (c != NULL) {
@@ -225,25 +203,9 @@ struct petls_store *petls_store_redis_new(const char *host, int port,
                                           const char *prefix, char *err,
                                           size_t errlen)
 {
-    if (host == NULL || host[0] == '\0' || strlen(host) >= 256) {
-        store_set_error(err, errlen, "Redis session store: no host");
-        return NULL;
-    }
-    if (port <= 0 || port > 65535) {
-        store_set_error(err, errlen,
-                        "Redis session store: port %d is not in 1..65535",
-                        port);
-        return NULL;
-    }
+    prefix = redis_store_check(host, port, prefix, err, errlen);
     if (prefix == NULL)
-        prefix = "petls:";
-    if (strlen(prefix) > REDIS_PREFIX_MAX) {
-        store_set_error(err, errlen,
-                        "Redis session store: key prefix longer than %d "
-                        "bytes",
-                        REDIS_PREFIX_MAX);
         return NULL;
-    }
     struct redis_store *r = calloc(1, sizeof(*r));
     if (r == NULL) {
         store_set_error(err, errlen, "Redis session store: out of memory");

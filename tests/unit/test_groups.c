@@ -2,7 +2,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "groups.h"
+#include "petls_tables_built.h"
 
 struct groups_ok {
     const char *in;
@@ -157,4 +159,27 @@ Test(groups, names)
     cr_assert_null(petls_group_name(0x0016));
     cr_assert_null(petls_group_name(0x11EC));
     cr_assert_null(petls_group_name(0xffff));
+}
+
+/* The group-name table holds what the build has (cmake/PetlsTables.cmake,
+ * src/backend/mbedtls/mbedtls_groups_probe.h): whole when untrimmed,
+ * exactly the groups pb_group_supported() reports when trimmed (mbedTLS
+ * built from source: the srcmbedtls and qemu runs). */
+Test(groups, table_is_the_build)
+{
+    static const uint16_t all[] = {PETLS_GROUPS_ALL_IDS};
+    size_t i;
+
+    cr_assert_eq(sizeof(all) / sizeof(all[0]), PETLS_GROUPS_IN_SOURCE);
+    for (i = 0; i < PETLS_GROUPS_IN_SOURCE; i++) {
+        int named = petls_group_name(all[i]) != NULL;
+
+        if (!PETLS_TABLES_TRIMMED)
+            cr_assert(named, "group %#06x left out of a whole table", all[i]);
+        else
+            cr_assert_eq(named, pb_group_supported(all[i]) != 0,
+                         "group %#06x: in the trimmed table %d, supported "
+                         "by the backend %d",
+                         all[i], named, pb_group_supported(all[i]) != 0);
+    }
 }

@@ -340,8 +340,24 @@ Test(resume_psk_ke, tampered_ticket_stateful)
     tampered(0);
 }
 
-/* A ticket from another server (its own ticket keys, its own cache) with
- * psk_ke offered: a full handshake. */
+/* Replaces the server by another one allowing psk_ke (its own ticket keys,
+ * its own cache), in stateless (tickets 1) or stateful mode. */
+static void another_server(struct rfx *f, int tickets)
+{
+    petls_free(f->server);
+    f->server = NULL;
+    petls_config_free(f->scfg);
+    f->scfg = petls_config_new();
+    cr_assert_not_null(f->scfg);
+    cr_assert(
+        petls_config_set_keypair_file(f->scfg, cert_path("server-ecdsa.pem"),
+                                      cert_path("server-ecdsa.key")) == 0);
+    cr_assert(petls_config_set_protocols(f->scfg, PETLS_PROTOCOL_TLSv1_3) == 0);
+    cr_assert(petls_config_set_tls13_psk_ke(f->scfg, 1) == 0);
+    cr_assert(petls_config_set_session_tickets(f->scfg, tickets) == 0);
+}
+
+/* A ticket from another server with psk_ke offered: a full handshake. */
 static void unknown(int tickets)
 {
     struct rfx f;
@@ -351,17 +367,7 @@ static void unknown(int tickets)
     cr_assert(petls_config_set_session_tickets(f.scfg, tickets) == 0);
     s = next_conn(&f);
     assert_full(&s, "first");
-    petls_free(f.server);
-    f.server = NULL;
-    petls_config_free(f.scfg);
-    f.scfg = petls_config_new();
-    cr_assert_not_null(f.scfg);
-    cr_assert(
-        petls_config_set_keypair_file(f.scfg, cert_path("server-ecdsa.pem"),
-                                      cert_path("server-ecdsa.key")) == 0);
-    cr_assert(petls_config_set_protocols(f.scfg, PETLS_PROTOCOL_TLSv1_3) == 0);
-    cr_assert(petls_config_set_tls13_psk_ke(f.scfg, 1) == 0);
-    cr_assert(petls_config_set_session_tickets(f.scfg, tickets) == 0);
+    another_server(&f, tickets);
     s = next_conn(&f);
     cr_assert_eq(s.ch_identities, 1, "the client offered no ticket");
     cr_assert_eq(s.ch_modes, PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE);
@@ -391,5 +397,145 @@ Test(resume_psk_ke, tls12_unaffected)
     cr_assert(petls_config_set_tls13_psk_ke(f.ccfg, 1) == 0);
     cr_assert_eq(rfx_conn(&f), 0);
     cr_assert_eq(rfx_conn(&f), 1);
+    rfx_free(&f);
+}
+
+/* ---- A client offering psk_ke alone (PETLS_TLS13_PSK_KE_ONLY) ---- */
+
+static void assert_psk_ke_only(const struct seen *s, const char *what)
+{
+    cr_assert_eq(s->resumed, 1, "%s: did not resume", what);
+    cr_assert_eq(s->server_psk_ke, 1, "%s: server does not report psk_ke",
+                 what);
+    cr_assert_eq(s->client_psk_ke, 1, "%s: client does not report psk_ke",
+                 what);
+    cr_assert_eq(s->ch_modes, PETLS_CH_PSK_KE, "%s: client offered modes %#x",
+                 what, s->ch_modes);
+    cr_assert_eq(s->ch_identities, 1, "%s: no ticket offered", what);
+    cr_assert_eq(s->ch_key_share, 0, "%s: client sent a key share", what);
+    cr_assert(s->sh_psk && !s->sh_key_share,
+              "%s: ServerHello key_share %d pre_shared_key %d", what,
+              s->sh_key_share, s->sh_psk);
+}
+
+/* The first, full handshake offers every mode and a key share (the ticket
+ * then allows psk_ke); each resumption offers psk_ke alone. */
+static void only_chain(int tickets)
+{
+    struct rfx f;
+    struct seen s;
+
+    init13(&f, 1, PETLS_TLS13_PSK_KE_ONLY);
+    cr_assert(petls_config_set_session_tickets(f.scfg, tickets) == 0);
+    s = next_conn(&f);
+    assert_full(&s, "first");
+    cr_assert_eq(s.ch_modes, PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE);
+    cr_assert(s.ch_key_share, "a full handshake needs a key share");
+    cr_assert_eq(s.client_psk_ke, 0);
+    s = next_conn(&f);
+    assert_psk_ke_only(&s, "second");
+    /* With the ticket that resumption issued. */
+    s = next_conn(&f);
+    assert_psk_ke_only(&s, "third");
+    rfx_free(&f);
+}
+
+Test(resume_psk_ke, only_client_stateless)
+{
+    only_chain(1);
+}
+
+Test(resume_psk_ke, only_client_stateful)
+{
+    only_chain(0);
+}
+
+/* A ticket that does not allow psk_ke (received while the client did not
+ * allow it): an ONLY client offers both modes and a key share, and
+ * resumes in psk_dhe_ke from a server without psk_ke. */
+Test(resume_psk_ke, only_client_ticket_without_psk_ke)
+{
+    struct rfx f;
+    struct seen s;
+
+    init13(&f, 0, 0);
+    s = next_conn(&f);
+    assert_full(&s, "first");
+    petls_config_free(f.ccfg);
+    f.ccfg = client_config(PETLS_TLS13_PSK_KE_ONLY);
+    s = next_conn(&f);
+    assert_psk_dhe_ke(&s, "second");
+    cr_assert_eq(s.ch_modes, PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE);
+    cr_assert(s.ch_key_share);
+    cr_assert_eq(s.client_psk_ke, 0);
+    rfx_free(&f);
+}
+
+/* The fallback: a server that does not allow psk_ke cannot answer a
+ * ClientHello with psk_ke alone and no key share, so the handshake fails
+ * (the client's error names the server's alert); the client then connects
+ * without the session, in a full handshake. */
+static void only_refused(struct rfx *f)
+{
+    struct tlsconn c;
+    int rc;
+
+    tlsconn_start(&c, f->server, f->ccfg, f->sess, f->sess_len, "localhost");
+    rc = tlsconn_handshake(&c);
+    cr_assert_neq(rc, 0,
+                  "a psk_ke-only offer to a server refusing psk_ke "
+                  "completed");
+    cr_assert_str_eq(petls_error(c.client),
+                     "handshake: peer sent fatal alert missing_extension "
+                     "(psk_ke alone was offered with the TLS 1.3 session: "
+                     "the server refused psk_ke or the ticket; connect "
+                     "again without it)");
+    cr_assert_str_eq(petls_error(c.sconn),
+                     "handshake failed (mbed TLS: SSL - A field in a message "
+                     "was incorrect or inconsistent with other fields) (sent "
+                     "alert missing_extension)");
+    tlsconn_free(&c);
+    cr_assert_eq(rfx_conn_offer(f, NULL, 0, NULL), 0);
+}
+
+Test(resume_psk_ke, only_client_server_without_option)
+{
+    struct rfx f;
+    struct seen s;
+
+    init13(&f, 0, PETLS_TLS13_PSK_KE_ONLY);
+    s = next_conn(&f);
+    assert_full(&s, "first");
+    only_refused(&f);
+    rfx_free(&f);
+}
+
+/* A server that allows psk_ke but cannot open the ticket (another
+ * server's): the same failure. */
+Test(resume_psk_ke, only_client_unknown_ticket)
+{
+    struct rfx f;
+    struct seen s;
+
+    init13(&f, 1, PETLS_TLS13_PSK_KE_ONLY);
+    s = next_conn(&f);
+    assert_full(&s, "first");
+    another_server(&f, 1);
+    rfx_server(&f);
+    only_refused(&f);
+    rfx_free(&f);
+}
+
+/* The value: 2 is ONLY, any other non-zero value ALLOW (as before). */
+Test(resume_psk_ke, mode_values)
+{
+    struct rfx f;
+    struct seen s;
+
+    init13(&f, 1, 7);
+    s = next_conn(&f);
+    assert_full(&s, "first");
+    s = next_conn(&f);
+    assert_psk_ke(&s, "second");
     rfx_free(&f);
 }

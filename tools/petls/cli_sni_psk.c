@@ -11,6 +11,7 @@ enum {
     POPT_PSK,
     POPT_PSK_HINT,
     POPT_TLS13_PSK_KE,
+    POPT_TLS13_PSK_KE_ONLY,
 };
 
 const struct cli_option sni_psk_options[] = {
@@ -24,6 +25,9 @@ const struct cli_option sni_psk_options[] = {
      "PSK identity hint (mbed TLS never sends it)"},
     {"tls13-psk-ke", NULL, POPT_TLS13_PSK_KE, CLI_ROLE_BOTH,
      "allow TLS 1.3 PSK without (EC)DHE (psk_ke; default: psk_dhe_ke only)"},
+    {"tls13-psk-ke-only", NULL, POPT_TLS13_PSK_KE_ONLY, CLI_ROLE_CLIENT,
+     "resume TLS 1.3 offering psk_ke alone, no key share (the server must "
+     "allow psk_ke)"},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -155,7 +159,11 @@ int sni_psk_opts_apply(struct sni_psk_opts *o, const struct cli_option *opt,
         o->psk_hint = value;
         return 1;
     case POPT_TLS13_PSK_KE:
-        o->tls13_psk_ke = 1;
+        if (o->tls13_psk_ke == 0)
+            o->tls13_psk_ke = PETLS_TLS13_PSK_KE_ALLOW;
+        return 1;
+    case POPT_TLS13_PSK_KE_ONLY:
+        o->tls13_psk_ke = PETLS_TLS13_PSK_KE_ONLY;
         return 1;
     default:
         return 0;
@@ -238,7 +246,8 @@ int sni_psk_setup(const struct sni_psk_opts *o, const struct cli_tls_opts *tls,
             return -1;
         }
     }
-    if (o->tls13_psk_ke && petls_config_set_tls13_psk_ke(cfg, 1) != 0) {
+    if (o->tls13_psk_ke &&
+        petls_config_set_tls13_psk_ke(cfg, o->tls13_psk_ke) != 0) {
         snprintf(err, errlen, "--tls13-psk-ke: %s", petls_config_error(cfg));
         return -1;
     }

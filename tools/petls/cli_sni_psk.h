@@ -27,7 +27,7 @@ struct sni_psk_opts {
     const char *psk[CLI_MAX_PSK]; /* "IDENTITY:HEXKEY" as given */
     size_t n_psk;
     const char *psk_hint;
-    int tls13_psk_ke;
+    int tls13_psk_ke; /* PETLS_TLS13_PSK_KE_* (0: option not given) */
 };
 
 void sni_psk_opts_init(struct sni_psk_opts *o);

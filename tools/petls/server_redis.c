@@ -21,16 +21,13 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
-/* A request (or connecting) may take this long before Redis counts as
- * down: the same as petls_store_redis_new()'s. */
-#define REDIS_TIMEOUT_MS 250
-/* After a failure, lookups miss at once for this long. */
-#define REDIS_RETRY_MS 1000
+/* REDIS_TIMEOUT_MS (a request or connecting may take this long before
+ * Redis counts as down) and REDIS_RETRY_MS (lookups then miss at once for
+ * this long) are petls_store_redis_new()'s, as are the keys. */
+#include "store_redis_keys.h"
+
 /* Requests in flight; more are dropped (a put) or miss (a get). */
 #define REDIS_RING 4096
-#define REDIS_PREFIX_MAX 128
-#define REDIS_ID_MAX 64
-#define REDIS_KEY_MAX (REDIS_PREFIX_MAX + 2 * REDIS_ID_MAX)
 
 enum { REQ_FREE, REQ_GET, REQ_WRITE };
 
@@ -206,20 +203,6 @@ static void on_write_reply(redisAsyncContext *ac, void *reply, void *priv)
     req_done(priv);
 }
 
-/* prefix + hex(id) into key; returns its length. */
-static size_t redis_key(const struct redis_async *r, const uint8_t *id,
-                        size_t id_len, char *key)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(r->prefix);
-    memcpy(key, r->prefix, n);
-    for (size_t i = 0; i < id_len; i++) {
-        key[n++] = hex[id[i] >> 4];
-        key[n++] = hex[id[i] & 15];
-    }
-    return n;
-}
-
 /* ---- The store hooks ---- */
 
 static int redis_put(void *arg, const uint8_t *id, size_t id_len,
@@ -235,7 +218,7 @@ static int redis_put(void *arg, const uint8_t *id, size_t id_len,
     struct redis_req *q = ac != NULL ? req_new(r, REQ_WRITE, NULL) : NULL;
     if (q == NULL)
         return -1;
-    size_t klen = redis_key(r, id, id_len, key);
+    size_t klen = redis_store_key(r->prefix, id, id_len, key);
     if (redisAsyncCommand(ac, on_write_reply, q, "SET %b %b EXAT %lld", key,
                           klen, blob, blob_len,
                           (long long)expires) != REDIS_OK) {
@@ -258,7 +241,7 @@ static int redis_get(void *arg, struct petls *conn, const uint8_t *id,
     struct redis_req *q = ac != NULL ? req_new(r, REQ_GET, conn) : NULL;
     if (q == NULL)
         return PETLS_STORE_MISS;
-    size_t klen = redis_key(r, id, id_len, key);
+    size_t klen = redis_store_key(r->prefix, id, id_len, key);
     if (redisAsyncCommand(ac, on_get_reply, q, "GET %b", key, klen) !=
         REDIS_OK) {
         q->conn = NULL;
@@ -278,7 +261,7 @@ static void redis_remove(void *arg, const uint8_t *id, size_t id_len)
     struct redis_req *q = ac != NULL ? req_new(r, REQ_WRITE, NULL) : NULL;
     if (q == NULL)
         return;
-    size_t klen = redis_key(r, id, id_len, key);
+    size_t klen = redis_store_key(r->prefix, id, id_len, key);
     if (redisAsyncCommand(ac, on_write_reply, q, "DEL %b", key, klen) !=
         REDIS_OK)
         req_done(q);
@@ -290,23 +273,9 @@ struct redis_async *redis_async_new(const char *host, int port,
                                     const char *prefix, char *err,
                                     size_t errlen)
 {
-    if (host == NULL || host[0] == '\0' || strlen(host) >= 256) {
-        snprintf(err, errlen, "Redis session store: no host");
-        return NULL;
-    }
-    if (port <= 0 || port > 65535) {
-        snprintf(err, errlen, "Redis session store: port %d is not in 1..65535",
-                 port);
-        return NULL;
-    }
+    prefix = redis_store_check(host, port, prefix, err, errlen);
     if (prefix == NULL)
-        prefix = "petls:";
-    if (strlen(prefix) > REDIS_PREFIX_MAX) {
-        snprintf(err, errlen,
-                 "Redis session store: key prefix longer than %d bytes",
-                 REDIS_PREFIX_MAX);
         return NULL;
-    }
     struct redis_async *r = calloc(1, sizeof(*r));
     if (r == NULL) {
         snprintf(err, errlen, "Redis session store: out of memory");

@@ -63,6 +63,9 @@ struct pb_config {
 
     /* Sessions (mbedtls_session.c). */
     const struct pb_session_hooks *hooks;
+    /* Client: settings tls13_psk_ke 2, offer psk_ke alone when resuming
+     * a TLS 1.3 session whose ticket allows it (mbedtls_psk_ke.c). */
+    int client_psk_ke_only;
     uint32_t ticket_lifetime_s;
 
     struct pb_nego_cfg nego; /* ALPN, renegotiation (mbedtls_nego.c) */
@@ -145,9 +148,10 @@ struct pb_conn {
     int offered_session; /* client: a session was set for this handshake */
     int offered_tls13;   /* client: ... and it is a TLS 1.3 session */
     int session_opened;  /* server: ticket_open/cache_get gave a session */
-    /* Server: the copy of the config, with psk_ke as its only TLS 1.3 key
+    /* The copy of the config, with psk_ke as its only TLS 1.3 key
      * exchange, that ssl.conf points to once a ticket qualified for psk_ke
-     * (mbedtls_psk_ke.c); NULL otherwise. */
+     * (server) or a client in psk_ke-only mode offers one (mbedtls_psk_ke.c);
+     * NULL otherwise. */
     mbedtls_ssl_config *psk_ke_conf;
     int saw_certificate; /* the handshake went through ServerCertificate */
     int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
@@ -292,6 +296,12 @@ void pb_mbedtls_kept_free(struct pb_conn *c);
 void pb_mbedtls_psk_ke_consider(struct pb_conn *c,
                                 const mbedtls_ssl_session *session,
                                 const uint8_t *ticket, size_t ticket_len);
+/* Client, PETLS_TLS13_PSK_KE_ONLY (pb_config.client_psk_ke_only): session
+ * has just been set for this handshake: offers psk_ke alone (no key share)
+ * when its ticket allows psk_ke and mbedTLS will offer it
+ * (mbedtls_psk_ke.c); otherwise both modes, as with psk_ke allowed. */
+void pb_mbedtls_psk_ke_client(struct pb_conn *c,
+                              const mbedtls_ssl_session *session);
 void pb_mbedtls_psk_ke_free(struct pb_conn *c);
 /* Client: appends to err why a handshake that offered a TLS 1.3 session
  * may have failed (mbedTLS then offers TLS 1.3 only). Returns pb. */

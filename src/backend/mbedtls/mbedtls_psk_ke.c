@@ -27,13 +27,29 @@
  * Cost: nothing for connections that do not qualify beyond parsing the
  * ClientHello once more when the config allows psk_ke and a TLS 1.3
  * ticket opened; one mbedtls_ssl_config copy for those that do.
+ *
+ * The client side (PETLS_TLS13_PSK_KE_ONLY, pb_config.client_psk_ke_only):
+ * a client resuming a TLS 1.3 session whose ticket allows psk_ke (it was
+ * received under a config that allowed it) offers psk_ke alone, with no
+ * key share, so it computes no (EC)DHE key the server would ignore. mbedTLS
+ * writes psk_key_exchange_modes and decides on key_share from the
+ * connection's conf, so the conf is swapped for a copy whose only TLS 1.3
+ * key exchange is psk_ke, once the session is set. mbedTLS would then send
+ * a ClientHello with neither a ticket nor a key share for a ticket it
+ * drops itself, so those are checked first: the version, the ticket's
+ * modes, its age against its lifetime (with the same margin). Anything
+ * short of that offers both modes and a key share, as PETLS_TLS13_PSK_KE_
+ * ALLOW. A server that refuses psk_ke or the ticket cannot fall back to a
+ * full handshake without a key share: the handshake fails (docs/API.md).
  */
 
 /* Private access, for what mbedTLS 3.6 has no accessor for: the
  * connection's conf pointer (swapped), the ClientHello being processed
  * (in_msg, in_hslen), the config's TLS 1.3 key exchange modes, and the
  * session's ticket_flags, ticket_creation_time and ticket_age_add (the
- * ticket age check mbedTLS makes after the callback). */
+ * ticket age check mbedTLS makes after the callback); on the client the
+ * session's ticket, ticket_reception_time and ticket_lifetime (the expiry
+ * check of ssl_client.c). */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <string.h>
@@ -55,6 +71,32 @@
     defined(MBEDTLS_SSL_SESSION_TICKETS) &&                                    \
     defined(MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED)
 #define PSK_KE_SERVER 1
+#endif
+
+#if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_PROTO_TLS1_3) &&         \
+    defined(MBEDTLS_SSL_SESSION_TICKETS) &&                                    \
+    defined(MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED)
+#define PSK_KE_CLIENT 1
+#endif
+
+#if defined(PSK_KE_SERVER) || defined(PSK_KE_CLIENT)
+/* A copy of the connection's conf with psk_ke as its only TLS 1.3 key
+ * exchange, which the connection then uses. 0, or -1 (out of memory:
+ * nothing changed). */
+static int switch_to_psk_ke(struct pb_conn *c)
+{
+    mbedtls_ssl_config *copy = petls_port_calloc(1, sizeof(*copy));
+
+    if (copy == NULL) {
+        return -1;
+    }
+    memcpy(copy, c->ssl.conf, sizeof(*copy));
+    mbedtls_ssl_conf_tls13_key_exchange_modes(
+        copy, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK);
+    c->psk_ke_conf = copy;
+    c->ssl.conf = copy;
+    return 0;
+}
 #endif
 
 #if defined(PSK_KE_SERVER)
@@ -94,7 +136,6 @@ void pb_mbedtls_psk_ke_consider(struct pb_conn *c,
 #if defined(PSK_KE_SERVER)
     const struct pb_session_hooks *h = c->cfg->hooks;
     const mbedtls_ssl_config *conf = c->ssl.conf;
-    mbedtls_ssl_config *copy;
     uint32_t age = 0;
 
     if (!c->is_server || c->psk_ke_conf != NULL || c->saw_hrr || h == NULL ||
@@ -113,20 +154,44 @@ void pb_mbedtls_psk_ke_consider(struct pb_conn *c,
         !age_acceptable(session, age)) {
         return;
     }
-    copy = petls_port_calloc(1, sizeof(*copy));
-    if (copy == NULL) {
-        return; /* psk_dhe_ke, as without the option */
-    }
-    memcpy(copy, conf, sizeof(*copy));
-    mbedtls_ssl_conf_tls13_key_exchange_modes(
-        copy, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK);
-    c->psk_ke_conf = copy;
-    c->ssl.conf = copy;
+    (void)switch_to_psk_ke(c); /* out of memory: psk_dhe_ke, as without */
 #else
     (void)c;
     (void)session;
     (void)ticket;
     (void)ticket_len;
+#endif
+}
+
+void pb_mbedtls_psk_ke_client(struct pb_conn *c,
+                              const mbedtls_ssl_session *session)
+{
+#if defined(PSK_KE_CLIENT)
+    if (c->is_server || !c->cfg->client_psk_ke_only || c->psk_ke_conf != NULL ||
+        session->tls_version != MBEDTLS_SSL_VERSION_TLS1_3 ||
+        session->ticket == NULL ||
+        (session->ticket_flags & MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK) ==
+            0 ||
+        (c->ssl.conf->tls13_kex_modes &
+         MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK) == 0) {
+        return;
+    }
+#if defined(MBEDTLS_HAVE_TIME)
+    {
+        mbedtls_ms_time_t age =
+            mbedtls_ms_time() - session->ticket_reception_time;
+
+        if (age < 0 ||
+            age > (mbedtls_ms_time_t)session->ticket_lifetime * 1000 -
+                      AGE_MARGIN_MS) {
+            return; /* mbedTLS will not offer it: a full handshake */
+        }
+    }
+#endif
+    (void)switch_to_psk_ke(c); /* out of memory: both modes, as ALLOW */
+#else
+    (void)c;
+    (void)session;
 #endif
 }
 
@@ -142,7 +207,6 @@ void pb_mbedtls_psk_ke_free(struct pb_conn *c)
 int pb_conn_resumed_psk_ke(const struct pb_conn *c)
 {
     /* The copy allows psk_ke only: a completed resumption under it used
-     * psk_ke. */
-    return c != NULL && c->is_server && c->psk_ke_conf != NULL &&
-           pb_conn_resumed(c);
+     * psk_ke (on a client, one that offered psk_ke alone). */
+    return c != NULL && c->psk_ke_conf != NULL && pb_conn_resumed(c);
 }

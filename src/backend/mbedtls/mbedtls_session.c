@@ -692,6 +692,7 @@ void pb_mbedtls_session_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
     }
 #endif
     if (endpoint == MBEDTLS_SSL_IS_CLIENT) {
+        cfg->client_psk_ke_only = s->tls13_psk_ke == 2;
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
         int on = h != NULL && h->client_session != NULL;
         /* A client config in stateful mode (tls12_tickets 0) sends no TLS
@@ -748,6 +749,9 @@ int pb_mbedtls_client_set_session(struct pb_conn *c, const uint8_t *bytes,
     }
     ret = mbedtls_ssl_set_session(&c->ssl, &sess);
     c->offered_tls13 = sess.tls_version == MBEDTLS_SSL_VERSION_TLS1_3;
+    if (ret == 0) {
+        pb_mbedtls_psk_ke_client(c, &sess);
+    }
     mbedtls_ssl_session_free(&sess); /* zeroizes */
     if (ret != 0) {
         c->offered_tls13 = 0;
@@ -945,9 +949,16 @@ int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
     }
     n = strlen(err);
     if (n + 1 < errlen) {
+        /* A psk_ke-only offer (mbedtls_psk_ke.c) has no key share to fall
+         * back on. */
         pb_mbedtls_msg(err + n, errlen - n,
-                       " (the TLS 1.3 session offered limits this "
-                       "handshake to TLS 1.3; connect again without it)");
+                       c->psk_ke_conf != NULL
+                           ? " (psk_ke alone was offered with the TLS 1.3 "
+                             "session: the server refused psk_ke or the "
+                             "ticket; connect again without it)"
+                           : " (the TLS 1.3 session offered limits this "
+                             "handshake to TLS 1.3; connect again without "
+                             "it)");
     }
     return pb;
 }
