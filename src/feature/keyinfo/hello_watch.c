@@ -234,7 +234,8 @@ int petls_hello_watch_result(const struct petls_hello_watch *w,
     uint16_t g = w->group;
     int dhe_kx = 0;
 
-    if (ci != NULL && (ci->kx == PETLS_KX_DHE_RSA || ci->kx == PETLS_KX_DHE_PSK))
+    if (ci != NULL &&
+        (ci->kx == PETLS_KX_DHE_RSA || ci->kx == PETLS_KX_DHE_PSK))
         dhe_kx = 1;
     else if (ci != NULL &&
              (ci->kx == PETLS_KX_ECDHE_ECDSA || ci->kx == PETLS_KX_ECDHE_RSA ||

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 struct petls_hello_watch {
-    uint8_t stopped;  /* a non-handshake record or a malformed one: done */
-    uint8_t hdr_n;    /* bytes of the record header (5) seen */
+    uint8_t stopped; /* a non-handshake record or a malformed one: done */
+    uint8_t hdr_n;   /* bytes of the record header (5) seen */
     uint8_t hdr[5];
     uint16_t rec_left; /* body bytes left in the current record */
     uint8_t mhdr_n;    /* bytes of the handshake message header (4) seen */
@@ -52,7 +52,6 @@ void petls_hello_watch_feed(struct petls_hello_watch *w, const uint8_t *buf,
  * TLS 1.2 session). The suite (from the ServerHello) says whether a TLS 1.2
  * key exchange is DHE or ECDHE. */
 int petls_hello_watch_result(const struct petls_hello_watch *w,
-                             const char **type, const char **name,
-                             int *size);
+                             const char **type, const char **name, int *size);
 
 #endif
