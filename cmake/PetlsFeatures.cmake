@@ -54,7 +54,9 @@ endif()
 # tickets and the cache, and read the ClientHello through client_hello.c
 # for TLS 1.3 psk_ke resumption (so client_hello.c, and session_preparse.c
 # with it, is compiled with tickets too; the pre-parse still runs only for
-# the configs above that need it).
+# the configs above that need it). client_hello.c itself is always
+# compiled: its judge (duplicate extensions, RFC 8446 4.2) runs on every
+# server connection, pre-parse or not.
 set(PETLS_WITH_PREPARSE OFF)
 if(PETLS_WITH_SESSION_CACHE OR PETLS_WITH_SNI OR PETLS_WITH_ALPN OR
    PETLS_WITH_TICKETS)
@@ -77,7 +79,7 @@ function(petls_feature_sources var)
     "PSK|feature/psk/psk.c|feature/psk/psk_off.c"
     "TICKETS|feature/resume/ticket_keys.c,feature/resume/ticket_config.c|feature/resume/tickets_off.c"
     "SESSION_CACHE|feature/resume/session_cache.c,feature/resume/session_seal.c,feature/resume/session_config.c|feature/resume/session_cache_off.c"
-    "PREPARSE|accept/session_preparse.c,accept/client_hello.c|accept/preparse_off.c"
+    "PREPARSE|accept/session_preparse.c|accept/preparse_off.c"
     "SERVER_SESSIONS|feature/resume/session_server.c|feature/resume/session_server_off.c"
     "RENEG_LIMITS|feature/reneg/renegotiation.c|feature/reneg/reneg_off.c"
     "KEYLOG|feature/keylog/keylog.c|feature/keylog/keylog_off.c"
