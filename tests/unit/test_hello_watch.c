@@ -75,8 +75,8 @@ static void check(const uint8_t *stream, size_t len, struct want w)
             petls_hello_watch_feed(&h, stream, len);
         } else {
             for (i = 0; i < len; i += step[s]) {
-                petls_hello_watch_feed(
-                    &h, stream + i, len - i < step[s] ? len - i : step[s]);
+                petls_hello_watch_feed(&h, stream + i,
+                                       len - i < step[s] ? len - i : step[s]);
             }
         }
         rc = petls_hello_watch_result(&h, &type, &name, &size);
@@ -98,15 +98,14 @@ static void check(const uint8_t *stream, size_t len, struct want w)
 static const uint8_t ext13_x25519[] = {
     0x00, 0x2b, 0x00, 0x02, 0x03, 0x04,       /* supported_versions 1.3 */
     0x00, 0x33, 0x00, 0x24, 0x00, 0x1d, 0x00, /* key_share x25519 ... */
-    0x20, 1,    2,    3,    4,    5,    6,    7,    8,    9,    10, 11,
-    12,   13,   14,   15,   16,   17,   18,   19,   20,   21,   22, 23,
-    24,   25,   26,   27,   28,   29,   30,   31,   32};
+    0x20, 1,    2,    3,    4,    5,    6,    7,  8,  9,  10,
+    11,   12,   13,   14,   15,   16,   17,   18, 19, 20, 21,
+    22,   23,   24,   25,   26,   27,   28,   29, 30, 31, 32};
 
 Test(hello_watch, tls13_x25519_then_encrypted)
 {
     uint8_t sh[256], msg[300], stream[700];
-    size_t n = server_hello(sh, 0x1302, 32, ext13_x25519,
-                            sizeof(ext13_x25519));
+    size_t n = server_hello(sh, 0x1302, 32, ext13_x25519, sizeof(ext13_x25519));
     size_t m = message(msg, 2, sh, n), len = 0;
     static const uint8_t ccs[] = {1};
     static const uint8_t junk[] = {0x16, 3, 3, 0, 4, 2, 0, 0, 0};
@@ -125,9 +124,9 @@ Test(hello_watch, tls13_hello_retry)
 {
     static const uint8_t hrr_ext[] = {0x00, 0x2b, 0x00, 0x02, 0x03, 0x04,
                                       0x00, 0x33, 0x00, 0x02, 0x00, 0x18};
-    static const uint8_t sh_ext[] = {0x00, 0x33, 0x00, 0x05, 0x00, 0x18,
-                                     0x00, 0x01, 0x04, 0x00, 0x2b, 0x00,
-                                     0x02, 0x03, 0x04};
+    static const uint8_t sh_ext[] = {0x00, 0x33, 0x00, 0x05, 0x00,
+                                     0x18, 0x00, 0x01, 0x04, 0x00,
+                                     0x2b, 0x00, 0x02, 0x03, 0x04};
     uint8_t body[200], msg[260], stream[600];
     size_t len = 0, n, m;
     static const uint8_t ccs[] = {1};
@@ -142,36 +141,38 @@ Test(hello_watch, tls13_hello_retry)
     check(stream, len, (struct want){1, "ECDH", "secp384r1", 384});
 }
 
+/* A lone ServerHello (cipher suite cs, extensions ext) in one record. */
+static void check_hello(uint16_t cs, const uint8_t *ext, size_t ext_len,
+                        struct want w)
+{
+    uint8_t body[200], msg[260], stream[300];
+    size_t n = server_hello(body, cs, 0, ext, ext_len);
+    size_t m = message(msg, 2, body, n);
+    size_t len = record(stream, 22, msg, m);
+
+    check(stream, len, w);
+}
+
 /* TLS 1.3 psk_ke: no key_share, not ephemeral (Node: {}). */
 Test(hello_watch, tls13_psk_ke)
 {
     static const uint8_t ext[] = {0x00, 0x2b, 0x00, 0x02, 0x03, 0x04,
                                   0x00, 0x29, 0x00, 0x02, 0x00, 0x00};
-    uint8_t body[200], msg[260], stream[300];
-    size_t n = server_hello(body, 0x1301, 0, ext, sizeof(ext));
-    size_t m = message(msg, 2, body, n);
-    size_t len = record(stream, 22, msg, m);
-
-    check(stream, len, (struct want){0, NULL, NULL, 0});
+    check_hello(0x1301, ext, sizeof(ext), (struct want){0, NULL, NULL, 0});
 }
 
 Test(hello_watch, tls13_ffdhe3072)
 {
-    static const uint8_t ext[] = {0x00, 0x33, 0x00, 0x05, 0x01, 0x01,
-                                  0x00, 0x01, 0x77, 0x00, 0x2b, 0x00,
-                                  0x02, 0x03, 0x04};
-    uint8_t body[200], msg[260], stream[300];
-    size_t n = server_hello(body, 0x1301, 0, ext, sizeof(ext));
-    size_t m = message(msg, 2, body, n);
-    size_t len = record(stream, 22, msg, m);
-
-    check(stream, len, (struct want){1, "DH", NULL, 3072});
+    static const uint8_t ext[] = {0x00, 0x33, 0x00, 0x05, 0x01,
+                                  0x01, 0x00, 0x01, 0x77, 0x00,
+                                  0x2b, 0x00, 0x02, 0x03, 0x04};
+    check_hello(0x1301, ext, sizeof(ext), (struct want){1, "DH", NULL, 3072});
 }
 
 /* TLS 1.2: ServerHello, Certificate, ServerKeyExchange in one record
  * stream split across records mid-message. */
-static size_t tls12_flight(uint8_t *stream, uint16_t suite,
-                           const uint8_t *ske, size_t ske_len)
+static size_t tls12_flight(uint8_t *stream, uint16_t suite, const uint8_t *ske,
+                           size_t ske_len)
 {
     static const uint8_t ext[] = {0xff, 0x01, 0x00, 0x01, 0x00};
     uint8_t body[200], hs[2400];
@@ -230,12 +231,7 @@ Test(hello_watch, tls12_ecdhe_psk_hint)
 Test(hello_watch, tls12_rsa_kx)
 {
     static const uint8_t ext[] = {0xff, 0x01, 0x00, 0x01, 0x00};
-    uint8_t body[200], msg[260], stream[300];
-    size_t n = server_hello(body, 0x009C, 0, ext, sizeof(ext));
-    size_t m = message(msg, 2, body, n);
-    size_t len = record(stream, 22, msg, m);
-
-    check(stream, len, (struct want){0, NULL, NULL, 0});
+    check_hello(0x009C, ext, sizeof(ext), (struct want){0, NULL, NULL, 0});
 }
 
 /* An alert or garbage first: nothing seen. */
