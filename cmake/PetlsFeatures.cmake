@@ -48,15 +48,16 @@ if(PETLS_FEATURES_OFF)
   message(STATUS "petls: features compiled out: ${_off}")
 endif()
 
-# The ClientHello pre-parse (session_preparse.c, client_hello.c) serves the
+# The ClientHello parser (client_hello.c) is always built: every server
+# connection's ClientHello is judged by it (an extension sent twice gets
+# illegal_parameter, RFC 8446 4.2, which mbedTLS 3.6 does not check).
+# The ClientHello pre-parse (session_preparse.c) serves the
 # external store and stateful mode, the SNI callback's late answer and the
 # ALPN callback; the server's session hooks (session_server.c) serve
 # tickets and the cache, and read the ClientHello through client_hello.c
 # for TLS 1.3 psk_ke resumption (so client_hello.c, and session_preparse.c
 # with it, is compiled with tickets too; the pre-parse still runs only for
-# the configs above that need it). client_hello.c itself is always
-# compiled: its judge (duplicate extensions, RFC 8446 4.2) runs on every
-# server connection, pre-parse or not.
+# the configs above that need it).
 set(PETLS_WITH_PREPARSE OFF)
 if(PETLS_WITH_SESSION_CACHE OR PETLS_WITH_SNI OR PETLS_WITH_ALPN OR
    PETLS_WITH_TICKETS)
