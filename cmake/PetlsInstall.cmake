@@ -32,6 +32,7 @@ install(TARGETS ${_petls_targets} EXPORT petlsTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/include/petls.h
+  ${PROJECT_SOURCE_DIR}/include/petls_store.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(PETLS_PORT STREQUAL "none")
   install(FILES ${PROJECT_SOURCE_DIR}/port/none/petls_port_none.h

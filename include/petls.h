@@ -394,25 +394,11 @@ int petls_config_reload_ticket_keys(struct petls_config *config);
 int petls_config_set_ticket_rotation(struct petls_config *config,
                                      uint32_t rotate_s, uint32_t grace_s);
 
-/* Ready-made stores for POSIX builds (port/posix/). A shared-memory store
- * made before fork() is shared by the parent and all its children (as
- * nginx's shared session cache): session IDs and stateful tickets from any
- * worker resume on any other. The Redis store (built when hiredis is found;
- * otherwise petls_store_redis_new() fails saying so) shares sessions
- * between machines; keys are prefix + hex(id), with Redis expiry. */
-struct petls_store;
-struct petls_store *petls_store_shm_new(size_t max_entries, size_t max_bytes,
-                                        char *err, size_t errlen);
-struct petls_store *petls_store_redis_new(const char *host, int port,
-                                          const char *prefix, char *err,
-                                          size_t errlen);
-/* The hooks to pass to petls_config_set_session_store(). */
-const struct petls_session_store *petls_store_hooks(struct petls_store *store);
-/* Counters of a ready-made store (hits, misses, stored...; entries and
- * bytes where the store knows them). */
-int petls_store_stats(struct petls_store *store,
-                      struct petls_session_cache_stats *stats);
-void petls_store_free(struct petls_store *store);
+/* The ready-made stores (shared memory, Redis) are the separate library
+ * petls_store: link -lpetls-store, pkg-config petls-store. Their calls are
+ * declared in petls_store.h, included here so that programs written before
+ * the split keep compiling. */
+#include "petls_store.h"
 
 /* ---- Session resumption: client --------------------------------------- */
 

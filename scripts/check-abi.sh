@@ -37,7 +37,7 @@ unversioned=$(printf '%s\n' "$syms" | grep -v "@@PETLS_$soversion\$" || true)
 exported=$(printf '%s\n' "$syms" | sed 's/@.*//' | sort -u)
 
 # Declared in the public header (as scripts/check-man-pages.sh reads it).
-declared=$(sed -e 's:/\*.*\*/::g' "$root/include/petls.h" | grep -v '^[[:space:]]*#' |
+declared=$(cat "$root/include/petls.h" "$root/include/petls_store.h" | sed -e 's:/\*.*\*/::g' | grep -v '^[[:space:]]*#' |
   grep -oE '\bpetls_[a-z0-9_]+[[:space:]]*\(' | sed -E 's/[[:space:]]*\($//' | sort -u)
 missing=$(comm -23 <(printf '%s\n' "$declared") <(printf '%s\n' "$exported"))
 # Calls of the separately installed libraries (libpetls-store.so: the

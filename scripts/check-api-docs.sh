@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks that docs/API.md documents the whole public API:
-# - every function declared in include/petls.h has a "### petls_name" heading;
+# - every function declared in include/petls.h (and include/petls_store.h)
+#   has a "### petls_name" heading;
 # - every "### petls_name" heading names a function the header declares
 #   (no stale entries);
 # - every macro the header defines (PETLS_*) is mentioned in backquotes.
@@ -11,6 +12,10 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 header=${1:-$root/include/petls.h}
+# Without a HEADER argument, the stores' header (include/petls_store.h,
+# library petls_store) is part of the API too.
+extra=()
+[ $# -ge 1 ] || extra=("$root/include/petls_store.h")
 doc=${2:-$root/docs/API.md}
 
 for f in "$header" "$doc"; do
@@ -38,7 +43,7 @@ code=$(awk '
         }
     }
     print out
-}' "$header")
+}' "$header" "${extra[@]}")
 
 # A declared function is "petls_name(" outside comments and outside
 # "#define" lines. Function-pointer typedefs read "(*petls_x_cb)(" and do
@@ -48,7 +53,7 @@ functions=$(printf '%s\n' "$code" | grep -v '^[[:space:]]*#' |
     sed -E 's/[[:space:]]*\($//' | sort -u)
 macros=$(printf '%s\n' "$code" |
     sed -nE 's/^[[:space:]]*#[[:space:]]*define[[:space:]]+(PETLS_[A-Za-z0-9_]+).*/\1/p' |
-    grep -vx 'PETLS_H' | sort -u)
+    grep -vxE 'PETLS_H|PETLS_STORE_H' | sort -u)
 headings=$(sed -nE 's/^###[[:space:]]+`?(petls_[a-z0-9_]+)`?[[:space:]]*$/\1/p' "$doc" |
     sort -u)
 

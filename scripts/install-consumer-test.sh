@@ -39,6 +39,13 @@ test -f "$prefix/include/petls.h" || fail "no include/petls.h"
 pc=$(find "$prefix" -name petls.pc -path '*/pkgconfig/*' | head -1)
 [ -n "$pc" ] || fail "no petls.pc installed"
 libdir=$(dirname "$(dirname "$pc")")
+# The stores' own header and .pc (library petls_store), when it was built.
+if ls "$libdir"/libpetls-store.* >/dev/null 2>&1; then
+  test -f "$prefix/include/petls_store.h" || fail "no include/petls_store.h"
+  test -f "$libdir/pkgconfig/petls-store.pc" || fail "no petls-store.pc installed"
+  PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --libs petls-store |
+    grep -q -- '-lpetls-store' || fail "petls-store.pc does not link -lpetls-store"
+fi
 
 step "nothing installed names the checkout or the build tree"
 # Not bundled, an mbedTLS outside the system directories is reached where

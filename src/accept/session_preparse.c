@@ -15,6 +15,55 @@
 #include "petls_internal.h"
 #include "util.h"
 
+/*
+ * The acceptor stage's invariants (what holds for a server connection while
+ * ctx->pre exists; io.c, context.c and the hooks below rely on them):
+ *
+ *  1. Who has the stage. ctx->pre exists only for an accepted server
+ *     connection whose frozen config has `preparse` set (a store, stateful
+ *     mode with TLS 1.3, an SNI or ALPN callback: config.c). Such a
+ *     connection has no backend connection (ctx->conn == NULL) until
+ *     petls_preparse_run() returns 0; every other connection gets its
+ *     backend connection in accept_finish() and never enters the stage.
+ *
+ *  2. What is buffered. `flight` holds exactly the bytes read from the
+ *     transport so far, unchanged, at most PETLS_CH_MAX_FLIGHT; nothing is
+ *     ever dropped, reordered or rewritten, so the backend sees the same
+ *     stream it would have read itself. `scratch` (the reassembly of a
+ *     ClientHello spanning records) lives only while reading (PRE_READING)
+ *     and only if such a ClientHello came; pointers into flight/scratch
+ *     (struct petls_client_hello) are used inside collect() and never kept.
+ *     Reading stops at the first whole ClientHello, at a full buffer, or at
+ *     bytes that are not a ClientHello: the stage never judges what the
+ *     backend must answer (a malformed hello is the backend's to refuse,
+ *     with its alert), it only decides.
+ *
+ *  3. What is decided, and when. Every question is asked once, on the
+ *     parsed ClientHello, before the backend connection exists: the backend
+ *     variant (no_tls12_tickets), the store lookup (id, kind), the SNI
+ *     callback's host, the ALPN callback's choice. Nothing decided here
+ *     changes after petls_conn_start().
+ *
+ *  4. What may run late. Two answers may arrive after the hello was read:
+ *     the store's get() (PRE_WAIT_STORE, PETLS_WANT_STORE until
+ *     petls_store_answer(), which may also come from inside get()) and the
+ *     SNI callback (PETLS_WANT_SNI until petls_sni_answer()). While either
+ *     is pending, petls_handshake() returns the WANT code and reads nothing
+ *     more from the transport. The ALPN callback runs synchronously.
+ *
+ *  5. When it is replayed. Only in PRE_REPLAY, i.e. after every late answer
+ *     is in and the backend connection exists: petls_io_recv() serves
+ *     `flight` from replay_off before touching the transport, byte for
+ *     byte, and the transport is read again only once replay_off reaches
+ *     flight_len. The store's answer (blob) is kept until the backend's
+ *     session hook asks for exactly the id that was looked up
+ *     (petls_preparse_answer()).
+ *
+ *  6. When it ends. After the handshake, once the whole flight was
+ *     replayed (petls_preparse_done()), or with the context
+ *     (petls_preparse_free()); the state is wiped on free (the ids are the
+ *     client's business).
+ */
 enum pre_state {
     PRE_READING,    /* collecting the first flight */
     PRE_WAIT_STORE, /* the store's get() is pending */
