@@ -306,9 +306,14 @@ def main():
     # ---- Targets
     tg = []
 
+    # A smoke run (bench/run.sh --smoke: a handful of connections, one
+    # repeat) only checks that the harness works: its numbers are shown
+    # but not graded against the targets.
+    smoke = machine.get("mode") == "smoke"
+
     def target(name, value, goal, ok, text):
         tg.append({"target": name, "value": value, "goal": goal,
-                   "met": ok, "text": text})
+                   "met": None if smoke else ok, "text": text})
 
     full = [s for s in overheads if s.startswith("full")]
     if full:
@@ -406,6 +411,9 @@ def main():
                    "{:,}".format(q["per_conn_bytes"]), v))
     res["targets"] = tg
     md.append("### Targets (issue 6)\n")
+    if smoke:
+        md.append("Smoke run: too few connections and repeats to grade "
+                  "the targets; the values are only reported.\n")
     md.append("| target | result | measured |")
     md.append("|---|---|---|")
     for t in tg:

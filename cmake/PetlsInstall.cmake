@@ -18,10 +18,10 @@ if(TARGET petls AND PETLS_MBEDTLS_PC_LIBDIR)
   set_target_properties(petls PROPERTIES
     INSTALL_RPATH "${PETLS_MBEDTLS_PC_LIBDIR}")
 endif()
-if(TARGET petls_static)
+if(TARGET petls_static AND NOT PETLS_MBEDTLS_BUNDLED)
   # Installed static consumers get mbedTLS through petls::mbedtls, which
   # petlsConfig.cmake defines (the build tree's petls_mbedtls is not
-  # exported).
+  # exported). With PETLS_MBEDTLS_STATIC, libpetls.a holds mbedTLS itself.
   target_link_libraries(petls_static INTERFACE
     "$<INSTALL_INTERFACE:petls::mbedtls>")
 endif()
@@ -78,12 +78,14 @@ else()
 endif()
 set(PETLS_PC_REQUIRES_PRIVATE "")
 set(PETLS_PC_LIBS_PRIVATE "${PETLS_MBEDTLS_PC_LIBS}")
-if(NOT PETLS_MBEDTLS_SOURCE_DIR AND NOT PETLS_MBEDTLS_PC_LIBDIR)
+if(NOT PETLS_MBEDTLS_BUNDLED AND NOT PETLS_MBEDTLS_SOURCE_DIR
+   AND NOT PETLS_MBEDTLS_PC_LIBDIR)
   find_package(PkgConfig QUIET)
   if(PKG_CONFIG_FOUND)
     pkg_check_modules(_petls_pc_mbedtls QUIET "mbedtls>=3.6")
     if(_petls_pc_mbedtls_FOUND)
-      set(PETLS_PC_REQUIRES_PRIVATE "mbedtls, mbedx509, mbedcrypto")
+      set(PETLS_PC_REQUIRES_PRIVATE
+        "mbedtls >= 3.6, mbedx509 >= 3.6, mbedcrypto >= 3.6")
       set(PETLS_PC_LIBS_PRIVATE "")
     endif()
   endif()

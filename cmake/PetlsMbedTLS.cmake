@@ -30,7 +30,19 @@ if(PETLS_MBEDTLS_SOURCE_DIR)
     # libgit2) must not bind to our 3.6 build, nor ours to it.
     target_link_options(petls_mbedtls INTERFACE "LINKER:--exclude-libs,ALL")
   endif()
-  set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+  # POSIX: linked into libpetls.so, merged into libpetls.a, so nothing of
+  # this build tree is installed or needed by consumers. Bare-metal builds
+  # link mbedTLS's archives themselves (their link maps attribute each
+  # object to its own library: docs/footprint.md).
+  if(PETLS_PORT STREQUAL "posix")
+    set(PETLS_MBEDTLS_BUNDLED TRUE)
+    set(PETLS_MBEDTLS_ARCHIVES
+      "$<TARGET_FILE:mbedtls>;$<TARGET_FILE:mbedx509>;$<TARGET_FILE:mbedcrypto>")
+    set(PETLS_MBEDTLS_PC_LIBS "")
+  else()
+    set(PETLS_MBEDTLS_BUNDLED FALSE)
+    set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+  endif()
 else()
   # The project-local prefix comes first, so a stale system 2.28 never wins.
   set(_local "${CMAKE_CURRENT_SOURCE_DIR}/.deps/mbedtls/usr")
@@ -64,17 +76,55 @@ else()
     target_link_libraries(petls_mbedtls INTERFACE
       "${_mbedtls_lib}" "${_mbedx509_lib}" "${_mbedcrypto_lib}")
   endif()
-  # For petls.pc: where a static consumer finds mbedTLS.
-  if(TARGET MbedTLS::mbedtls)
-    get_target_property(_mbedtls_lib MbedTLS::mbedtls LOCATION)
-  endif()
-  get_filename_component(PETLS_MBEDTLS_PC_LIBDIR "${_mbedtls_lib}" DIRECTORY)
-  if(PETLS_MBEDTLS_PC_LIBDIR IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
-    set(PETLS_MBEDTLS_PC_LIBDIR "")
-    set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+  # PETLS_MBEDTLS_STATIC: mbedTLS's archives are linked into libpetls.so
+  # and merged into libpetls.a (their symbols hidden by src/petls.map and
+  # --exclude-libs), so nothing installed needs mbedTLS or points into the
+  # checkout's .deps/. The default when mbedTLS comes from .deps/; a system
+  # mbedTLS 3.6 is linked as a shared library unless asked.
+  if(PETLS_MBEDTLS_PREFIX)
+    set(_static_default ON)
   else()
-    set(PETLS_MBEDTLS_PC_LIBS
-      "-L${PETLS_MBEDTLS_PC_LIBDIR} -lmbedtls -lmbedx509 -lmbedcrypto")
+    set(_static_default OFF)
+  endif()
+  option(PETLS_MBEDTLS_STATIC
+    "Link mbedTLS statically into libpetls (default: when from .deps/)"
+    ${_static_default})
+  set(PETLS_MBEDTLS_BUNDLED FALSE)
+  set(PETLS_MBEDTLS_ARCHIVES "")
+  if(PETLS_MBEDTLS_STATIC)
+    if(NOT TARGET MbedTLS::mbedtls_static)
+      message(FATAL_ERROR "petls: PETLS_MBEDTLS_STATIC=ON but mbedTLS's "
+        "CMake package has no static libraries (MbedTLS::mbedtls_static)")
+    endif()
+    set(PETLS_MBEDTLS_BUNDLED TRUE)
+    foreach(_l mbedtls mbedx509 mbedcrypto)
+      get_target_property(_a MbedTLS::${_l}_static LOCATION)
+      list(APPEND PETLS_MBEDTLS_ARCHIVES "${_a}")
+    endforeach()
+    set_property(TARGET petls_mbedtls PROPERTY INTERFACE_LINK_LIBRARIES
+      MbedTLS::mbedtls_static MbedTLS::mbedx509_static
+      MbedTLS::mbedcrypto_static)
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+      target_link_options(petls_mbedtls INTERFACE "LINKER:--exclude-libs,ALL")
+    endif()
+    message(STATUS "petls: mbedTLS linked statically into libpetls")
+  endif()
+  # For petls.pc: where a static consumer finds mbedTLS.
+  if(PETLS_MBEDTLS_BUNDLED)
+    set(PETLS_MBEDTLS_PC_LIBDIR "")
+    set(PETLS_MBEDTLS_PC_LIBS "")
+  else()
+    if(TARGET MbedTLS::mbedtls)
+      get_target_property(_mbedtls_lib MbedTLS::mbedtls LOCATION)
+    endif()
+    get_filename_component(PETLS_MBEDTLS_PC_LIBDIR "${_mbedtls_lib}" DIRECTORY)
+    if(PETLS_MBEDTLS_PC_LIBDIR IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES)
+      set(PETLS_MBEDTLS_PC_LIBDIR "")
+      set(PETLS_MBEDTLS_PC_LIBS "-lmbedtls -lmbedx509 -lmbedcrypto")
+    else()
+      set(PETLS_MBEDTLS_PC_LIBS
+        "-L${PETLS_MBEDTLS_PC_LIBDIR} -lmbedtls -lmbedx509 -lmbedcrypto")
+    endif()
   endif()
 endif()
 
@@ -89,3 +139,18 @@ if(NOT PETLS_MBEDTLS_VERSION OR PETLS_MBEDTLS_VERSION VERSION_LESS 3.6
     "scripts/install-deps.sh to fetch Debian 13's 3.6 into .deps/.")
 endif()
 message(STATUS "petls: mbedTLS ${PETLS_MBEDTLS_VERSION}")
+
+# petls_bundle_mbedtls(TARGET): with PETLS_MBEDTLS_BUNDLED, appends mbedTLS's
+# archives to the static library TARGET after each link, so that it carries
+# the mbedTLS it was built with (libpetls.a, compat/libtls's libtls.a).
+function(petls_bundle_mbedtls tgt)
+  if(NOT PETLS_MBEDTLS_BUNDLED)
+    return()
+  endif()
+  string(REPLACE ";" "|" _archives "${PETLS_MBEDTLS_ARCHIVES}")
+  add_custom_command(TARGET ${tgt} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -DAR=${CMAKE_AR} -DOUT=$<TARGET_FILE:${tgt}>
+            "-DARCHIVES=${_archives}"
+            -P ${PROJECT_SOURCE_DIR}/cmake/PetlsMergeArchives.cmake
+    VERBATIM)
+endfunction()

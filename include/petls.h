@@ -334,6 +334,14 @@ int petls_config_set_tls13_tickets(struct petls_config *config,
 #define PETLS_TLS13_PSK_KE_ALLOW 1
 #define PETLS_TLS13_PSK_KE_ONLY 2
 int petls_config_set_tls13_psk_ke(struct petls_config *config, int enable);
+/* Memory: 1 (default) frees mbedTLS's input and output record buffers
+ * (about 16.7 KiB each with 16 KiB records) while a connection is idle (no
+ * buffered input, no unread plaintext, no pending output) and allocates
+ * them again before the next read or write, as OpenSSL's
+ * SSL_MODE_RELEASE_BUFFERS; 0 keeps them for the connection's life. With
+ * release on, a read or write can fail for lack of memory ("read: out of
+ * memory (record buffers, ...)"): that connection only. */
+int petls_config_set_release_buffers(struct petls_config *config, int enable);
 
 /* Ticket keys: 48 bytes each, as Node's ticketKeys (16-byte key name, then
  * 32 bytes of secret) and libtls's TLS_TICKET_KEY_SIZE. One key encrypts

@@ -4,7 +4,12 @@
 #  2. nothing under src/ includes POSIX headers (the port layer, port/, owns
 #     sockets, files, time and threads);
 #  3. nothing under src/ prints, aborts or exits (abort, exit, printf,
-#     fprintf, puts, ...); failures are returned with a message.
+#     fprintf, puts, ...); failures are returned with a message;
+#  4. one direction between engine and backend: files under src/backend/
+#     include no engine header (only "backend/..." and "petls_port.h"),
+#     and call no engine function (no petls_* call but the port's
+#     petls_port_*): what the engine must decide reaches the backend as
+#     settings or function pointers in backend.h (e.g. name_match).
 # Comments and string literals are ignored. Prints every violation as
 # file:line: what, and exits 1 if there is any.
 #
@@ -67,6 +72,19 @@ while IFS= read -r f; do
       fn=$(echo "$code" | grep -oE "$call_re" | head -1 | sed -E 's/^[^[:alpha:]_]*//; s/[[:space:]]*\($//')
       report "$f:$line: calls $fn(); the library never prints, aborts or exits"
     done < <(strip_c "$f" | grep -P "^\d+\t" | awk -F'\t' -v re="$call_re" '$2 ~ re' || true)
+    ;;
+  esac
+  case "$f" in
+  src/backend/*)
+    while IFS=: read -r line text; do
+      report "$f:$line: the backend includes an engine header ($(echo "$text" | sed 's/.*"\(.*\)".*/\1/')); it sees backend.h only"
+    done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" |
+      grep -vE '"(backend/[^"]*|petls_port\.h)"' || true)
+    while IFS=$'\t' read -r line code; do
+      fn=$(echo "$code" | grep -oE '(^|[^[:alnum:]_])petls_[[:alnum:]_]+[[:space:]]*\(' |
+        sed -E 's/^[^p]*//; s/[[:space:]]*\($//' | grep -v '^petls_port_' | head -1 || true)
+      [ -z "$fn" ] || report "$f:$line: the backend calls the engine's $fn(); pass it through backend.h instead"
+    done < <(strip_c "$f" | awk -F'\t' '$2 ~ /petls_[[:alnum:]_]+[[:space:]]*\(/' || true)
     ;;
   esac
 done < <(list_sources)

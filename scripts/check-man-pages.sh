@@ -119,7 +119,9 @@ for p in $pages; do
         status=1
         continue
     fi
-    first=$(printf '%s\n' "$names" | head -1)
+    # Not "| head -1": under pipefail its early exit can SIGPIPE printf and
+    # end the script with 141.
+    first=${names%%$'\n'*}
     if [ "$first" != "$stem" ]; then
         echo "check-man-pages: $base: the first name is '$first', not '$stem'"
         status=1

@@ -80,9 +80,16 @@ bash "$here/scripts/fetch-debian-source.sh" catgirl "$deps/catgirl-src"
 
 # ---- mbedTLS 3.6 -------------------------------------------------------
 system_mbedtls_version() {
-  local h=/usr/include/mbedtls/build_info.h
-  [ -f "$h" ] || { echo none; return; }
-  sed -n 's/^#define MBEDTLS_VERSION_STRING *"\(.*\)"/\1/p' "$h"
+  # 3.x keeps the version in build_info.h, 2.x (Debian 12's 2.28) in
+  # version.h.
+  local h
+  for h in /usr/include/mbedtls/build_info.h /usr/include/mbedtls/version.h; do
+    if [ -f "$h" ] && grep -q '^#define MBEDTLS_VERSION_STRING ' "$h"; then
+      sed -n 's/^#define MBEDTLS_VERSION_STRING *"\(.*\)"/\1/p' "$h"
+      return
+    fi
+  done
+  echo none
 }
 
 sysver=$(system_mbedtls_version)

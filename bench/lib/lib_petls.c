@@ -18,6 +18,7 @@
 #pragma weak petls_config_set_session_lifetime
 #pragma weak petls_config_add_psk
 #pragma weak petls_conn_psk_identity
+#pragma weak petls_config_set_release_buffers
 
 /* The external PSK of the psk-tls13-external scenario (both loops). */
 static const uint8_t psk_key[32] = "petls-bench-external-psk-32bytes";
@@ -118,6 +119,17 @@ static int p_setup(const struct bench_scenario *sc, const char *certs,
         return -1;
     }
     int rc = 0;
+    /* PETLS_BENCH_KEEP_BUFFERS=1: record buffers kept for the connection's
+     * life (release while idle is the default). */
+    const char *keep = getenv("PETLS_BENCH_KEEP_BUFFERS");
+    if (keep != NULL && strcmp(keep, "1") == 0) {
+        if (petls_config_set_release_buffers == NULL) {
+            snprintf(err, errlen, "n/a: no petls_config_set_release_buffers");
+            return -2;
+        }
+        petls_config_set_release_buffers(ccfg, 0);
+        petls_config_set_release_buffers(scfg, 0);
+    }
     if (psk_mode &&
         (petls_config_add_psk(scfg, "bench", psk_key, sizeof(psk_key)) != 0 ||
          petls_config_add_psk(ccfg, "bench", psk_key, sizeof(psk_key)) != 0)) {

@@ -330,9 +330,12 @@ static int parse_extensions(struct reader *r, struct petls_client_hello *out,
                         "ClientHello: pre_shared_key is not the last "
                         "extension");
         for (i = 0; i < n_seen; i++) {
-            if (seen[i] == type)
+            if (seen[i] == type) {
+                out->duplicate = 1;
+                out->duplicate_type = (uint16_t)type;
                 return fail(err, errlen, "ClientHello: duplicate extension %zu",
                             type);
+            }
         }
         if (n_seen == MAX_EXTENSIONS)
             return fail(err, errlen, "ClientHello: more than %d extensions",
@@ -410,4 +413,57 @@ int petls_client_hello_parse(const uint8_t *msg, size_t len,
         return fail(err, errlen, "ClientHello: %zu bytes after the extensions",
                     r.left);
     return parse_extensions(&ext, out, err, errlen);
+}
+
+/* ---- Judgement ---------------------------------------------------------- */
+
+#define ALERT_ILLEGAL_PARAMETER 47
+
+/* IANA names of the extensions a ClientHello commonly carries. */
+static const char *extension_name(unsigned int type)
+{
+    static const struct {
+        uint16_t type;
+        const char *name;
+    } names[] = {
+        {0, "server_name"},
+        {5, "status_request"},
+        {10, "supported_groups"},
+        {11, "ec_point_formats"},
+        {13, "signature_algorithms"},
+        {16, "application_layer_protocol_negotiation"},
+        {21, "padding"},
+        {22, "encrypt_then_mac"},
+        {23, "extended_master_secret"},
+        {28, "record_size_limit"},
+        {35, "session_ticket"},
+        {41, "pre_shared_key"},
+        {42, "early_data"},
+        {43, "supported_versions"},
+        {44, "cookie"},
+        {45, "psk_key_exchange_modes"},
+        {50, "signature_algorithms_cert"},
+        {51, "key_share"},
+        {0xff01, "renegotiation_info"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (names[i].type == type)
+            return names[i].name;
+    }
+    return "an unknown";
+}
+
+int petls_client_hello_judge(const uint8_t *msg, size_t len, char *why,
+                             size_t whylen)
+{
+    struct petls_client_hello ch;
+
+    if (petls_client_hello_parse(msg, len, &ch, NULL, 0) == 0 || !ch.duplicate)
+        return 0;
+    (void)fail(why, whylen, "has %s (extension %u) twice",
+               extension_name(ch.duplicate_type),
+               (unsigned int)ch.duplicate_type);
+    return ALERT_ILLEGAL_PARAMETER;
 }

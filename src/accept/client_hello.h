@@ -36,8 +36,10 @@ struct petls_client_hello {
     const uint8_t *psk_identity[PETLS_CH_MAX_PSK_IDENTITIES];
     size_t psk_identity_len[PETLS_CH_MAX_PSK_IDENTITIES];
     uint32_t psk_obfuscated_age[PETLS_CH_MAX_PSK_IDENTITIES];
-    unsigned int psk_modes; /* PETLS_CH_PSK_* offered; unknown modes are
-                             * ignored, 0 without the extension */
+    unsigned int psk_modes;  /* PETLS_CH_PSK_* offered; unknown modes are
+                              * ignored, 0 without the extension */
+    int duplicate;           /* parse failed on an extension seen twice */
+    uint16_t duplicate_type; /* that extension's type */
 };
 
 /* Looks at the bytes received so far (TLS records). Returns 1 when a whole
@@ -55,5 +57,15 @@ int petls_client_hello_collect(const uint8_t *buf, size_t len, uint8_t *scratch,
 int petls_client_hello_parse(const uint8_t *msg, size_t len,
                              struct petls_client_hello *out, char *err,
                              size_t errlen);
+
+/* The alert the ClientHello stage answers a ClientHello body with, which
+ * the backend parsed and accepted (mbedTLS 3.6 does not look for an
+ * extension sent twice): 0 (fine), or 47 (illegal_parameter) for an
+ * extension sent twice (RFC 8446 4.2), why saying which ("has
+ * supported_groups (extension 10) twice"). A body petls's parser cannot
+ * judge (more than 256 extensions, or one it finds malformed) is left to
+ * the backend: 0. */
+int petls_client_hello_judge(const uint8_t *msg, size_t len, char *why,
+                             size_t whylen);
 
 #endif

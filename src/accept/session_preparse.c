@@ -98,6 +98,8 @@ void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p)
 {
     struct petls_config *c = ctx->config;
 
+    /* Every server connection: what mbedTLS does not check. */
+    p->hello_check = petls_client_hello_judge;
     if (ctx->pre != NULL)
         p->no_tls12_tickets = ctx->pre->no_tls12_tickets;
     else

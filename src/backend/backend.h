@@ -19,7 +19,54 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "verify_result.h"
+/* Neutral constants: the same values as include/petls.h's (the engine
+ * checks that at compile time, src/core/config.c), so that the backend
+ * needs no engine or public header. */
+#define PB_PROTOCOL_TLSv1_2 (1u << 3) /* PETLS_PROTOCOL_TLSv1_2 */
+#define PB_PROTOCOL_TLSv1_3 (1u << 4) /* PETLS_PROTOCOL_TLSv1_3 */
+#define PB_PROTOCOLS_ALL (PB_PROTOCOL_TLSv1_2 | PB_PROTOCOL_TLSv1_3)
+#define PB_VERIFY_CLIENT_NONE 0     /* PETLS_VERIFY_CLIENT_NONE */
+#define PB_VERIFY_CLIENT_OPTIONAL 1 /* PETLS_VERIFY_CLIENT_OPTIONAL */
+#define PB_VERIFY_CLIENT_REQUIRE 2  /* PETLS_VERIFY_CLIENT_REQUIRE */
+
+/* Neutral verification flags that the backend reports. */
+#define PETLS_VF_NO_CERT 0x0001u       /* the peer sent no certificate */
+#define PETLS_VF_NOT_TRUSTED 0x0002u   /* chain does not end at a trusted CA */
+#define PETLS_VF_EXPIRED 0x0004u       /* some certificate expired */
+#define PETLS_VF_FUTURE 0x0008u        /* some certificate not yet valid */
+#define PETLS_VF_REVOKED 0x0010u       /* revoked by a CRL */
+#define PETLS_VF_NAME_MISMATCH 0x0020u /* host name does not match */
+#define PETLS_VF_BAD_SIGNATURE 0x0040u /* a signature in the chain is bad */
+#define PETLS_VF_BAD_KEY 0x0080u       /* key type/size not acceptable */
+#define PETLS_VF_BAD_USAGE 0x0100u     /* key usage / extended key usage */
+#define PETLS_VF_CRL_EXPIRED 0x0200u   /* the CRL is out of date */
+#define PETLS_VF_OTHER 0x8000u         /* anything else */
+
+struct petls_verify_facts {
+    uint32_t flags;       /* PETLS_VF_* */
+    int chain_len;        /* certificates the peer sent */
+    int leaf_self_signed; /* leaf's issuer == subject and self-verifies */
+    int top_self_signed;  /* last cert the peer sent is self-signed */
+    int depth_exceeded;   /* chain longer than the configured verify depth */
+};
+
+/* What a certificate says about its names, as the backend extracts them. */
+struct petls_cert_names {
+    const char *const *dns; /* dNSName SANs */
+    const size_t *dns_len;  /* their lengths (may contain no NUL) */
+    size_t n_dns;
+    const uint8_t *const *ip; /* iPAddress SANs, 4 or 16 bytes each */
+    const size_t *ip_len;
+    size_t n_ip;
+    const char *cn; /* subject common name, or NULL */
+    size_t cn_len;
+};
+
+/* RFC 6125 host check the engine supplies (petls_hostname_verify): 1 when
+ * host matches names, else 0. The backend calls it, never the engine
+ * directly. */
+typedef int (*pb_name_match_fn)(const struct petls_cert_names *names,
+                                const char *host);
 
 /* Return codes shared by the connection calls. */
 #define PB_OK 0
@@ -105,6 +152,14 @@ struct pb_settings {
      * 1.3 then offers only the PSK key exchanges (mbedTLS would otherwise
      * prefer the certificate mode it cannot complete over psk_ke). */
     int psk_only;
+    /* The host-name check of the verification and of libtls's keypair
+     * choice by name (required; NULL: no name ever matches). */
+    pb_name_match_fn name_match;
+
+    /* 1: keep mbedTLS's record buffers for the connection's life; 0 (the
+     * default): free them while the connection is idle (nothing buffered
+     * either way) and allocate them again before the next read or write. */
+    int keep_buffers;
 };
 
 /* Called by the backend from inside pb_conn_handshake()/pb_conn_read() on
@@ -213,7 +268,7 @@ struct pb_conn_params {
     const char *sni;
     /* Client: the name or IP literal to verify the certificate against
      * (NULL: no name check). The backend checks it with
-     * petls_hostname_verify() inside its verification, so a mismatch fails
+     * pb_settings.name_match inside its verification, so a mismatch fails
      * the handshake like any other verification error. */
     const char *verify_name;
     pb_send_fn send;
@@ -226,6 +281,13 @@ struct pb_conn_params {
      * callbacks: TLS 1.2 then resumes by session ID (mbedTLS sends an empty
      * session ID whenever it will issue a ticket). */
     int no_tls12_tickets;
+    /* Server: the ClientHello stage's judgement of a ClientHello body the
+     * backend parsed and accepted, before anything answers it: 0, or the
+     * alert (RFC 8446 6.2 description) to refuse it with, why saying what
+     * is wrong with it ("has key_share (extension 51) twice"). NULL:
+     * none. */
+    int (*hello_check)(const uint8_t *hello, size_t hello_len, char *why,
+                       size_t whylen);
     /* Client: session bytes (from hooks->client_session) to offer. */
     const uint8_t *session;
     size_t session_len;
@@ -249,8 +311,9 @@ struct pb_conn_params {
 struct pb_vhost_hooks {
     /* The client sent SNI name (NUL-terminated, no NUL inside). Sets *host
      * to the frozen config of the host context to use (NULL: the default
-     * one) and returns 0, or returns -1 to end the handshake with an
-     * unrecognized_name alert. */
+     * one) and returns 0, or returns -1 (strict SNI) or -2 (the SNI
+     * callback refused it) to end the handshake with an unrecognized_name
+     * alert. */
     int (*sni_select)(void *owner, const char *name, struct pb_config **host);
     /* A client's PSK identity (not NUL-terminated). Writes the key into
      * key (capacity cap) and returns 0 with *key_len set, or -1: unknown
@@ -289,6 +352,12 @@ uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
 /* 1 when the completed handshake resumed a session (TLS 1.2 session ID or
  * ticket, TLS 1.3 ticket PSK; an external PSK is not a resumption). */
 int pb_conn_resumed(const struct pb_conn *c);
+/* 1 while the record buffers are released (pb_settings.keep_buffers 0 and
+ * the connection idle). */
+int pb_conn_buffers_released(const struct pb_conn *c);
+/* Tests only (not thread-safe): the next n re-allocations of released
+ * record buffers fail as out of memory, in every connection. */
+void pb_conn_buffers_fail_next(unsigned int n);
 /* Server: 1 when the completed handshake resumed a TLS 1.3 ticket in
  * psk_ke mode (no (EC)DHE; see pb_session_hooks.psk_ke_offered), else 0
  * (always 0 on a client: mbedTLS keeps the mode it saw private). */

@@ -9,6 +9,7 @@
 #include "cipher_suites.h"
 #include "petls_features.h"
 #include "groups.h"
+#include "hostname.h"
 #include "petls_internal.h"
 #include "protocols.h"
 #include "psk.h"
@@ -182,6 +183,16 @@ static void session_settings(struct petls_config *c, struct pb_settings *s)
                   petls_sni_wants_preparse(c) || petls_nego_needs_preparse(c);
 }
 
+/* backend.h repeats these values so that the backend needs no petls.h. */
+_Static_assert(PB_PROTOCOL_TLSv1_2 == PETLS_PROTOCOL_TLSv1_2 &&
+                   PB_PROTOCOL_TLSv1_3 == PETLS_PROTOCOL_TLSv1_3 &&
+                   PB_PROTOCOLS_ALL == PETLS_PROTOCOLS_ALL,
+               "protocol bits of backend.h and petls.h differ");
+_Static_assert(PB_VERIFY_CLIENT_NONE == PETLS_VERIFY_CLIENT_NONE &&
+                   PB_VERIFY_CLIENT_OPTIONAL == PETLS_VERIFY_CLIENT_OPTIONAL &&
+                   PB_VERIFY_CLIENT_REQUIRE == PETLS_VERIFY_CLIENT_REQUIRE,
+               "client verification modes of backend.h and petls.h differ");
+
 static int config_freeze(struct petls_config *c, char *err, size_t errlen)
 {
     struct pb_settings s;
@@ -199,6 +210,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     }
     petls_config_load_default_ca(c);
     memset(&s, 0, sizeof(s));
+    s.name_match = petls_hostname_verify;
     s.protocols = petls_config_effective_protocols(c);
     if (s.protocols == 0) {
         snprintf(err, errlen,
@@ -218,6 +230,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     s.verify_time = c->verify_time;
     s.verify_client = c->verify_client;
     s.verify_depth = c->verify_depth;
+    s.keep_buffers = c->keep_buffers;
     session_settings(c, &s);
     s.nego = petls_nego_settings(c);
     berr[0] = '\0';
@@ -971,6 +984,13 @@ int petls_config_set_tls13_psk_ke(struct petls_config *c, int enable)
                           ? PETLS_TLS13_PSK_KE_ONLY
                       : enable != 0 ? PETLS_TLS13_PSK_KE_ALLOW
                                     : PETLS_TLS13_PSK_KE_OFF;
+    return 0;
+}
+
+int petls_config_set_release_buffers(struct petls_config *c, int enable)
+{
+    SETTER_ENTRY(c);
+    c->keep_buffers = enable == 0;
     return 0;
 }
 

@@ -101,6 +101,7 @@ struct petls_config {
     int tickets;                             /* 1 stateless, 0 stateful */
     unsigned int tls13_tickets;
     int tls13_psk_ke;
+    int keep_buffers; /* petls_config_set_release_buffers(c, 0) */
     /* The ticket key ring stays changeable after the freeze (Node's
      * setTicketKeys on a live server): it has its own mutex. */
     struct petls_ticket_keys *ticket_keys;

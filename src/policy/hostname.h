@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend/backend.h"
+
 /* Parses an IPv4 or IPv6 literal (IPv6 may be in brackets). Writes 4 or 16
  * bytes to out and their count to *len. Returns 1 if it is an IP literal,
  * 0 if not (out untouched). IPv4 is a strict dotted quad ("1.2.3" "0x1.2.3.4"
@@ -28,17 +30,8 @@ int petls_hostname_valid(const char *name);
 int petls_hostname_match_pattern(const char *pattern, size_t pattern_len,
                                  const char *host);
 
-/* What a certificate says about its names, as the backend extracts them. */
-struct petls_cert_names {
-    const char *const *dns; /* dNSName SANs */
-    const size_t *dns_len;  /* their lengths (may contain no NUL) */
-    size_t n_dns;
-    const uint8_t *const *ip; /* iPAddress SANs, 4 or 16 bytes each */
-    const size_t *ip_len;
-    size_t n_ip;
-    const char *cn; /* subject common name, or NULL */
-    size_t cn_len;
-};
+/* struct petls_cert_names (what a certificate says about its names, as
+ * the backend extracts them) is a neutral type of backend.h. */
 
 /* RFC 6125 verification of host against a certificate's names: an IP
  * literal matches only iPAddress SANs; a DNS name matches dNSName SANs, and

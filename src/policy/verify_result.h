@@ -5,26 +5,9 @@
 
 #include <stdint.h>
 
-/* Neutral verification flags that the backend reports. */
-#define PETLS_VF_NO_CERT 0x0001u       /* the peer sent no certificate */
-#define PETLS_VF_NOT_TRUSTED 0x0002u   /* chain does not end at a trusted CA */
-#define PETLS_VF_EXPIRED 0x0004u       /* some certificate expired */
-#define PETLS_VF_FUTURE 0x0008u        /* some certificate not yet valid */
-#define PETLS_VF_REVOKED 0x0010u       /* revoked by a CRL */
-#define PETLS_VF_NAME_MISMATCH 0x0020u /* host name does not match */
-#define PETLS_VF_BAD_SIGNATURE 0x0040u /* a signature in the chain is bad */
-#define PETLS_VF_BAD_KEY 0x0080u       /* key type/size not acceptable */
-#define PETLS_VF_BAD_USAGE 0x0100u     /* key usage / extended key usage */
-#define PETLS_VF_CRL_EXPIRED 0x0200u   /* the CRL is out of date */
-#define PETLS_VF_OTHER 0x8000u         /* anything else */
-
-struct petls_verify_facts {
-    uint32_t flags;       /* PETLS_VF_* */
-    int chain_len;        /* certificates the peer sent */
-    int leaf_self_signed; /* leaf's issuer == subject and self-verifies */
-    int top_self_signed;  /* last cert the peer sent is self-signed */
-    int depth_exceeded;   /* chain longer than the configured verify depth */
-};
+/* PETLS_VF_* and struct petls_verify_facts: neutral types of the backend
+ * interface. */
+#include "backend/backend.h"
 
 /* The Node.js code for the first problem in OpenSSL's order of checks:
  * NULL when flags is 0 and depth_exceeded is 0. Codes:

@@ -18,13 +18,19 @@ static int inside(const uint8_t *p, size_t n, const uint8_t *base,
 static void check_parsed(const uint8_t *msg, size_t len)
 {
     struct petls_client_hello ch;
-    char err[128];
+    char err[128], why[64];
     size_t i;
-    int r;
+    int r, a;
 
     memset(err, 'X', sizeof(err));
     r = petls_client_hello_parse(msg, len, &ch, err, sizeof(err));
     FUZZ_CHECK(r == 0 || r == -1);
+    /* The ClientHello stage refuses exactly the duplicates. */
+    memset(why, 'X', sizeof(why));
+    a = petls_client_hello_judge(msg, len, why, sizeof(why));
+    FUZZ_CHECK(a == (r != 0 && ch.duplicate ? 47 : 0));
+    if (a != 0)
+        FUZZ_CHECK(fuzz_terminated(why, sizeof(why)));
     if (r != 0) {
         FUZZ_CHECK(fuzz_terminated(err, sizeof(err)));
         return;

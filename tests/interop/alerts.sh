@@ -121,8 +121,19 @@ crafted() {
 
 section "crafted ClientHellos and records (TLS 1.2 + 1.3 server)"
 crafted both
+# The ClientHello stage's refusals (mbedTLS does not look for an extension
+# sent twice) are logged with the extension.
+for e in "supported_groups (extension 10)" "key_share (extension 51)" \
+    "supported_versions (extension 43)" "server_name (extension 0)" \
+    "signature_algorithms (extension 13)"; do
+    assert_contains "both server log: $e twice" "$(cat "$TMP/cboth.out")" \
+        "\"error\":\"handshake: the client's ClientHello has $e twice (RFC 8446 4.2; sent alert illegal_parameter)\""
+done
 section "crafted TLS 1.2 key exchanges (TLS 1.2 server)"
 crafted tls12 --max-version TLSv1.2
+assert_contains "tls12 server log: ec_point_formats twice" \
+    "$(cat "$TMP/ctls12.out")" \
+    "handshake: the client's ClientHello has ec_point_formats (extension 11) twice (RFC 8446 4.2; sent alert illegal_parameter)"
 section "crafted client authentication (TLS 1.2, client certificate required)"
 crafted req12 --max-version TLSv1.2 --verify-client require \
     --ca "$CERTS/ca.pem"

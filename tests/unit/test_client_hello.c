@@ -775,6 +775,45 @@ Test(client_hello, built_duplicates_and_psk_position)
                      "ClientHello: pre_shared_key is not the last extension");
 }
 
+/* The ClientHello stage's judgement: an extension twice is
+ * illegal_parameter (RFC 8446 4.2) naming it; what the parser cannot judge
+ * is left to the backend. */
+Test(client_hello, judge_duplicates)
+{
+    static struct bld w, e;
+    char why[64];
+    size_t i;
+
+    e.n = 0;
+    ext(&e, 10, "\x00\x02\x00\x1d", 4);
+    ext(&e, 13, "\x00\x02\x04\x03", 4);
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(petls_client_hello_judge(w.b, w.n, why, sizeof(why)), 0);
+
+    ext(&e, 10, "\x00\x02\x00\x17", 4);
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(petls_client_hello_judge(w.b, w.n, why, sizeof(why)), 47);
+    cr_assert_str_eq(why, "has supported_groups (extension 10) twice");
+
+    e.n = 0;
+    ext(&e, 0x1234, NULL, 0);
+    ext(&e, 0x1234, NULL, 0);
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(petls_client_hello_judge(w.b, w.n, why, sizeof(why)), 47);
+    cr_assert_str_eq(why, "has an unknown (extension 4660) twice");
+
+    /* Malformed (left to the backend), and a body with more than 256
+     * extensions, which the parser does not judge. */
+    hello(&w, 0x0303, 0, NULL);
+    u8(&w, 0);
+    cr_assert_eq(petls_client_hello_judge(w.b, w.n, why, sizeof(why)), 0);
+    e.n = 0;
+    for (i = 0; i < 300; i++)
+        ext(&e, 0x2000 + (unsigned int)i, NULL, 0);
+    hello(&w, 0x0303, 0, &e);
+    cr_assert_eq(petls_client_hello_judge(w.b, w.n, why, sizeof(why)), 0);
+}
+
 static void psk_ext(struct bld *e, size_t n_ids, size_t n_binders)
 {
     struct bld d;

@@ -267,3 +267,61 @@ Test(io, reset_allows_reconnect)
     cr_assert(p.pipe.client.bytes_written > 0);
     tlspair_free(&p);
 }
+
+/* Drives both sides until the client's handshake is done (TLS 1.3: its
+ * Finished is written) while the server still waits to read it. */
+static void client_done_server_waiting(struct tlspair *p)
+{
+    int c = PETLS_WANT_POLLIN, s = PETLS_WANT_POLLIN, i;
+
+    for (i = 0; i < 100 && c != 0; i++) {
+        c = petls_handshake(p->client);
+        cr_assert(c == 0 || c == PETLS_WANT_POLLIN, "client: %s",
+                  petls_error(p->client));
+        if (c != 0) {
+            s = petls_handshake(p->sconn);
+            cr_assert_eq(s, PETLS_WANT_POLLIN, "server: %s",
+                         petls_error(p->sconn));
+        }
+    }
+    cr_assert_eq(c, 0);
+}
+
+/* A TLS 1.3 client that completes its handshake and leaves before the
+ * server's NewSessionTickets go out: the server's handshake succeeded (the
+ * tickets are lost, nothing else), not "write callback failed" / "Broken
+ * pipe"; the next read reports the peer's leaving. */
+Test(io, client_leaving_before_tickets_is_a_handshake)
+{
+    struct tlspair p;
+    char buf[16];
+
+    tlspair_init(&p);
+    tlspair_start(&p, "localhost");
+    client_done_server_waiting(&p);
+    /* The client is gone: the server's writes fail, its reads see EOF
+     * after the Finished already queued. */
+    mempipe_close_write(&p.pipe.server);
+    mempipe_close_write(&p.pipe.client);
+    cr_assert_eq(petls_handshake(p.sconn), 0, "%s", petls_error(p.sconn));
+    cr_assert_str_eq(petls_conn_version(p.sconn), "TLSv1.3");
+    cr_assert_eq(petls_read(p.sconn, buf, sizeof(buf)), -1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "connection truncated: EOF without close_notify");
+    tlspair_free(&p);
+}
+
+/* The same failure before the client's Finished arrived is a failed
+ * handshake: nothing was verified yet. */
+Test(io, server_write_failure_mid_handshake_fails)
+{
+    struct tlspair p;
+
+    tlspair_init(&p);
+    tlspair_start(&p, "localhost");
+    cr_assert_eq(petls_handshake(p.client), PETLS_WANT_POLLIN);
+    mempipe_close_write(&p.pipe.server);
+    cr_assert_eq(petls_handshake(p.sconn), -1);
+    cr_assert_str_eq(petls_error(p.sconn), "write callback failed");
+    tlspair_free(&p);
+}

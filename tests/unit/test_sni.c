@@ -273,7 +273,8 @@ Test(sni, callback_reject)
     cr_assert_neq(tlspair_handshake(&p), 0);
     cr_assert_str_eq(petls_error(p.sconn),
                      "handshake: unrecognized server name 'rsa.petls.test' "
-                     "(strict SNI: sent alert unrecognized_name)");
+                     "(refused by the SNI callback: sent alert "
+                     "unrecognized_name)");
     cr_assert_str_eq(petls_error(p.client),
                      "handshake: peer sent fatal alert unrecognized_name");
     tlspair_free(&p);

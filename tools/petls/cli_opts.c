@@ -175,8 +175,8 @@ const struct cli_option cli_tls_options[] = {
     {"groups", "LIST", OPT_GROUPS, CLI_ROLE_BOTH,
      "key exchange groups, e.g. X25519:P-256"},
     {"handshake-timeout", "SECONDS", OPT_HANDSHAKE_TIMEOUT, CLI_ROLE_BOTH,
-     "give up on a handshake after this long (default 120, server 30; "
-     "0: never)"},
+     "give up on a handshake after this long (default: client 10, server "
+     "30; 0: never)"},
     {"json", NULL, OPT_JSON, CLI_ROLE_BOTH,
      "print one JSON line per handshake instead of text"},
     {NULL, NULL, 0, 0, NULL},

@@ -1,6 +1,8 @@
 /*
  * petls client HOST:PORT: one connection, the handshake facts in s_client's
- * form (or JSON), optionally some data sent and the answer printed.
+ * form (or JSON), then, as s_client, what is typed on stdin is sent and what
+ * the server sends is printed as it arrives (--send DATA instead sends DATA
+ * and prints the answer).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -28,15 +30,24 @@ enum {
     COPT_SESS_IN,
     COPT_SESS_OUT,
     COPT_SESSION_WAIT,
+    COPT_CONNECT_TIMEOUT,
 };
+
+/* The client's defaults: a silent or unreachable port is reported in
+ * seconds, not after the library's 120 s. */
+#define CLIENT_CONNECT_TIMEOUT_MS 10000u
+#define CLIENT_HANDSHAKE_TIMEOUT_MS 10000u
 
 static const struct cli_option client_options[] = {
     {"servername", "NAME", COPT_SERVERNAME, CLI_ROLE_CLIENT,
      "name to send as SNI and verify (default: HOST; '' for none)"},
     {"send", "DATA", COPT_SEND, CLI_ROLE_CLIENT,
-     "write DATA ('-': stdin), print what comes back until close or idle"},
+     "write DATA ('-': stdin as it comes, then read on), print what comes "
+     "back until close or idle (default: stdin sent as typed, until EOF)"},
     {"idle", "SECONDS", COPT_IDLE, CLI_ROLE_CLIENT,
      "with --send: stop reading after this long without data (default 2)"},
+    {"connect-timeout", "SECONDS", COPT_CONNECT_TIMEOUT, CLI_ROLE_CLIENT,
+     "give up on the TCP connection after this long (default 10; 0: never)"},
     {"quiet", NULL, COPT_QUIET, CLI_ROLE_CLIENT,
      "do not print the connection summary"},
     {"reconnect", "N", COPT_RECONNECT, CLI_ROLE_CLIENT,
@@ -74,6 +85,7 @@ struct client_opts {
     const char *sess_in;
     const char *sess_out;
     uint32_t session_wait_ms;
+    uint32_t connect_timeout_ms;
     struct nego_opts nego;
     struct sni_psk_opts snipsk;
 };
@@ -95,6 +107,8 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
     sni_psk_opts_init(&o->snipsk);
     o->idle_ms = 2000;
     o->session_wait_ms = 1000;
+    o->connect_timeout_ms = CLIENT_CONNECT_TIMEOUT_MS;
+    o->tls.handshake_timeout_ms = CLIENT_HANDSHAKE_TIMEOUT_MS;
     cli_scan_init(&scan, argc, argv, 1, CLI_ROLE_CLIENT);
     while ((rc = cli_scan_next(&scan, tables, &opt, &value, err,
                                sizeof(err))) >= 0) {
@@ -138,6 +152,14 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
             break;
         case COPT_SESS_OUT:
             o->sess_out = value;
+            break;
+        case COPT_CONNECT_TIMEOUT:
+            if (cli_parse_seconds(value, &o->connect_timeout_ms) != 0) {
+                cli_errorf("client: --connect-timeout: '%s' is not a number "
+                           "of seconds",
+                           value);
+                return CLI_EXIT_USAGE;
+            }
             break;
         case COPT_SESSION_WAIT:
             if (cli_parse_seconds(value, &o->session_wait_ms) != 0) {
@@ -303,34 +325,71 @@ static int exchange(struct petls *ctx, int fd, const char *data, size_t len,
     }
 }
 
-/* Reads all of stdin for --send -. */
-static char *slurp_stdin(size_t *len)
+/* Interactive mode and --send -: what arrives on stdin is sent as it
+ * arrives (a terminal gives a line at a time), what the server sends is
+ * printed as it arrives. At stdin's EOF: interactive mode returns (as
+ * s_client: close_notify follows); --send - (read_on) reads on until the
+ * server closes or stays idle for idle_ms. The server closing first ends
+ * both. */
+static int stream_stdin(struct petls *ctx, int fd, int read_on,
+                        uint32_t idle_ms)
 {
-    size_t cap = 4096;
-    char *buf = malloc(cap);
-    *len = 0;
-    if (buf == NULL)
-        return NULL;
+    char in[4096], buf[16384];
+    size_t in_len = 0, in_off = 0;
+    int in_eof = 0;
     for (;;) {
-        if (*len == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                return NULL;
+        short events = 0;
+        if (in_off < in_len) {
+            ssize_t n = petls_write(ctx, in + in_off, in_len - in_off);
+            if (n > 0) {
+                in_off += (size_t)n;
+                continue;
             }
-            buf = nb;
-            cap *= 2;
+            if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
+                cli_errorf("client: write: %s", petls_error(ctx));
+                return -1;
+            }
+            events |= want_events(n);
+        } else if (in_eof && !read_on) {
+            return 0;
         }
-        size_t n = fread(buf + *len, 1, cap - *len, stdin);
-        *len += n;
+        ssize_t n = petls_read(ctx, buf, sizeof(buf));
+        if (n > 0) {
+            fwrite(buf, 1, (size_t)n, stdout);
+            fflush(stdout);
+            continue;
+        }
         if (n == 0)
-            break;
+            return 0; /* close_notify */
+        if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
+            cli_errorf("client: read: %s", petls_error(ctx));
+            return -1;
+        }
+        events |= want_events(n);
+
+        struct pollfd pfd[2] = {{.fd = fd, .events = events},
+                                {.fd = STDIN_FILENO, .events = POLLIN}};
+        int watch_stdin = !in_eof && in_off == in_len;
+        int timeout = in_eof && in_off == in_len ? (int)idle_ms : -1;
+        int ready = poll(pfd, watch_stdin ? 2 : 1, timeout);
+        if (ready < 0) {
+            if (errno == EINTR)
+                continue;
+            cli_errorf("client: poll: %s", strerror(errno));
+            return -1;
+        }
+        if (ready == 0)
+            return 0; /* idle after EOF: the answer is complete */
+        if (watch_stdin && pfd[1].revents != 0) {
+            ssize_t got = read(STDIN_FILENO, in, sizeof(in));
+            if (got > 0) {
+                in_len = (size_t)got;
+                in_off = 0;
+            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+                in_eof = 1; /* EOF, or a stdin that cannot be read */
+            }
+        }
     }
-    if (ferror(stdin)) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
 }
 
 /* Sends close_notify, giving a slow peer a moment; a peer that is already
@@ -373,8 +432,10 @@ struct client_run {
     struct client_opts *o;
     struct petls_config *cfg;
     const char *host, *port, *servername;
-    const char *send_data;
+    const char *send_data; /* --send DATA; NULL: stdin */
     size_t send_len;
+    int stream_read_on; /* --send -: read on after stdin's EOF */
+    int stdin_used;
     struct client_sessions sessions;
 };
 
@@ -388,7 +449,7 @@ static int client_connect_once(struct client_run *r)
     int status = CLI_EXIT_FAIL;
 
     snprintf(peer, sizeof(peer), "%s", o->target);
-    int fd = net_connect(r->host, r->port, o->tls.handshake_timeout_ms, peer,
+    int fd = net_connect(r->host, r->port, o->connect_timeout_ms, peer,
                          sizeof(peer), err, sizeof(err));
     if (fd < 0) {
         cli_errorf("client: %s", err);
@@ -451,6 +512,11 @@ static int client_connect_once(struct client_run *r)
     if (r->send_data != NULL) {
         if (exchange(ctx, fd, r->send_data, r->send_len, o->idle_ms) != 0)
             status = CLI_EXIT_FAIL;
+    } else if (!r->stdin_used) {
+        /* stdin is read by the first connection only (--reconnect). */
+        r->stdin_used = 1;
+        if (stream_stdin(ctx, fd, r->stream_read_on, o->idle_ms) != 0)
+            status = CLI_EXIT_FAIL;
     }
     if ((o->reconnect > 0 || o->sess_out != NULL) &&
         r->sessions.received == before)
@@ -471,7 +537,6 @@ int client_main(int argc, char **argv)
     struct client_run r;
     char host[NET_HOST_MAX], port[NET_PORT_MAX];
     char err[1024];
-    char *stdin_data = NULL;
     int status = CLI_EXIT_FAIL;
     struct nego_state ns = {-1, 0};
 
@@ -498,12 +563,8 @@ int client_main(int argc, char **argv)
 
     r.send_data = o.send;
     if (o.send != NULL && strcmp(o.send, "-") == 0) {
-        stdin_data = slurp_stdin(&r.send_len);
-        if (stdin_data == NULL) {
-            cli_errorf("client: cannot read stdin");
-            return CLI_EXIT_FAIL;
-        }
-        r.send_data = stdin_data;
+        r.send_data = NULL;
+        r.stream_read_on = 1;
     } else if (o.send != NULL) {
         r.send_len = strlen(o.send);
     }
@@ -564,6 +625,5 @@ out:
     client_sessions_free(&r.sessions);
     if (r.cfg != NULL)
         petls_config_free(r.cfg);
-    free(stdin_data);
     return status;
 }

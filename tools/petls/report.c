@@ -1,3 +1,5 @@
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
+
 #include "report.h"
 
 #include "json_out.h"
@@ -17,8 +19,10 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
         f->authorized ? NULL : petls_conn_authorization_error(ctx);
     f->authorization_message =
         f->authorized ? NULL : petls_conn_authorization_message(ctx);
-    f->peer_subject =
-        petls_peer_cert_provided(ctx) ? petls_peer_cert_subject(ctx) : NULL;
+    int have_cert = petls_peer_cert_provided(ctx) == 1;
+    f->peer_subject = have_cert ? petls_peer_cert_subject(ctx) : NULL;
+    f->peer_issuer = have_cert ? petls_peer_cert_issuer(ctx) : NULL;
+    f->peer_notafter = have_cert ? petls_peer_cert_notafter(ctx) : -1;
     f->psk_identity = petls_conn_psk_identity(ctx);
 }
 
@@ -96,7 +100,17 @@ void report_client_lines(FILE *out, const struct conn_facts *f)
                 or_dash(f->authorization_message));
     fprintf(out, "Server name: %s\n",
             f->servername != NULL ? f->servername : "(none)");
+    fprintf(out, "ALPN protocol: %s\n", f->alpn != NULL ? f->alpn : "(none)");
     fprintf(out, "Peer subject: %s\n",
             f->peer_subject != NULL ? f->peer_subject : "(none)");
+    if (f->peer_issuer != NULL)
+        fprintf(out, "Peer issuer: %s\n", f->peer_issuer);
+    if (f->peer_notafter != -1) {
+        struct tm tm;
+        char when[32];
+        if (gmtime_r(&f->peer_notafter, &tm) != NULL &&
+            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
+            fprintf(out, "Peer expires: %s\n", when);
+    }
     fflush(out);
 }

@@ -8,6 +8,7 @@
 #define PETLS_CLI_REPORT_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include <petls.h>
 
@@ -23,6 +24,8 @@ struct conn_facts {
     const char *authorization_error;   /* Node code, NULL when authorized */
     const char *authorization_message; /* its text */
     const char *peer_subject;          /* NULL: no peer certificate */
+    const char *peer_issuer;           /* NULL: no peer certificate */
+    time_t peer_notafter;              /* -1: no peer certificate */
     const char *psk_identity;          /* NULL: no external PSK used */
     int worker; /* petls server --workers: the worker's index; -1: none */
 };
@@ -50,7 +53,10 @@ void report_server_error(FILE *out, const char *peer, const char *error);
  *   resumed)
  *   Verification: OK | Verification error: CODE: message
  *   Server name: localhost | Server name: (none)
- *   Peer subject: CN=localhost | Peer subject: (none) */
+ *   ALPN protocol: h2 | ALPN protocol: (none)
+ *   Peer subject: CN=localhost | Peer subject: (none)
+ *   Peer issuer: CN=Test CA      (only with a peer certificate)
+ *   Peer expires: 2027-01-31 12:00:00 UTC   (idem) */
 void report_client_lines(FILE *out, const struct conn_facts *f);
 
 #endif

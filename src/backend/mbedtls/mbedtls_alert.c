@@ -418,6 +418,32 @@ static void drop_unsent(struct pb_conn *c)
     s->out_msg = s->out_iv;
 }
 
+int pb_mbedtls_alert_hello(struct pb_conn *c)
+{
+    const mbedtls_ssl_context *s = &c->ssl;
+    int a;
+
+    if (c->alert.hello_check == NULL || s->in_msg == NULL || s->in_hslen < 4 ||
+        s->in_msg[0] != MBEDTLS_SSL_HS_CLIENT_HELLO) {
+        return 0;
+    }
+    a = c->alert.hello_check(s->in_msg + 4, s->in_hslen - 4,
+                             c->alert.refused_why,
+                             sizeof(c->alert.refused_why));
+    if (a <= 0 || a > 255) {
+        return 0;
+    }
+    c->alert.refused = a;
+    switch (a) {
+    case MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER:
+        return MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER;
+    case MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR:
+        return MBEDTLS_ERR_SSL_DECODE_ERROR;
+    default:
+        return MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE;
+    }
+}
+
 int pb_mbedtls_alert_abort(struct pb_conn *c, int ret)
 {
     int a, i;
@@ -426,7 +452,9 @@ int pb_mbedtls_alert_abort(struct pb_conn *c, int ret)
     if (c->alert.sent || c->io_status != 0) {
         return -1;
     }
-    if (c->alert.replace != 0) {
+    if (c->alert.refused != 0) {
+        a = c->alert.refused; /* the ClientHello stage's */
+    } else if (c->alert.replace != 0) {
         a = c->alert.replace; /* for mbedTLS's, which did not leave */
     } else if (c->ssl.send_alert == 0 && c->ssl.alert_reason == ret &&
                c->ssl.alert_type != 0 &&
@@ -564,6 +592,15 @@ int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
 
     if (sent_name == NULL) {
         sent_name = "a fatal alert";
+    }
+    if (c->alert.refused != 0 && ret == c->alert.ret) {
+        const char *name = pb_alert_name(c->alert.refused);
+        pb_mbedtls_msg(err, errlen,
+                       "%s: the client's ClientHello %s (RFC 8446 4.2; sent "
+                       "alert %s)",
+                       op, c->alert.refused_why,
+                       name != NULL ? name : "a fatal alert");
+        return 1;
     }
     if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE) {
         pb_mbedtls_msg(err, errlen,

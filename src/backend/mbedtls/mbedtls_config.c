@@ -14,7 +14,6 @@
 #include <psa/crypto.h>
 
 #include "backend/mbedtls/mbedtls_internal.h"
-#include "petls.h"
 #include "petls_port.h"
 
 #define TLS13_MIN_ID 0x1301
@@ -272,35 +271,6 @@ static int not_frozen(const struct pb_config *cfg, char *err, size_t errlen)
 
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
 /* Parses a private key, telling apart the cases a user can fix. */
-/* mbedtls_pk_parse_key, except that a wrong passphrase always reads as
- * one: mbedTLS reports PASSWORD_MISMATCH only when the decrypted padding is
- * wrong, and about 1 time in 256 a wrong key leaves valid padding and the
- * garbage fails as ASN.1 instead. A key that asks for a passphrase when
- * parsed without one is encrypted, so any other failure with the
- * passphrase is the passphrase's. */
-int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
-                         size_t in_len, const unsigned char *pwd,
-                         size_t pwd_len)
-{
-    int ret =
-        mbedtls_pk_parse_key(pk, in, in_len, pwd_len > 0 ? pwd : NULL, pwd_len,
-                             pb_mbedtls_rng, pb_mbedtls_rng_ctx());
-
-    if (ret != 0 && pwd_len > 0 && ret != MBEDTLS_ERR_PK_PASSWORD_MISMATCH &&
-        ret != MBEDTLS_ERR_PK_ALLOC_FAILED) {
-        mbedtls_pk_context probe;
-
-        mbedtls_pk_init(&probe);
-        if (mbedtls_pk_parse_key(&probe, in, in_len, NULL, 0, pb_mbedtls_rng,
-                                 pb_mbedtls_rng_ctx()) ==
-            MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
-            ret = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
-        }
-        mbedtls_pk_free(&probe);
-    }
-    return ret;
-}
-
 static int parse_key(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len,
                      const char *passphrase, char *err, size_t errlen)
 {
@@ -342,6 +312,26 @@ static int parse_key(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len,
     return PB_ERR;
 }
 
+/* Whether PEM text holds a private key and no certificate: a certificate
+ * file given where the key belongs (or the two swapped). */
+static int pem_key_not_cert(const uint8_t *buf, size_t len)
+{
+    static const char key[] = "PRIVATE KEY-----";
+    static const char cert[] = "-----BEGIN CERTIFICATE-----";
+    int has_key = 0;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (len - i >= sizeof(cert) - 1 &&
+            memcmp(buf + i, cert, sizeof(cert) - 1) == 0)
+            return 0;
+        if (len - i >= sizeof(key) - 1 &&
+            memcmp(buf + i, key, sizeof(key) - 1) == 0)
+            has_key = 1;
+    }
+    return has_key;
+}
+
 int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
                           size_t cert_len, const uint8_t *key, size_t key_len,
                           const char *passphrase, char *err, size_t errlen)
@@ -373,6 +363,13 @@ int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
     }
     ret = mbedtls_x509_crt_parse(&kp->chain, in, in_len);
     pb_mbedtls_free_input(in, in_len, owned);
+    if (ret < 0 && pem_key_not_cert(cert, cert_len)) {
+        pb_mbedtls_msg(err, errlen,
+                       "cannot parse the certificate: the certificate file "
+                       "holds a private key and no certificate (certificate "
+                       "and key swapped?)");
+        goto fail;
+    }
     if (ret < 0) {
         pb_mbedtls_err(err, errlen, ret, "cannot parse the certificate");
         goto fail;
@@ -584,7 +581,7 @@ static int build_ciphers(struct pb_config *cfg, const struct pb_settings *s,
                        "by mbed TLS");
         return PB_ERR;
     }
-    if (n13 == 0 && (*protocols & PETLS_PROTOCOL_TLSv1_3)) {
+    if (n13 == 0 && (*protocols & PB_PROTOCOL_TLSv1_3)) {
         for (i = 0; i < N_ELEMS(default_ciphers); i++) {
             if (is_tls13_suite(default_ciphers[i]) &&
                 pb_cipher_supported((uint16_t)default_ciphers[i])) {
@@ -594,17 +591,17 @@ static int build_ciphers(struct pb_config *cfg, const struct pb_settings *s,
         }
     }
     if (n12 == 0) {
-        if (!(*protocols & PETLS_PROTOCOL_TLSv1_3)) {
+        if (!(*protocols & PB_PROTOCOL_TLSv1_3)) {
             petls_port_free(out);
             pb_mbedtls_msg(err, errlen,
                            "the cipher list has no TLSv1.2 cipher suite, "
                            "but TLSv1.2 is the only enabled protocol");
             return PB_ERR;
         }
-        *protocols &= ~(uint32_t)PETLS_PROTOCOL_TLSv1_2;
+        *protocols &= ~(uint32_t)PB_PROTOCOL_TLSv1_2;
     }
     if (n13 == 0) {
-        *protocols &= ~(uint32_t)PETLS_PROTOCOL_TLSv1_3;
+        *protocols &= ~(uint32_t)PB_PROTOCOL_TLSv1_3;
     }
     if (*protocols == 0) {
         petls_port_free(out);
@@ -652,8 +649,8 @@ static int build_groups(struct pb_config *cfg, const struct pb_settings *s,
 
 static mbedtls_ssl_protocol_version wire_version(uint32_t bit)
 {
-    return bit == PETLS_PROTOCOL_TLSv1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
-                                         : MBEDTLS_SSL_VERSION_TLS1_2;
+    return bit == PB_PROTOCOL_TLSv1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
+                                      : MBEDTLS_SSL_VERSION_TLS1_2;
 }
 
 static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
@@ -672,13 +669,13 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
     }
     mbedtls_ssl_conf_rng(conf, pb_mbedtls_rng, pb_mbedtls_rng_ctx());
     mbedtls_ssl_conf_min_tls_version(
-        conf, wire_version((protocols & PETLS_PROTOCOL_TLSv1_2)
-                               ? PETLS_PROTOCOL_TLSv1_2
-                               : PETLS_PROTOCOL_TLSv1_3));
+        conf,
+        wire_version((protocols & PB_PROTOCOL_TLSv1_2) ? PB_PROTOCOL_TLSv1_2
+                                                       : PB_PROTOCOL_TLSv1_3));
     mbedtls_ssl_conf_max_tls_version(
-        conf, wire_version((protocols & PETLS_PROTOCOL_TLSv1_3)
-                               ? PETLS_PROTOCOL_TLSv1_3
-                               : PETLS_PROTOCOL_TLSv1_2));
+        conf,
+        wire_version((protocols & PB_PROTOCOL_TLSv1_3) ? PB_PROTOCOL_TLSv1_3
+                                                       : PB_PROTOCOL_TLSv1_2));
     /* One list mixes TLS 1.2 and 1.3 suites; mbedTLS keeps the pointer.
      * The server always picks in its own order for TLS 1.2 (unless mbedTLS
      * was built with MBEDTLS_SSL_SRV_RESPECT_CLIENT_PREFERENCE) and, for
@@ -698,10 +695,10 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
                                   : MBEDTLS_SSL_VERIFY_OPTIONAL;
     } else {
         switch (s->verify_client) {
-        case PETLS_VERIFY_CLIENT_REQUIRE:
+        case PB_VERIFY_CLIENT_REQUIRE:
             authmode = MBEDTLS_SSL_VERIFY_REQUIRED;
             break;
-        case PETLS_VERIFY_CLIENT_OPTIONAL:
+        case PB_VERIFY_CLIENT_OPTIONAL:
             authmode = MBEDTLS_SSL_VERIFY_OPTIONAL;
             break;
         default:
@@ -770,7 +767,7 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
     if (cfg->frozen) {
         return 0;
     }
-    protocols = s->protocols & PETLS_PROTOCOLS_ALL;
+    protocols = s->protocols & PB_PROTOCOLS_ALL;
     if (protocols == 0) {
         pb_mbedtls_msg(err, errlen, "no supported protocol version enabled");
         return PB_ERR;
@@ -786,7 +783,7 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
                        PB_MBEDTLS_NO_X509_MSG);
         return PB_ERR;
     }
-    if (s->verify_client != PETLS_VERIFY_CLIENT_NONE) {
+    if (s->verify_client != PB_VERIFY_CLIENT_NONE) {
         pb_mbedtls_msg(err, errlen,
                        "%s: client certificates cannot be requested",
                        PB_MBEDTLS_NO_X509_MSG);
@@ -803,6 +800,7 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
     cfg->verify_time = s->verify_time;
     cfg->verify_client = s->verify_client;
     cfg->verify_depth = s->verify_depth;
+    cfg->name_match = s->name_match;
     if (setup_role(cfg, &cfg->client, MBEDTLS_SSL_IS_CLIENT, protocols, s, err,
                    errlen) != 0 ||
         setup_role(cfg, &cfg->server, MBEDTLS_SSL_IS_SERVER, protocols, s, err,
@@ -814,13 +812,14 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
      * session ID, so TLS 1.2 handshakes use a copy of the server config
      * without ticket callbacks. */
     cfg->hooks = s->session_hooks;
+    cfg->keep_buffers = s->keep_buffers;
     cfg->ticket_lifetime_s = s->ticket_lifetime_s;
     stateful = s->session_hooks != NULL && s->tickets && !s->tls12_tickets;
     pb_mbedtls_session_conf(cfg, &cfg->client, MBEDTLS_SSL_IS_CLIENT, 1, s);
-    pb_mbedtls_session_conf(
-        cfg, &cfg->server, MBEDTLS_SSL_IS_SERVER,
-        !stateful || (protocols & PETLS_PROTOCOL_TLSv1_3) != 0, s);
-    if (stateful && (protocols & PETLS_PROTOCOL_TLSv1_2)) {
+    pb_mbedtls_session_conf(cfg, &cfg->server, MBEDTLS_SSL_IS_SERVER,
+                            !stateful || (protocols & PB_PROTOCOL_TLSv1_3) != 0,
+                            s);
+    if (stateful && (protocols & PB_PROTOCOL_TLSv1_2)) {
         if (setup_role(cfg, &cfg->server_noticket, MBEDTLS_SSL_IS_SERVER,
                        protocols, s, err, errlen) != 0) {
             goto fail;

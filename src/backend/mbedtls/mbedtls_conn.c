@@ -304,6 +304,7 @@ struct pb_conn *pb_conn_new(struct pb_config *cfg,
         memcpy(c->verify_name, p->verify_name, n);
     }
     c->owner = p->owner;
+    c->alert.hello_check = c->is_server ? p->hello_check : NULL;
     conf = c->is_server ? &cfg->server : &cfg->client;
     if (c->is_server && p->no_tls12_tickets && cfg->have_server_noticket) {
         conf = &cfg->server_noticket; /* stateful: TLS 1.2 by session ID */
@@ -387,6 +388,8 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
     if (ret == 0) {
         c->handshake_done = 1;
         pb_mbedtls_trim_peer_chain(c);
+        pb_mbedtls_handshake_leftovers(c);
+        pb_mbedtls_buffers_idle(c);
         return 0;
     }
     /* Exactly one fatal alert: the one the table chooses, unless mbedTLS
@@ -398,8 +401,8 @@ int pb_conn_handshake(struct pb_conn *c, char *err, size_t errlen)
     return record_failure(c, pb);
 }
 
-ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
-                     size_t errlen)
+static ssize_t conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
+                         size_t errlen)
 {
     int ret, r;
 
@@ -439,8 +442,8 @@ ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
     }
 }
 
-ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len, char *err,
-                      size_t errlen)
+static ssize_t conn_write(struct pb_conn *c, const void *buf, size_t len,
+                          char *err, size_t errlen)
 {
     const unsigned char *p = buf;
     int ret;
@@ -479,7 +482,7 @@ ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len, char *err,
     return (ssize_t)len;
 }
 
-int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen)
+static int conn_close_notify(struct pb_conn *c, char *err, size_t errlen)
 {
     int ret;
 
@@ -493,6 +496,51 @@ int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen)
         return 0;
     }
     return record_failure(c, map_error(c, ret, "close", err, errlen));
+}
+
+/* Record buffers released while idle (mbedtls_buffers.c): allocated again
+ * before each call that may touch them, released after it when nothing is
+ * left in them. The handshake releases them once it is complete. */
+
+ssize_t pb_conn_read(struct pb_conn *c, void *buf, size_t len, char *err,
+                     size_t errlen)
+{
+    ssize_t r;
+
+    if (c->failed == 0 && !c->peer_closed &&
+        pb_mbedtls_buffers_acquire(c, "read", err, errlen) != 0) {
+        return PB_ERR;
+    }
+    r = conn_read(c, buf, len, err, errlen);
+    pb_mbedtls_buffers_idle(c);
+    return r;
+}
+
+ssize_t pb_conn_write(struct pb_conn *c, const void *buf, size_t len, char *err,
+                      size_t errlen)
+{
+    ssize_t r;
+
+    if (c->failed == 0 && len > 0 &&
+        pb_mbedtls_buffers_acquire(c, "write", err, errlen) != 0) {
+        return PB_ERR;
+    }
+    r = conn_write(c, buf, len, err, errlen);
+    pb_mbedtls_buffers_idle(c);
+    return r;
+}
+
+int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen)
+{
+    int r;
+
+    if (c->failed == 0 && c->handshake_done &&
+        pb_mbedtls_buffers_acquire(c, "close", err, errlen) != 0) {
+        return PB_ERR;
+    }
+    r = conn_close_notify(c, err, errlen);
+    pb_mbedtls_buffers_idle(c);
+    return r;
 }
 
 /* ---- Facts ---- */

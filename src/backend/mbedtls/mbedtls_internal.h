@@ -60,6 +60,7 @@ struct pb_config {
     int verify_time;
     int verify_client;
     int verify_depth;
+    pb_name_match_fn name_match; /* pb_settings.name_match */
 
     /* Sessions (mbedtls_session.c). */
     const struct pb_session_hooks *hooks;
@@ -69,6 +70,8 @@ struct pb_config {
     uint32_t ticket_lifetime_s;
 
     struct pb_nego_cfg nego; /* ALPN, renegotiation (mbedtls_nego.c) */
+
+    int keep_buffers; /* pb_settings.keep_buffers (mbedtls_buffers.c) */
 };
 
 /* Facts the verify callback records while mbedTLS verifies the peer. */
@@ -95,6 +98,19 @@ struct pb_kept_verify {
     mbedtls_x509_crt *crt; /* the peer's leaf, or NULL (none, or too big) */
 };
 
+/* Record buffers of one connection while released (mbedtls_buffers.c):
+ * the 8 bytes mbedTLS keeps at the start of each buffer (the record
+ * counters) and the offsets of the pointers it derived from them. */
+struct pb_bufstate {
+    int released;
+    int hs_emptied;         /* TLS 1.3: the handshake state was freed */
+    unsigned long releases; /* how often (tests, bench) */
+    size_t in_size, out_size;
+    unsigned char in_ctr[8], out_ctr[8];
+    size_t in_hdr, in_len, in_iv, in_msg, in_cid;
+    size_t out_hdr, out_len, out_iv, out_msg, out_cid;
+};
+
 /* The records this connection sent, as far as alerts go
  * (mbedtls_alert.c). */
 struct pb_alert_state {
@@ -109,6 +125,12 @@ struct pb_alert_state {
     int replace;    /* the alert to send for mbedTLS's dropped one, or 0 */
     int empty_cert; /* we sent an empty TLS 1.2 Certificate */
     int sent_desc;  /* its description when it was readable, else -1 */
+    /* Server: the ClientHello stage's judge (pb_conn_params.hello_check),
+     * the alert it refused the ClientHello with (0: none) and why. */
+    int (*hello_check)(const uint8_t *hello, size_t hello_len, char *why,
+                       size_t whylen);
+    int refused;
+    char refused_why[64];
 };
 
 /* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
@@ -122,6 +144,7 @@ struct pb_vhost_state {
     char *psk_identity;              /* server: whose key was found;
                                       * client: the one offered */
     char *psk_unknown;               /* server: last identity not found */
+    int sni_refusal;                 /* sni_select's -1 / -2, else 0 */
 };
 
 struct pb_conn {
@@ -165,6 +188,8 @@ struct pb_conn {
 
     /* ALPN, renegotiation, key log, record sizes (mbedtls_nego.c). */
     struct pb_nego_conn nego;
+
+    struct pb_bufstate bufs; /* mbedtls_buffers.c */
 
     struct pb_alert_state alert; /* mbedtls_alert.c */
 
@@ -212,7 +237,7 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
 /* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
 /* mbedtls_pk_parse_key, with a wrong passphrase always reported as
- * MBEDTLS_ERR_PK_PASSWORD_MISMATCH (mbedtls_config.c). */
+ * MBEDTLS_ERR_PK_PASSWORD_MISMATCH (mbedtls_key.c). */
 int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
                          size_t in_len, const unsigned char *pwd,
                          size_t pwd_len);
@@ -221,7 +246,8 @@ int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,
 void pb_mbedtls_trim_peer_chain(struct pb_conn *c);
 /* RFC 6125 check of host against the certificate's names: 1 match, 0 no
  * match, -1 out of memory. */
-int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host);
+int pb_mbedtls_cert_names_match(const struct pb_config *cfg,
+                                const mbedtls_x509_crt *crt, const char *host);
 
 /* ---- mbedtls_sni.c ---- */
 
@@ -308,6 +334,24 @@ void pb_mbedtls_psk_ke_free(struct pb_conn *c);
 int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
                                size_t errlen);
 
+/* ---- mbedtls_buffers.c ---- */
+
+/* The mbedTLS library linked is the one whose context layout the backend
+ * was compiled against: releasing buffers and freeing handshake leftovers
+ * touch private fields. */
+int pb_mbedtls_buffers_supported(void);
+/* After a call into mbedTLS: frees the record buffers when nothing is in
+ * them but the counters (and the config does not keep them). */
+void pb_mbedtls_buffers_idle(struct pb_conn *c);
+/* Before a call into mbedTLS: allocates released buffers again. 0, or
+ * PB_ERR with "<op>: out of memory ..." in err and the connection failed. */
+int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
+                               size_t errlen);
+/* After a TLS 1.3 handshake: frees the handshake state and the unused
+ * transforms mbedTLS 3.6 keeps (a client taking tickets keeps the emptied
+ * handshake structure for NewSessionTickets). */
+void pb_mbedtls_handshake_leftovers(struct pb_conn *c);
+
 /* ---- mbedtls_alert.c ---- */
 
 /* The RFC name of an alert description, or NULL. */
@@ -332,6 +376,10 @@ int pb_mbedtls_alert_for(const struct pb_conn *c, int ret);
 /* Called before each handshake step: a TLS 1.3 server writes with its
  * application keys once its Finished is out. */
 void pb_mbedtls_alert_step(struct pb_conn *c);
+/* Server, after the handshake step that parsed a ClientHello: the
+ * ClientHello stage's judgement of it. 0, or an mbedTLS error (the
+ * alert to send is kept for pb_mbedtls_alert_abort). */
+int pb_mbedtls_alert_hello(struct pb_conn *c);
 /* Sends that alert unless one was sent already (by mbedTLS or here) or the
  * transport failed. Returns the description sent, or -1. */
 int pb_mbedtls_alert_abort(struct pb_conn *c, int ret);

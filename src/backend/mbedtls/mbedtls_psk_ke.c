@@ -207,6 +207,8 @@ void pb_mbedtls_psk_ke_free(struct pb_conn *c)
 int pb_conn_resumed_psk_ke(const struct pb_conn *c)
 {
     /* The copy allows psk_ke only: a completed resumption under it used
-     * psk_ke (on a client, one that offered psk_ke alone). */
-    return c != NULL && c->psk_ke_conf != NULL && pb_conn_resumed(c);
+     * psk_ke (on a client, one that offered psk_ke alone). Read from the
+     * connection itself, not through mbedtls_session.c (no ring). */
+    return c != NULL && c->psk_ke_conf != NULL && c->handshake_done &&
+           c->resumed;
 }

@@ -21,7 +21,6 @@
 
 #include "backend/mbedtls/mbedtls_internal.h"
 #include "backend/mbedtls/mbedtls_nego.h"
-#include "petls.h"
 
 /* ssl->renego_status values, from mbedTLS's private library/ssl_misc.h
  * (unchanged since 2.x): the installed headers do not carry them. */
@@ -165,8 +164,26 @@ unsigned int pb_conn_renegotiations(const struct pb_conn *c)
     return c->nego.renegotiations;
 }
 
+static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
+                            size_t errlen);
+
 int pb_conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
                         size_t errlen)
+{
+    int r;
+
+    /* Record buffers released while idle (mbedtls_buffers.c). */
+    if (c->failed == 0 && c->handshake_done &&
+        pb_mbedtls_buffers_acquire(c, "renegotiate", err, errlen) != 0) {
+        return PB_ERR;
+    }
+    r = conn_renegotiate(c, verify_client, err, errlen);
+    pb_mbedtls_buffers_idle(c);
+    return r;
+}
+
+static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
+                            size_t errlen)
 {
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
     int ret;
@@ -199,13 +216,13 @@ int pb_conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
         c->nego.reneg_requested = 1;
         c->nego.reneg_authmode = -1;
         switch (verify_client) {
-        case PETLS_VERIFY_CLIENT_NONE:
+        case PB_VERIFY_CLIENT_NONE:
             c->nego.reneg_authmode = MBEDTLS_SSL_VERIFY_NONE;
             break;
-        case PETLS_VERIFY_CLIENT_OPTIONAL:
+        case PB_VERIFY_CLIENT_OPTIONAL:
             c->nego.reneg_authmode = MBEDTLS_SSL_VERIFY_OPTIONAL;
             break;
-        case PETLS_VERIFY_CLIENT_REQUIRE:
+        case PB_VERIFY_CLIENT_REQUIRE:
             c->nego.reneg_authmode = MBEDTLS_SSL_VERIFY_REQUIRED;
             break;
         default:

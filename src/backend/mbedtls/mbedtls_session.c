@@ -38,7 +38,8 @@
  * rebase_ticket_time; (2) the handshake state (ssl->state), read by
  * drive_handshake to tell a resumed handshake, for which mbedTLS has no
  * public flag, and by pb_mbedtls_session_read to see a NewSessionTicket
- * announced (mbedtls_ssl_is_handshake_over() is true in that state too).
+ * announced (mbedtls_ssl_is_handshake_over() is true in that state too),
+ * and set to MBEDTLS_SSL_HANDSHAKE_OVER by end_at_lost_ticket.
  * (3) the session's peer_cert, to keep the leaf of a TLS 1.2 session with
  * the verification record. (4) a TLS 1.2 server's ssl->conf->f_set_cache
  * and p_cache, ssl->session_negotiate and its id, id_len, to store a new
@@ -48,6 +49,7 @@
 
 #include <string.h>
 
+#include <mbedtls/net_sockets.h>
 #include <mbedtls/platform_time.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/ssl.h>
@@ -148,22 +150,6 @@ void pb_mbedtls_kept_free(struct pb_conn *c)
 #endif
     petls_port_free(k->name);
     memset(k, 0, sizeof(*k));
-}
-
-const struct pb_kept_verify *pb_mbedtls_kept_verify(const struct pb_conn *c)
-{
-    if (!c->kept.valid) {
-        return NULL;
-    }
-    if (c->handshake_done) {
-        return c->resumed ? &c->kept : NULL;
-    }
-    /* Inside the handshake: a TLS 1.3 server writes the ticket of a
-     * resumed connection before pb_mbedtls_session_handshake decides. */
-    return (c->is_server ? c->session_opened : c->offered_session) &&
-                   !c->saw_certificate && !c->vstate.called
-               ? &c->kept
-               : NULL;
 }
 
 /* The leaf a verification record of sess keeps (TLS 1.3 only:
@@ -813,6 +799,31 @@ static int got_ticket(struct pb_conn *c, int ret)
     return 0;
 }
 
+/* A TLS 1.3 server whose NewSessionTicket cannot be sent because the
+ * client already left (EPIPE, ECONNRESET): the client's Finished was
+ * verified and mbedTLS's wrap-up is done, so the handshake did succeed;
+ * only the tickets, which the client may ignore, are lost. The handshake
+ * is ended there (what mbedTLS does after the last ticket) instead of
+ * failing with "write: Broken pipe"; the next read reports the peer's
+ * leaving. Returns 1 when it did so. */
+static int end_at_lost_ticket(struct pb_conn *c, int ret)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) &&                                       \
+    defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C)
+    if (c->is_server && ret == MBEDTLS_ERR_NET_SEND_FAILED &&
+        c->io_status == PB_ERR && /* not PB_ERR_TIMEOUT */
+        (c->ssl.state == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET ||
+         c->ssl.state == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET_FLUSH)) {
+        c->ssl.state = MBEDTLS_SSL_HANDSHAKE_OVER;
+        return 1;
+    }
+#else
+    (void)c;
+    (void)ret;
+#endif
+    return 0;
+}
+
 /* What mbedtls_ssl_handshake() does (step until the handshake is over),
  * watching the state (private, see the top of the file): a handshake that
  * never enters MBEDTLS_SSL_SERVER_CERTIFICATE authenticated without
@@ -820,7 +831,7 @@ static int got_ticket(struct pb_conn *c, int ret)
  * some step, so looking before each step sees all of them. */
 static int drive_handshake(struct pb_conn *c)
 {
-    int ret = 0;
+    int ret = 0, hello;
 
     while (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
         if (c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) {
@@ -838,8 +849,15 @@ static int drive_handshake(struct pb_conn *c)
             store_id_early(c);
         }
 #endif
+        hello = c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO;
         ret = mbedtls_ssl_handshake_step(&c->ssl);
-        if (ret != 0) {
+        if (ret != 0 && end_at_lost_ticket(c, ret)) {
+            ret = 0;
+        } else if (ret != 0) {
+            break;
+        }
+        if (hello && c->ssl.state != MBEDTLS_SSL_CLIENT_HELLO &&
+            (ret = pb_mbedtls_alert_hello(c)) != 0) {
             break;
         }
     }

@@ -20,16 +20,15 @@
 #include <mbedtls/ssl.h>
 
 #include "backend/mbedtls/mbedtls_internal.h"
-#include "petls.h"
 #include "petls_port.h"
 
 #if defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
 static int authmode_of(int verify_client)
 {
     switch (verify_client) {
-    case PETLS_VERIFY_CLIENT_REQUIRE:
+    case PB_VERIFY_CLIENT_REQUIRE:
         return MBEDTLS_SSL_VERIFY_REQUIRED;
-    case PETLS_VERIFY_CLIENT_OPTIONAL:
+    case PB_VERIFY_CLIENT_OPTIONAL:
         return MBEDTLS_SSL_VERIFY_OPTIONAL;
     default:
         return MBEDTLS_SSL_VERIFY_NONE;
@@ -77,7 +76,7 @@ static int pick_keypairs_by_name(mbedtls_ssl_context *ssl,
         return 0;
     }
     for (kp = cfg->keypairs; kp != NULL; kp = kp->next) {
-        if (pb_mbedtls_cert_names_match(&kp->chain, name) == 1) {
+        if (pb_mbedtls_cert_names_match(cfg, &kp->chain, name) == 1) {
             ret = mbedtls_ssl_set_hs_own_cert(ssl, &kp->chain, &kp->key);
             if (ret != 0) {
                 return ret;
@@ -112,9 +111,11 @@ int pb_mbedtls_sni_cb(void *unused, mbedtls_ssl_context *ssl,
         memcpy(c->sni, name, len);
     }
     if (c->vh.hooks != NULL && c->vh.hooks->sni_select != NULL) {
-        if (c->vh.hooks->sni_select(c->vh.owner, c->sni, &host) != 0) {
+        int r = c->vh.hooks->sni_select(c->vh.owner, c->sni, &host);
+        if (r != 0) {
             /* mbedTLS answers a failing SNI callback with the fatal alert
              * unrecognized_name. */
+            c->vh.sni_refusal = r;
             return -1;
         }
     }
@@ -206,9 +207,11 @@ int pb_mbedtls_vhost_explain(struct pb_conn *c, int ret, const char *op,
     switch (ret) {
     case MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME:
         pb_mbedtls_msg(err, errlen,
-                       "%s: unrecognized server name '%s' (strict SNI: "
-                       "sent alert unrecognized_name)",
-                       op, c->sni != NULL ? c->sni : "");
+                       "%s: unrecognized server name '%s' (%s: sent alert "
+                       "unrecognized_name)",
+                       op, c->sni != NULL ? c->sni : "",
+                       c->vh.sni_refusal == -2 ? "refused by the SNI callback"
+                                               : "strict SNI");
         return 1;
     case MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY:
         pb_mbedtls_msg(err, errlen,

@@ -1,8 +1,8 @@
 /*
  * Certificates on mbedTLS: the verify callback (our host-name check, the
  * verify_time and verify_depth policies, chain facts), the neutral
- * verification facts, the decoded peer certificate, and decrypting private
- * keys to PEM.
+ * verification facts (and the verification kept with a resumed session),
+ * the decoded peer certificate. Private keys: mbedtls_key.c.
  */
 
 /* Private access for one check only: whether a certificate's signature
@@ -26,10 +26,28 @@
 #include <mbedtls/x509_crt.h>
 
 #include "backend/mbedtls/mbedtls_internal.h"
-#include "hostname.h"
 #include "petls_port.h"
 
 #define SAN_TAG(n) (MBEDTLS_ASN1_CONTEXT_SPECIFIC | (n))
+
+/* The verification kept with a resumed session (mbedtls_session.c imports
+ * it): the facts of this connection while it stands for the handshake
+ * the session came from. */
+const struct pb_kept_verify *pb_mbedtls_kept_verify(const struct pb_conn *c)
+{
+    if (!c->kept.valid) {
+        return NULL;
+    }
+    if (c->handshake_done) {
+        return c->resumed ? &c->kept : NULL;
+    }
+    /* Inside the handshake: a TLS 1.3 server writes the ticket of a
+     * resumed connection before pb_mbedtls_session_handshake decides. */
+    return (c->is_server ? c->session_opened : c->offered_session) &&
+                   !c->saw_certificate && !c->vstate.called
+               ? &c->kept
+               : NULL;
+}
 
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
 
@@ -81,7 +99,8 @@ static const mbedtls_x509_name *last_cn(const mbedtls_x509_name *n)
 
 /* 1 when host matches the certificate's names, 0 when not, -1 when out of
  * memory. */
-int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host)
+int pb_mbedtls_cert_names_match(const struct pb_config *cfg,
+                                const mbedtls_x509_crt *crt, const char *host)
 {
     const mbedtls_x509_sequence *s;
     const mbedtls_x509_name *cn;
@@ -126,7 +145,7 @@ int pb_mbedtls_cert_names_match(const mbedtls_x509_crt *crt, const char *host)
         names.cn = (const char *)cn->val.p;
         names.cn_len = cn->val.len;
     }
-    ret = petls_hostname_verify(&names, host) == 1;
+    ret = cfg->name_match != NULL && cfg->name_match(&names, host) == 1;
 out:
     petls_port_free(dns);
     petls_port_free(dns_len);
@@ -196,7 +215,7 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
      * IP literals); our RFC 6125 check against verify_name replaces it. */
     *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
     if (c->verify_name != NULL) {
-        int m = pb_mbedtls_cert_names_match(crt, c->verify_name);
+        int m = pb_mbedtls_cert_names_match(c->cfg, crt, c->verify_name);
         if (m < 0) {
             return MBEDTLS_ERR_X509_ALLOC_FAILED;
         }
@@ -293,7 +312,7 @@ static void kept_facts(const struct pb_conn *c, struct petls_verify_facts *out)
     }
     if (k->crt != NULL) {
         out->flags &= ~(uint32_t)PETLS_VF_NAME_MISMATCH;
-        if (pb_mbedtls_cert_names_match(k->crt, c->verify_name) != 1) {
+        if (pb_mbedtls_cert_names_match(c->cfg, k->crt, c->verify_name) != 1) {
             out->flags |= PETLS_VF_NAME_MISMATCH;
         }
     } else if (!same_name(k->name, c->verify_name)) {
@@ -655,105 +674,3 @@ int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out)
     return -1;
 }
 #endif /* MBEDTLS_X509_CRT_PARSE_C */
-
-/* ---- Private keys to PEM ---- */
-
-#if defined(MBEDTLS_PK_PARSE_C)
-int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
-                          const char *passphrase, uint8_t **pem,
-                          size_t *pem_len, char *err, size_t errlen)
-{
-    /* Large enough for an RSA-8192 key in PEM. */
-    const size_t cap = 16384;
-    mbedtls_pk_context pk;
-    const uint8_t *in;
-    size_t in_len, n;
-    uint8_t *buf, *res;
-    int owned, ret;
-    const unsigned char *pwd = (const unsigned char *)passphrase;
-    size_t pwd_len = passphrase != NULL ? strlen(passphrase) : 0;
-
-    *pem = NULL;
-    *pem_len = 0;
-    if (pb_mbedtls_ensure_init(err, errlen) != 0) {
-        return PB_ERR;
-    }
-    in = pb_mbedtls_pem_input(key, key_len, &in_len, &owned);
-    if (in == NULL) {
-        pb_mbedtls_msg(err, errlen, "out of memory");
-        return PB_ERR;
-    }
-    mbedtls_pk_init(&pk);
-    ret = pb_mbedtls_parse_key(&pk, in, in_len, pwd, pwd_len);
-    pb_mbedtls_free_input(in, in_len, owned);
-    if (ret != 0) {
-        mbedtls_pk_free(&pk);
-        if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
-            pb_mbedtls_msg(err, errlen,
-                           "private key is encrypted: a passphrase is "
-                           "needed");
-        } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
-            pb_mbedtls_msg(err, errlen, "wrong passphrase for the private key");
-        } else {
-            pb_mbedtls_err(err, errlen, ret, "not a private key");
-        }
-        return PB_ERR;
-    }
-#if !defined(MBEDTLS_PEM_WRITE_C)
-    mbedtls_pk_free(&pk);
-    (void)cap;
-    (void)buf;
-    (void)res;
-    (void)n;
-    pb_mbedtls_msg(err, errlen,
-                   "this mbed TLS build cannot write PEM (no "
-                   "MBEDTLS_PEM_WRITE_C)");
-    return PB_ERR;
-#else
-    buf = petls_port_calloc(1, cap);
-    if (buf == NULL) {
-        mbedtls_pk_free(&pk);
-        pb_mbedtls_msg(err, errlen, "out of memory");
-        return PB_ERR;
-    }
-    ret = mbedtls_pk_write_key_pem(&pk, buf, cap);
-    mbedtls_pk_free(&pk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(buf, cap);
-        petls_port_free(buf);
-        pb_mbedtls_err(err, errlen, ret, "cannot write the key as PEM");
-        return PB_ERR;
-    }
-    n = strlen((const char *)buf);
-    res = petls_port_calloc(1, n + 1);
-    if (res == NULL) {
-        mbedtls_platform_zeroize(buf, cap);
-        petls_port_free(buf);
-        pb_mbedtls_msg(err, errlen, "out of memory");
-        return PB_ERR;
-    }
-    memcpy(res, buf, n);
-    mbedtls_platform_zeroize(buf, cap);
-    petls_port_free(buf);
-    *pem = res;
-    *pem_len = n;
-    return 0;
-#endif
-}
-
-#else  /* !MBEDTLS_PK_PARSE_C */
-int pb_key_decrypt_to_pem(const uint8_t *key, size_t key_len,
-                          const char *passphrase, uint8_t **pem,
-                          size_t *pem_len, char *err, size_t errlen)
-{
-    (void)key;
-    (void)key_len;
-    (void)passphrase;
-    *pem = NULL;
-    *pem_len = 0;
-    pb_mbedtls_msg(err, errlen,
-                   "this mbed TLS build cannot parse private keys (no "
-                   "MBEDTLS_PK_PARSE_C)");
-    return PB_ERR;
-}
-#endif /* MBEDTLS_PK_PARSE_C */

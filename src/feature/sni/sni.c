@@ -281,6 +281,7 @@ static int resolve_default(struct petls *conn, const char *name)
         return use_host(conn, e->host, e->pattern, 0);
     if (t != NULL && t->strict) {
         conn->sni.state = SNI_REJECTED;
+        conn->sni.strict_reject = 1;
         return -1;
     }
     conn->sni.state = SNI_RESOLVED;
@@ -406,7 +407,7 @@ static int sni_select(void *owner, const char *name, struct pb_config **host)
     if (conn->sni.state == SNI_UNRESOLVED)
         r = resolve(conn, name, 0);
     if (r != 0 || conn->sni.state != SNI_RESOLVED)
-        return -1;
+        return conn->sni.strict_reject ? -1 : -2;
     if (conn->sni.host != NULL)
         *host = conn->sni.host->pb;
     return 0;

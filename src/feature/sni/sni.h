@@ -20,6 +20,7 @@ struct petls_sni_conn {
     struct petls_config *host; /* the context chosen (a reference), or NULL */
     char *name;                /* the name the choice was made for */
     int from_cb;               /* chosen by the callback */
+    int strict_reject;         /* refused by strict mode, not the callback */
 };
 
 /* The hooks passed in pb_conn_params.vhost (SNI and PSK lookups; owner is

@@ -273,10 +273,8 @@ CASES = {
 
 
 # Cases petls does not answer right yet (run with --all).
-PENDING = {'record_too_long', 'client_hello_20k', 'dup_supported_groups',
-           'dup_key_share', 'dup_supported_versions', 'dup_server_name',
-           'dup_sigalgs_tls12', 'cke_point_off_curve', 'cke_point_compressed',
-           'dup_ext_tls12'}
+PENDING = {'record_too_long', 'client_hello_20k', 'cke_point_off_curve',
+           'cke_point_compressed'}
 
 
 def good_handshake(port):

@@ -85,6 +85,7 @@ Test(tls_config_set_protocols, negotiation_follows_the_set)
     tls_config_free(c);
 }
 
+#if PETLS_WITH_ALPN
 /* "tls_config_set_alpn() sets the ALPN protocols that are supported. The
  * alpn string is a comma separated list of protocols, in order of
  * preference." */
@@ -98,6 +99,7 @@ Test(tls_config_set_protocols, alpn_list)
     cr_assert_not_null(tls_config_error(c));
     tls_config_free(c);
 }
+#endif
 
 /* "tls_config_set_ciphers() sets the list of ciphers that may be used.
  * Lists of ciphers are specified by name, and the permitted names are:
@@ -182,3 +184,17 @@ Test(tls_config_set_protocols, server_cipher_preference)
     tls_config_free(s);
     tls_config_free(c);
 }
+
+#if !PETLS_WITH_ALPN
+/* A build without ALPN (PETLS_WITH_ALPN=OFF) says so instead of ignoring
+ * the list. */
+Test(tls_config_set_protocols, alpn_compiled_out_fails_honestly)
+{
+    struct tls_config *c = tls_config_new();
+
+    cr_assert_eq(tls_config_set_alpn(c, "h2,http/1.1"), -1);
+    cr_assert(strstr(tls_config_error(c), "compiled out") != NULL, "%s",
+              tls_config_error(c));
+    tls_config_free(c);
+}
+#endif

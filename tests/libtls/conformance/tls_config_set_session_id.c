@@ -22,6 +22,7 @@ static int session_file(int mode)
     return fd;
 }
 
+#if PETLS_WITH_TICKETS && PETLS_WITH_SESSION_CACHE
 /* One connection of a client config with a session file against server
  * config s; returns tls_conn_session_resumed() of the client (asserting the
  * server agrees). */
@@ -46,6 +47,7 @@ static int connect_once(struct tls_config *s, struct tls_config *c)
     lt_pair_close(&p);
     return resumed;
 }
+#endif
 
 /* "tls_config_set_session_fd() sets a file descriptor to be used to manage
  * data for TLS sessions (client only). The given file descriptor must be a
@@ -70,6 +72,9 @@ Test(tls_config_set_session_id, session_fd_must_be_private_regular_file)
     close(fds[1]);
 }
 
+/* Resumption needs the session features (PETLS_WITH_TICKETS and
+ * PETLS_WITH_SESSION_CACHE); builds without them never resume. */
+#if PETLS_WITH_TICKETS && PETLS_WITH_SESSION_CACHE
 /* "If the file has a non-zero length, the client will attempt to read
  * session data from this file and resume the previous TLS session with the
  * server. Upon a successful handshake the file will be updated with current
@@ -140,6 +145,8 @@ Test(tls_config_set_session_id,
     close(fd);
 }
 
+#endif
+
 Test(tls_config_set_session_id, session_id_length_limit)
 {
     struct tls_config *s = tls_config_new();
@@ -176,6 +183,7 @@ Test(tls_config_set_session_id, ticket_key_rules)
     tls_config_free(s);
 }
 
+#if PETLS_WITH_TICKETS && PETLS_WITH_SESSION_CACHE
 /* Keys are used for tickets: a ticket sealed under key 1 still opens after
  * key 2 is added (older keys decrypt), and a server that never had key 1
  * does not resume it. */
@@ -205,3 +213,4 @@ Test(tls_config_set_session_id, rotated_keys_still_open_older_tickets)
     tls_config_free(c);
     close(fd);
 }
+#endif

@@ -66,6 +66,7 @@ Test(tls_conn_version, nothing_before_the_handshake)
     cr_assert_null(tls_peer_cert_hash(p.client));
 }
 
+#if PETLS_WITH_ALPN
 /* "tls_conn_servername() returns a string corresponding to the servername
  * that the client connected to ctx requested by sending a TLS Server Name
  * Indication extension (server only)"; "tls_conn_alpn_selected() returns a
@@ -80,6 +81,7 @@ Test(tls_conn_version, servername_and_alpn)
     cr_assert_str_eq(tls_conn_alpn_selected(p.client), "http/1.1");
     cr_assert_str_eq(tls_conn_alpn_selected(p.sconn), "http/1.1");
 }
+#endif
 
 Test(tls_conn_version, no_alpn_selected_is_null)
 {
