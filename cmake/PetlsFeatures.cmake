@@ -48,7 +48,10 @@ if(PETLS_FEATURES_OFF)
   message(STATUS "petls: features compiled out: ${_off}")
 endif()
 
-# The ClientHello pre-parse (session_preparse.c, client_hello.c) serves the
+# The ClientHello parser (client_hello.c) is always built: every server
+# connection's ClientHello is judged by it (an extension sent twice gets
+# illegal_parameter, RFC 8446 4.2, which mbedTLS 3.6 does not check).
+# The ClientHello pre-parse (session_preparse.c) serves the
 # external store and stateful mode, the SNI callback's late answer and the
 # ALPN callback; the server's session hooks (session_server.c) serve
 # tickets and the cache, and read the ClientHello through client_hello.c
@@ -77,7 +80,7 @@ function(petls_feature_sources var)
     "PSK|feature/psk/psk.c|feature/psk/psk_off.c"
     "TICKETS|feature/resume/ticket_keys.c,feature/resume/ticket_config.c|feature/resume/tickets_off.c"
     "SESSION_CACHE|feature/resume/session_cache.c,feature/resume/session_seal.c,feature/resume/session_config.c|feature/resume/session_cache_off.c"
-    "PREPARSE|accept/session_preparse.c,accept/client_hello.c|accept/preparse_off.c"
+    "PREPARSE|accept/session_preparse.c|accept/preparse_off.c"
     "SERVER_SESSIONS|feature/resume/session_server.c|feature/resume/session_server_off.c"
     "RENEG_LIMITS|feature/reneg/renegotiation.c|feature/reneg/reneg_off.c"
     "KEYLOG|feature/keylog/keylog.c|feature/keylog/keylog_off.c"

@@ -141,6 +141,26 @@ int petls_config_set_ciphers(struct petls_config *config,
 int petls_config_set_groups(struct petls_config *config, const char *groups);
 int petls_config_set_ecdhecurves(struct petls_config *config,
                                  const char *curves);
+/* Node's tls.DEFAULT_MIN_VERSION and tls.DEFAULT_MAX_VERSION: the version
+ * range of a config that sets none ("TLSv1.2" and "TLSv1.3"), in the
+ * spelling petls_config_set_min_version() takes. Never NULL. */
+const char *petls_default_min_version(void);
+const char *petls_default_max_version(void);
+/* Node's tls.DEFAULT_CIPHERS: the suites a config without
+ * petls_config_set_ciphers() offers, in preference order, as OpenSSL names
+ * separated by ':' (only those the linked backend implements; a string
+ * petls_config_set_ciphers() takes). Writes it NUL-terminated to buf,
+ * truncated to len - 1 characters, and returns its full length as snprintf
+ * does (buf may be NULL when len is 0). */
+size_t petls_default_ciphers(char *buf, size_t len);
+/* Node's tls.DEFAULT_ECDH_CURVE: "auto" (the backend's group list, see
+ * petls_config_set_groups()). Never NULL. */
+const char *petls_default_ecdh_curve(void);
+/* Node's tls.getCiphers(): the OpenSSL names of every cipher suite this build
+ * can negotiate (PSK suites included: they need a PSK), in the cipher
+ * table's order. Stores up to max names in names (static strings) and
+ * returns how many there are in all; names may be NULL when max is 0. */
+size_t petls_get_ciphers(const char **names, size_t max);
 /* Server cipher preference (libtls: on by default for servers). */
 void petls_config_prefer_ciphers_server(struct petls_config *config);
 void petls_config_prefer_ciphers_client(struct petls_config *config);
@@ -574,7 +594,16 @@ ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len);
 
 const char *petls_conn_version(struct petls *ctx);    /* "TLSv1.3" */
 const char *petls_conn_cipher(struct petls *ctx);     /* OpenSSL name */
-const char *petls_conn_cipher_iana(struct petls *ctx); /* IANA name */
+const char *petls_conn_cipher_iana(struct petls *ctx);
+/* Node's tlsSocket.getEphemeralKeyInfo() on a client connection after the
+ * handshake: returns 1 with *type "ECDH" (*name "X25519", "prime256v1",
+ * "secp384r1", ...) or "DH" (*name NULL) and *size in bits (X25519: 253,
+ * as OpenSSL counts it); 0 when the key exchange was not ephemeral (RSA key
+ * exchange, TLS 1.3 psk_ke, a resumed TLS 1.2 session; Node: {}); -1 on a
+ * server connection (Node: null) or before the handshake, with
+ * petls_error(). Any out pointer may be NULL. */
+int petls_conn_ephemeral_key(struct petls *ctx, const char **type,
+                             const char **name, int *size); /* IANA name */
 int petls_conn_cipher_strength(struct petls *ctx);    /* symmetric bits */
 const char *petls_conn_servername(struct petls *ctx); /* SNI, or NULL */
 /* 1 exactly when this handshake resumed a session (ticket or session ID),

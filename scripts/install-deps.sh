@@ -33,6 +33,8 @@ pkgs=(build-essential cmake pkg-config libcriterion-dev clang llvm
 pkgs+=(clang-format clang-tidy cppcheck)
 # man/: mandoc lints and renders the man pages (scripts/check-man-pages.sh).
 pkgs+=(mandoc)
+# examples/linux/server_uv.c: the event-loop example (built when found).
+pkgs+=(libuv1-dev)
 if [ "$want_peers" = 1 ]; then
   # redis-server and libhiredis-dev: the Redis session store and its test.
   pkgs+=(openssl gnutls-bin nodejs curl jq redis-server libhiredis-dev)

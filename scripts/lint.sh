@@ -45,7 +45,7 @@ if ! cppcheck --quiet --error-exitcode=1 --std=c11 --language=c \
   --enable=warning,portability,performance --inline-suppr \
   --suppress=missingIncludeSystem --suppress=sizeofDivisionMemfunc \
   -I include -I port -I src -I src/core -I src/policy -I src/accept \
-  -I src/feature -I src/feature/sni -I src/feature/psk -I src/feature/resume \
+  -I src/feature -I src/feature/sni -I src/feature/psk -I src/feature/resume -I src/feature/keyinfo \
   -I stores/posix -I compat/libtls -I compat/libtls/include \
   -I "$build/generated" \
   -D__GNUC__ -j "$jobs" "${cfiles[@]}"; then

@@ -10,7 +10,6 @@ set(_petls_feature_tests
   "PSK|test_psk.c|psk"
   "TICKETS|test_ticket_keys.c,test_resume_*.c|resume"
   "SESSION_CACHE|test_session_cache.c,test_session_seal.c,test_resume_*.c,test_store_shm.c|resume"
-  "PREPARSE|test_client_hello.c|"
   "RENEG_LIMITS|test_reneg.c|reneg"
   "KEYLOG|test_keylog.c|keylog"
   "EXPORTER|test_exporter.c|exporter")

@@ -3,10 +3,12 @@
  * nothing needs the ClientHello before the backend (no store, no stateful
  * mode, no SNI or ALPN callback): server connections hand the transport to
  * the backend at once. petls_store_answer() fails. Replaces
- * session_preparse.c and client_hello.c.
+ * session_preparse.c; client_hello.c is always built, because every server
+ * connection's ClientHello is still judged (an extension sent twice).
  */
 #include <stdio.h>
 
+#include "client_hello.h"
 #include "petls_features.h"
 #include "petls_internal.h"
 
@@ -62,6 +64,8 @@ int petls_preparse_answer(struct petls *ctx, int kind, const uint8_t *id,
 
 void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p)
 {
+    /* What mbedTLS does not check, as with the pre-parse. */
+    p->hello_check = petls_client_hello_judge;
     /* Stateful mode needs the pre-parse: without it TLS 1.2 tickets are
      * what the mode says. */
     p->no_tls12_tickets = !ctx->config->tickets;

@@ -245,6 +245,13 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
 /* Does the backend implement this suite / group? */
 int pb_cipher_supported(uint16_t iana_id);
 int pb_group_supported(uint16_t iana_group);
+/* Can the backend negotiate this suite given the secrets it needs (PSK
+ * suites with a PSK)? pb_cipher_supported() leaves PSK suites out. */
+int pb_cipher_listed(uint16_t iana_id);
+/* The backend's default cipher list (pb_settings.n_ciphers == 0 without a
+ * PSK), keeping only supported suites: writes up to max IANA ids to out and
+ * returns how many there are in all. */
+size_t pb_default_ciphers(uint16_t *out, size_t max);
 
 /* Decrypts a (maybe encrypted) private key and writes it as unencrypted PEM
  * into a buffer from petls_port_calloc (libtls's tls_load_file). */

@@ -84,6 +84,7 @@ void petls_conn_state_free(struct petls *ctx)
     ctx->auth_msg[0] = '\0';
     ctx->cert_state = 0;
     memset(&ctx->cert, 0, sizeof(ctx->cert));
+    petls_hello_watch_init(&ctx->hello);
 }
 
 static void release_config(struct petls *ctx)

@@ -96,12 +96,12 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len)
         n = ctx->read_cb(ctx, buf, len, ctx->cb_arg);
         if (n == 0)
             return 0; /* end of stream */
-        return map_cb_result(ctx, n, "read");
+        return petls_keyinfo_seen(ctx, buf, map_cb_result(ctx, n, "read"));
     }
     err[0] = '\0';
     n = petls_port_fd_read(ctx->fd_read, buf, len, remaining_ms(ctx), err,
                            sizeof(err));
-    return map_port_result(ctx, n, err);
+    return petls_keyinfo_seen(ctx, buf, map_port_result(ctx, n, err));
 }
 
 /* ---- Handshake ---- */

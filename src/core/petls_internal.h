@@ -15,6 +15,7 @@
 #include "verify_result.h"
 #include "sni.h"
 #include "nego.h"
+#include "hello_watch.h"
 
 /* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). Each
  * connection has three, so this is the engine's largest per-connection
@@ -173,6 +174,10 @@ struct petls {
     /* Peer certificate, fetched once. */
     int cert_state; /* 0 not fetched, 1 present, -1 none */
     struct pb_cert_info cert;
+
+    /* Client: the server's ephemeral key, read off the start of the
+     * handshake (feature/keyinfo). */
+    struct petls_hello_watch hello;
 
     /* Server connection: the SNI context chosen (sni.c). */
     struct petls_sni_conn sni;
@@ -342,5 +347,10 @@ void petls_session_offer_free(struct petls *ctx);
 void petls_conn_compute_auth(struct petls *ctx);
 /* Fetches the peer certificate into ctx->cert; 1 when present. */
 int petls_conn_fetch_cert(struct petls *ctx);
+
+/* feature/keyinfo/keyinfo.c: a client's received bytes (rc of a transport
+ * read, returned unchanged) go to the ServerHello watch until the handshake
+ * is done. */
+int petls_keyinfo_seen(struct petls *ctx, const unsigned char *buf, int rc);
 
 #endif /* PETLS_INTERNAL_H */

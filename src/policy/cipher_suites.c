@@ -250,6 +250,11 @@ size_t petls_cipher_table_size(void)
     return N_CIPHERS;
 }
 
+const struct petls_cipher_info *petls_cipher_at(size_t i)
+{
+    return i < N_CIPHERS ? &cipher_table[i] : NULL;
+}
+
 /* What one token selects: a set of table entries, as a flag per entry. */
 static int select_token(const char *tok, size_t len,
                         unsigned char sel[N_CIPHERS])

@@ -56,5 +56,7 @@ int petls_cipher_list_parse(const char *str, uint16_t *out, size_t max,
 
 /* Number of entries in the table (an upper bound for parse output). */
 size_t petls_cipher_table_size(void);
+/* The table's entry i (i < petls_cipher_table_size()), in table order. */
+const struct petls_cipher_info *petls_cipher_at(size_t i);
 
 #endif

@@ -22,7 +22,8 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$artifacts"
 
 targets="fuzz_cipher_list fuzz_protocols fuzz_groups fuzz_hostname
-    fuzz_client_hello fuzz_ticket_open fuzz_store_blob fuzz_alpn_list"
+    fuzz_client_hello fuzz_ticket_open fuzz_store_blob fuzz_alpn_list
+    fuzz_hello_watch"
 failed=0
 for t in $targets; do
     exe=$bin_dir/$t

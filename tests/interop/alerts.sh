@@ -95,12 +95,13 @@ for v in 1_3 1_2; do
 done
 stop_bg "$SERVER_PID"
 
-# crafted SET ARGS...: a petls server with ARGS, then every case of SET.
+# crafted SET ARGS...: a petls server with ARGS (and the certificate
+# $KEY, default server-ecdsa), then every case of SET.
 crafted() {
-    local set=$1 line
+    local set=$1 line key=${KEY:-server-ecdsa}
     shift
-    start_petls_server "c$set" --cert "$CERTS/server-ecdsa.pem" \
-        --key "$CERTS/server-ecdsa.key" --json "$@"
+    start_petls_server "c$set" --cert "$CERTS/$key.pem" \
+        --key "$CERTS/$key.key" --json "$@"
     run_capture "crafted-$set" python3 "$PY/crafted.py" --port "$PORT" \
         --set "$set" --cert "$CERTS/client.pem"
     while IFS= read -r line; do
@@ -129,11 +130,41 @@ for e in "supported_groups (extension 10)" "key_share (extension 51)" \
     assert_contains "both server log: $e twice" "$(cat "$TMP/cboth.out")" \
         "\"error\":\"handshake: the client's ClientHello has $e twice (RFC 8446 4.2; sent alert illegal_parameter)\""
 done
+# logged SET MESSAGE...: each MESSAGE is a handshake_failed error in the
+# log of SET's server.
+logged() {
+    local set=$1 m
+    shift
+    for m in "$@"; do
+        assert_contains "$set server log" "$(cat "$TMP/c$set.out")" \
+            "\"error\":\"handshake: $m\""
+    done
+}
+logged both \
+    "not a TLS handshake: the client sent a record of 18500 bytes, longer than the 16384 TLS allows (RFC 8446 5.1; sent alert record_overflow)" \
+    "not a TLS handshake: the client sent a record of 16500 bytes, longer than the 16384 TLS allows (RFC 8446 5.1; sent alert record_overflow)" \
+    "the client's ClientHello is 20030 bytes, more than the 16384 petls can take (MBEDTLS_SSL_IN_CONTENT_LEN; sent alert illegal_parameter)" \
+    "the client's key share is not a valid public key of its group (RFC 8446 4.2.8; sent alert illegal_parameter)" \
+    "not a TLS handshake: the client sent a record of unknown content type 0 (RFC 8446 5; sent alert unexpected_message)" \
+    "not a TLS handshake: the client sent a record of unknown content type 153 (RFC 8446 5; sent alert unexpected_message)" \
+    "not a TLS handshake: the client sent an empty alert record (RFC 8446 6; sent alert unexpected_message)" \
+    "not a TLS handshake: the client sent a malformed alert record of 3 bytes (RFC 8446 6; sent alert decode_error)" \
+    "not a TLS handshake: the client sent an empty handshake record (RFC 8446 5.1; sent alert unexpected_message)" \
+    "the client's ClientHello does not parse (RFC 8446 4.1.2; sent alert decode_error)" \
+    "the client sent a handshake message of type 2 where a ClientHello belongs (RFC 8446 4; sent alert unexpected_message)"
 section "crafted TLS 1.2 key exchanges (TLS 1.2 server)"
 crafted tls12 --max-version TLSv1.2
-assert_contains "tls12 server log: ec_point_formats twice" \
-    "$(cat "$TMP/ctls12.out")" \
-    "handshake: the client's ClientHello has ec_point_formats (extension 11) twice (RFC 8446 4.2; sent alert illegal_parameter)"
+logged tls12 \
+    "the client's ClientHello has ec_point_formats (extension 11) twice (RFC 8446 4.2; sent alert illegal_parameter)" \
+    "the client's ClientKeyExchange point is not a valid secp256r1 public key (RFC 8422 5.10; sent alert illegal_parameter)" \
+    "the client's ClientKeyExchange point is not a valid x25519 public key (RFC 8422 5.10; sent alert illegal_parameter)" \
+    "the client's ClientKeyExchange has its point in compressed form (RFC 8422 5.1.2; sent alert illegal_parameter)" \
+    "the client's ClientKeyExchange does not parse (sent alert decode_error)"
+section "crafted DHE ClientKeyExchanges (TLS 1.2 server, RSA certificate)"
+KEY=server-rsa crafted dhe12 --max-version TLSv1.2
+logged dhe12 \
+    "the client's ClientKeyExchange DH value is out of range (RFC 7919 5.1; sent alert illegal_parameter)" \
+    "the client's ClientKeyExchange does not parse (sent alert decode_error)"
 section "crafted client authentication (TLS 1.2, client certificate required)"
 crafted req12 --max-version TLSv1.2 --verify-client require \
     --ca "$CERTS/ca.pem"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # petls client as a first-day user meets it: the text summary (protocol,
-# cipher, verification, server name, ALPN, subject, issuer, expiry; ALPN
+# cipher, verification, server name, ALPN, subject, issuer, expiry, server
+# temp key; ALPN
 # agreed in client_summary_alpn.sh), the
 # interactive mode (stdin sent as it comes, the server's data printed as it
 # arrives; a second line is typed only after the first one's echo came
@@ -27,7 +28,9 @@ assert_eq "summary line 5" "Peer subject: CN=localhost" "$(sed -n 5p <<<"$OUT")"
 assert_eq "summary line 6" "Peer issuer: CN=petls Test Intermediate CA" \
     "$(sed -n 6p <<<"$OUT")"
 assert_eq "summary line 7" "Peer expires: $expires" "$(sed -n 7p <<<"$OUT")"
-assert_eq "summary lines" 7 "$(wc -l <<<"$OUT")"
+assert_eq "summary line 8" "Server Temp Key: ECDH, X25519, 253 bits" \
+    "$(sed -n 8p <<<"$OUT")"
+assert_eq "summary lines" 8 "$(wc -l <<<"$OUT")"
 assert_eq "summary stderr" "" "$ERR"
 stop_bg "$SERVER_PID"
 
@@ -74,7 +77,7 @@ OUT=$(cat "$TMP/inter.out")
 ERR=$(cat "$TMP/inter.err")
 assert_status "interactive" 0 "$STATUS"
 assert_eq "interactive output after the summary" $'first line\nsecond line' \
-    "$(sed -n '8,$p' <<<"$OUT")"
+    "$(sed -n '9,$p' <<<"$OUT")"
 assert_eq "interactive stderr" "" "$ERR"
 
 section "--quiet: only the server's data"

@@ -24,7 +24,9 @@ assert_eq "summary line 5" "Peer subject: CN=localhost" "$(sed -n 5p <<<"$OUT")"
 assert_eq "summary line 6" "Peer issuer: CN=petls Test Intermediate CA" \
     "$(sed -n 6p <<<"$OUT")"
 assert_eq "summary line 7" "Peer expires: $expires" "$(sed -n 7p <<<"$OUT")"
-assert_eq "summary lines" 7 "$(wc -l <<<"$OUT")"
+assert_eq "summary line 8" "Server Temp Key: ECDH, X25519, 253 bits" \
+    "$(sed -n 8p <<<"$OUT")"
+assert_eq "summary lines" 8 "$(wc -l <<<"$OUT")"
 assert_eq "summary stderr" "" "$ERR"
 stop_bg "$SERVER_PID"
 

@@ -4,6 +4,8 @@
 
 int server_main(int argc, char **argv);
 int client_main(int argc, char **argv);
+/* petls defaults (defaults_cmd.c): Node's tls defaults as a JSON line. */
+int defaults_main(int argc, char **argv);
 
 /* Prints "petls: <message>" to stderr (all diagnostics go there). */
 void cli_errorf(const char *fmt, ...)

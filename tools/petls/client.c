@@ -499,6 +499,7 @@ static int client_connect_once(struct client_run *r)
 
     struct conn_facts facts;
     conn_facts_get(ctx, &facts);
+    conn_facts_ephemeral(ctx, &facts);
     if (o->tls.json)
         report_handshake_json(stdout, peer, &facts);
     else if (!o->quiet)

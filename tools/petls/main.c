@@ -30,6 +30,8 @@ static void usage(FILE *out)
             "usage: petls server [options]        serve TLS connections\n"
             "       petls client [options] HOST:PORT\n"
             "                                     connect to a TLS server\n"
+            "       petls defaults                Node's tls defaults and\n"
+            "                                     getCiphers() as a JSON line\n"
             "       petls --version               print the library version\n"
             "       petls --help                  this help\n\n"
             "petls server --help and petls client --help list the options.\n"
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
         return server_main(argc - 1, argv + 1);
     if (strcmp(cmd, "client") == 0)
         return client_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "defaults") == 0)
+        return defaults_main(argc - 1, argv + 1);
     cli_errorf("unknown command '%s'", cmd);
     usage(stderr);
     return CLI_EXIT_USAGE;

@@ -24,6 +24,16 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
     f->peer_issuer = have_cert ? petls_peer_cert_issuer(ctx) : NULL;
     f->peer_notafter = have_cert ? petls_peer_cert_notafter(ctx) : -1;
     f->psk_identity = petls_conn_psk_identity(ctx);
+    f->ephemeral = -1;
+    f->ephemeral_type = NULL;
+    f->ephemeral_name = NULL;
+    f->ephemeral_size = 0;
+}
+
+void conn_facts_ephemeral(struct petls *ctx, struct conn_facts *f)
+{
+    f->ephemeral = petls_conn_ephemeral_key(
+        ctx, &f->ephemeral_type, &f->ephemeral_name, &f->ephemeral_size);
 }
 
 static const char *or_dash(const char *s)
@@ -51,6 +61,15 @@ void report_handshake_json(FILE *out, const char *peer,
     json_str(&j, "psk_identity", f->psk_identity);
     if (f->worker >= 0)
         json_int(&j, "worker", f->worker);
+    if (f->ephemeral >= 0) {
+        /* Node's getEphemeralKeyInfo(): type, name, size (null: {}) */
+        json_str(&j, "ephemeral_type", f->ephemeral_type);
+        json_str(&j, "ephemeral_name", f->ephemeral_name);
+        if (f->ephemeral == 1)
+            json_int(&j, "ephemeral_size", f->ephemeral_size);
+        else
+            json_str(&j, "ephemeral_size", NULL);
+    }
     json_end(&j, out);
 }
 
@@ -112,5 +131,13 @@ void report_client_lines(FILE *out, const struct conn_facts *f)
             strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
             fprintf(out, "Peer expires: %s\n", when);
     }
+    if (f->ephemeral == 1 && f->ephemeral_name != NULL)
+        fprintf(out, "Server Temp Key: %s, %s, %d bits\n", f->ephemeral_type,
+                f->ephemeral_name, f->ephemeral_size);
+    else if (f->ephemeral == 1)
+        fprintf(out, "Server Temp Key: %s, %d bits\n", f->ephemeral_type,
+                f->ephemeral_size);
+    else if (f->ephemeral == 0)
+        fprintf(out, "Server Temp Key: none\n");
     fflush(out);
 }

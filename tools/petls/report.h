@@ -28,11 +28,19 @@ struct conn_facts {
     time_t peer_notafter;              /* -1: no peer certificate */
     const char *psk_identity;          /* NULL: no external PSK used */
     int worker; /* petls server --workers: the worker's index; -1: none */
+    /* Client: the server's ephemeral key (conn_facts_ephemeral): 1 known,
+     * 0 not ephemeral, -1 not asked (server) */
+    int ephemeral;
+    const char *ephemeral_type; /* "ECDH" or "DH" */
+    const char *ephemeral_name; /* "X25519", ...; NULL for DH */
+    int ephemeral_size;         /* bits */
 };
 
 /* Reads the facts of ctx after its handshake (worker -1). Strings are owned
  * by ctx. */
 void conn_facts_get(struct petls *ctx, struct conn_facts *f);
+/* Client: adds the server's ephemeral key (petls_conn_ephemeral_key). */
+void conn_facts_ephemeral(struct petls *ctx, struct conn_facts *f);
 
 /* {"event":"handshake","peer":...,"version":...,...} */
 void report_handshake_json(FILE *out, const char *peer,
@@ -56,7 +64,9 @@ void report_server_error(FILE *out, const char *peer, const char *error);
  *   ALPN protocol: h2 | ALPN protocol: (none)
  *   Peer subject: CN=localhost | Peer subject: (none)
  *   Peer issuer: CN=Test CA      (only with a peer certificate)
- *   Peer expires: 2027-01-31 12:00:00 UTC   (idem) */
+ *   Peer expires: 2027-01-31 12:00:00 UTC   (idem)
+ *   Server Temp Key: ECDH, X25519, 253 bits | DH, 2048 bits | none
+ *   (the last with conn_facts_ephemeral() only) */
 void report_client_lines(FILE *out, const struct conn_facts *f);
 
 #endif

@@ -101,6 +101,142 @@ static int tls13_encrypted_alert_len(const struct pb_conn *c, size_t len)
     return len == inner + (suite == 0x1305 ? 8u : 16u);
 }
 
+/* ---- The TLS 1.2 ClientKeyExchange (server) ---- */
+
+/* The key exchange of the suite being negotiated. */
+static int kex_type(const struct pb_conn *c)
+{
+    const mbedtls_ssl_ciphersuite_t *cs;
+
+    if (c->ssl.session_negotiate == NULL) {
+        return MBEDTLS_KEY_EXCHANGE_NONE;
+    }
+    cs = mbedtls_ssl_ciphersuite_from_id(c->ssl.session_negotiate->ciphersuite);
+    return cs != NULL ? cs->key_exchange : MBEDTLS_KEY_EXCHANGE_NONE;
+}
+
+static int kex_is_ecdhe(int kx)
+{
+    return kx == MBEDTLS_KEY_EXCHANGE_ECDHE_RSA ||
+           kx == MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA ||
+           kx == MBEDTLS_KEY_EXCHANGE_ECDHE_PSK;
+}
+
+/* msg: the start of a ServerKeyExchange message (at least 7 bytes). */
+static void note_server_kex(struct pb_conn *c, const unsigned char *msg)
+{
+    int kx = kex_type(c);
+
+    if (kex_is_ecdhe(kx) && kx != MBEDTLS_KEY_EXCHANGE_ECDHE_PSK &&
+        msg[4] == 3) {
+        c->alert.kex_group = ((unsigned)msg[5] << 8) | msg[6];
+    } else if (kx == MBEDTLS_KEY_EXCHANGE_DHE_RSA) {
+        c->alert.kex_dh_plen = ((size_t)msg[4] << 8) | msg[5];
+    }
+}
+
+enum { KEX_OTHER, KEX_MALFORMED, KEX_WELL_FORMED, KEX_COMPRESSED };
+
+/* How the client's TLS 1.2 ClientKeyExchange (in_msg) encodes its public
+ * value for the group the server offered: as RFC 8422 5.4 / RFC 5246
+ * 7.4.7.2 want (an uncompressed point of the curve's size, a DH value no
+ * longer than the prime), in compressed form, malformed, or KEX_OTHER
+ * (another key exchange, or nothing to judge). */
+static int kex_shape(const struct pb_conn *c)
+{
+    const mbedtls_ssl_context *s = &c->ssl;
+    const unsigned char *m;
+    size_t n, len;
+    int kx = kex_type(c);
+
+    if (!c->is_server || s->in_msg == NULL || s->in_hslen < 4 ||
+        s->in_msg[0] != MBEDTLS_SSL_HS_CLIENT_KEY_EXCHANGE ||
+        s->in_hslen > s->in_msglen) {
+        return KEX_OTHER;
+    }
+    m = s->in_msg + 4;
+    n = s->in_hslen - 4;
+    if (kx == MBEDTLS_KEY_EXCHANGE_DHE_RSA && c->alert.kex_dh_plen > 0) {
+        if (n < 2) {
+            return KEX_MALFORMED;
+        }
+        len = ((size_t)m[0] << 8) | m[1];
+        return len > 0 && len + 2 == n && len <= c->alert.kex_dh_plen
+                   ? KEX_WELL_FORMED
+                   : KEX_MALFORMED;
+    }
+#if defined(MBEDTLS_ECP_LIGHT)
+    if (kex_is_ecdhe(kx) && kx != MBEDTLS_KEY_EXCHANGE_ECDHE_PSK &&
+        c->alert.kex_group != 0) {
+        const mbedtls_ecp_curve_info *ci =
+            mbedtls_ecp_curve_info_from_tls_id((uint16_t)c->alert.kex_group);
+        size_t clen;
+
+        if (ci == NULL) {
+            return KEX_OTHER;
+        }
+        clen = ((size_t)ci->bit_size + 7u) / 8u;
+        if (n < 2 || (size_t)m[0] + 1u != n) {
+            return KEX_MALFORMED;
+        }
+        len = m[0];
+        if (ci->grp_id == MBEDTLS_ECP_DP_CURVE25519 ||
+            ci->grp_id == MBEDTLS_ECP_DP_CURVE448) {
+            return len == clen ? KEX_WELL_FORMED : KEX_MALFORMED;
+        }
+        if (m[1] == 4 && len == 1u + 2u * clen) {
+            return KEX_WELL_FORMED;
+        }
+        if ((m[1] == 2 || m[1] == 3) && len == 1u + clen) {
+            return KEX_COMPRESSED;
+        }
+        return KEX_MALFORMED;
+    }
+#endif
+    return KEX_OTHER;
+}
+
+static const char *kex_curve_name(const struct pb_conn *c)
+{
+#if defined(MBEDTLS_ECP_LIGHT)
+    const mbedtls_ecp_curve_info *ci =
+        mbedtls_ecp_curve_info_from_tls_id((uint16_t)c->alert.kex_group);
+    if (ci != NULL && ci->name != NULL) {
+        return ci->name;
+    }
+#else
+    (void)c;
+#endif
+    return "ECDH";
+}
+
+/* Server, TLS 1.2, in the ClientKeyExchange state: mbedTLS refused a
+ * public value that is encoded right, i.e. the value itself (a point not on
+ * the curve, a DH value out of 2..p-2): RFC 8422 5.10 and RFC 7919 5.1
+ * answer that with illegal_parameter, mbedTLS fails with DECODE_ERROR. */
+static int kex_value_refused(const struct pb_conn *c, int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_DECODE_ERROR && c->is_server &&
+           !c->handshake_done &&
+           c->ssl.state == MBEDTLS_SSL_CLIENT_KEY_EXCHANGE &&
+           kex_shape(c) == KEX_WELL_FORMED;
+}
+
+int pb_mbedtls_alert_kex(struct pb_conn *c)
+{
+    if (kex_shape(c) != KEX_COMPRESSED) {
+        return 0;
+    }
+    /* mbedTLS 3.6 decompresses the point. RFC 8422 5.1.2: the uncompressed
+     * form is the only one, and it is all this server offered. */
+    c->alert.refused = MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER;
+    c->alert.refused_msg = "ClientKeyExchange";
+    c->alert.refused_rfc = "RFC 8422 5.1.2";
+    snprintf(c->alert.refused_why, sizeof(c->alert.refused_why),
+             "has its point in compressed form");
+    return MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER;
+}
+
 void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
                             size_t n)
 {
@@ -156,6 +292,13 @@ void pb_mbedtls_alert_watch(struct pb_conn *c, const unsigned char *buf,
                 c->ssl.transform_out == NULL &&
                 memcmp(buf, "\x0b\x00\x00\x03\x00\x00\x00", 7) == 0) {
                 a->empty_cert = 1;
+            }
+            /* A plaintext ServerKeyExchange (TLS 1.2 server, 12): the
+             * ECDHE group (named_curve, 3) or the DHE prime's length, to
+             * judge the client's answer (kex_shape). */
+            if (c->is_server && a->hdr[0] == REC_HANDSHAKE && off == 0 &&
+                take >= 7 && c->ssl.transform_out == NULL && buf[0] == 12) {
+                note_server_kex(c, buf);
             }
             a->body_left -= take;
             buf += take;
@@ -280,6 +423,40 @@ static int is_asn1_error(int ret)
            low >= MBEDTLS_ERR_ASN1_BUF_TOO_SMALL;
 }
 
+/* The length of the incoming record's header. */
+static size_t in_record_len(const struct pb_conn *c)
+{
+    const unsigned char *h = c->ssl.in_hdr;
+    return h == NULL ? 0 : ((size_t)h[3] << 8) | h[4];
+}
+
+/* The longest record the peer may send now: 2^14 of plaintext, plus the
+ * expansion once records are protected (RFC 8446 5.2 allows 256, RFC 5246
+ * 6.2.3 2048). */
+static size_t record_max(const struct pb_conn *c)
+{
+    return MBEDTLS_SSL_IN_CONTENT_LEN +
+           (c->ssl.transform_in == NULL ? 0u : 2048u);
+}
+
+enum { TOO_LONG_NO, TOO_LONG_RECORD, TOO_LONG_MESSAGE };
+
+/* After MBEDTLS_ERR_SSL_BAD_INPUT_DATA: what did not fit mbedTLS's input
+ * buffer (MBEDTLS_SSL_IN_CONTENT_LEN), if anything. */
+static int too_long(const struct pb_conn *c)
+{
+    if (c->ssl.in_hdr == NULL) {
+        return TOO_LONG_NO;
+    }
+    if (in_record_len(c) > record_max(c)) {
+        return TOO_LONG_RECORD;
+    }
+    if (c->ssl.in_hslen > MBEDTLS_SSL_IN_CONTENT_LEN) {
+        return TOO_LONG_MESSAGE;
+    }
+    return TOO_LONG_NO;
+}
+
 /* A record mbedTLS refused as MBEDTLS_ERR_SSL_INVALID_RECORD: its header
  * says which rule it broke. */
 static int record_alert(const struct pb_conn *c)
@@ -296,7 +473,7 @@ static int record_alert(const struct pb_conn *c)
         /* RFC 8446 §5: an unknown content type. */
         return MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE;
     }
-    if (len > MBEDTLS_SSL_IN_CONTENT_LEN + 2048u) {
+    if (len > record_max(c)) {
         /* RFC 8446 §5.2 / RFC 5246 §6.2.3: longer than the maximum. */
         return MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
     }
@@ -344,7 +521,9 @@ int pb_mbedtls_alert_for(const struct pb_conn *c, int ret)
     case MBEDTLS_ERR_NET_RECV_FAILED:
         return -1; /* the peer is gone or ended it: nothing to say */
     case MBEDTLS_ERR_SSL_DECODE_ERROR:
-        return MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+        return kex_value_refused(c, ret)
+                   ? MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER
+                   : MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
     case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
         return MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER;
     case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
@@ -374,6 +553,20 @@ int pb_mbedtls_alert_for(const struct pb_conn *c, int ret)
         return MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR;
     case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
         return MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+        /* mbedTLS's input buffer cannot hold it: a record longer than
+         * allowed, or a handshake message longer than the buffer (OpenSSL
+         * and BoringSSL answer an excessive message size with
+         * illegal_parameter). */
+        switch (too_long(c)) {
+        case TOO_LONG_RECORD:
+            return MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW;
+        case TOO_LONG_MESSAGE:
+            return MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER;
+        default:
+            break;
+        }
+        break;
     default:
         break;
     }
@@ -434,6 +627,8 @@ int pb_mbedtls_alert_hello(struct pb_conn *c)
         return 0;
     }
     c->alert.refused = a;
+    c->alert.refused_msg = "ClientHello";
+    c->alert.refused_rfc = "RFC 8446 4.2";
     switch (a) {
     case MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER:
         return MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER;
@@ -583,6 +778,142 @@ static int no_reneg_signal(const struct pb_conn *c)
 #endif
 }
 
+/* A record mbedTLS refused (INVALID_RECORD, or too long for its buffer):
+ * what it was. A server that has seen no ClientHello yet says "not a TLS
+ * handshake" first (a plain HTTP client, a scanner). 0 when nothing is
+ * known. */
+static int explain_record(const struct pb_conn *c, const char *op,
+                          const char *sent, char *err, size_t errlen)
+{
+    const unsigned char *h = c->ssl.in_hdr;
+    size_t len = in_record_len(c);
+    char what[80];
+    const char *rfc = "RFC 8446 5.1";
+    int st = c->ssl.state;
+
+    if (h == NULL) {
+        return 0;
+    }
+    if (h[0] < MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC ||
+        h[0] > MBEDTLS_SSL_MSG_APPLICATION_DATA) {
+        snprintf(what, sizeof(what), "a record of unknown content type %u",
+                 (unsigned)h[0]);
+        rfc = "RFC 8446 5";
+    } else if (len > record_max(c)) {
+        snprintf(what, sizeof(what),
+                 "a record of %u bytes, longer than the %u TLS allows",
+                 (unsigned)len, (unsigned)record_max(c));
+    } else if (h[0] == MBEDTLS_SSL_MSG_ALERT && len != 2) {
+        if (len == 0) {
+            snprintf(what, sizeof(what), "an empty alert record");
+        } else {
+            snprintf(what, sizeof(what), "a malformed alert record of %u bytes",
+                     (unsigned)len);
+        }
+        rfc = "RFC 8446 6";
+    } else if (h[0] == MBEDTLS_SSL_MSG_HANDSHAKE && len == 0) {
+        snprintf(what, sizeof(what), "an empty handshake record");
+    } else {
+        return 0;
+    }
+    pb_mbedtls_msg(err, errlen, "%s: %sthe %s sent %s (%s; sent alert %s)", op,
+                   c->is_server && !c->handshake_done &&
+                           (st == MBEDTLS_SSL_HELLO_REQUEST ||
+                            st == MBEDTLS_SSL_CLIENT_HELLO)
+                       ? "not a TLS handshake: "
+                       : "",
+                   c->is_server ? "client" : "server", what, rfc, sent);
+    return 1;
+}
+
+/* Refused input: records and key exchanges (the cases of the table
+ * whose mbedTLS codes say little or mislead: "Bad input parameters",
+ * "invalid record", "could not be parsed"). */
+static int explain_input(const struct pb_conn *c, int ret, const char *op,
+                         const char *sent, char *err, size_t errlen)
+{
+    const char *peer = c->is_server ? "client" : "server";
+
+    if (kex_value_refused(c, ret)) {
+        if (kex_type(c) == MBEDTLS_KEY_EXCHANGE_DHE_RSA) {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the client's ClientKeyExchange DH value is "
+                           "out of range (RFC 7919 5.1; sent alert %s)",
+                           op, sent);
+        } else {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the client's ClientKeyExchange point is not "
+                           "a valid %s public key (RFC 8422 5.10; sent alert "
+                           "%s)",
+                           op, kex_curve_name(c), sent);
+        }
+        return 1;
+    }
+    if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR && c->is_server &&
+        !c->handshake_done && c->ssl.state == MBEDTLS_SSL_CLIENT_KEY_EXCHANGE &&
+        kex_shape(c) == KEX_MALFORMED) {
+        pb_mbedtls_msg(err, errlen,
+                       "%s: the client's ClientKeyExchange does not parse "
+                       "(sent alert %s)",
+                       op, sent);
+        return 1;
+    }
+    if (c->is_server && !c->handshake_done &&
+        c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO && c->ssl.in_msg != NULL &&
+        c->ssl.in_msgtype == MBEDTLS_SSL_MSG_HANDSHAKE &&
+        c->ssl.in_msglen >= 4) {
+        if (ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE &&
+            c->ssl.in_msg[0] != MBEDTLS_SSL_HS_CLIENT_HELLO) {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the client sent a handshake message of type "
+                           "%u where a ClientHello belongs (RFC 8446 4; "
+                           "sent alert %s)",
+                           op, (unsigned)c->ssl.in_msg[0], sent);
+            return 1;
+        }
+        if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR &&
+            c->ssl.in_msg[0] == MBEDTLS_SSL_HS_CLIENT_HELLO) {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the client's ClientHello does not parse "
+                           "(RFC 8446 4.1.2; sent alert %s)",
+                           op, sent);
+            return 1;
+        }
+    }
+    if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
+        switch (too_long(c)) {
+        case TOO_LONG_RECORD:
+            return explain_record(c, op, sent, err, errlen);
+        case TOO_LONG_MESSAGE:
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the %s's %s is %u bytes, more than the %u "
+                           "petls can take (MBEDTLS_SSL_IN_CONTENT_LEN; sent "
+                           "alert %s)",
+                           op, peer,
+                           c->is_server &&
+                                   c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO
+                               ? "ClientHello"
+                               : "handshake message",
+                           (unsigned)(c->ssl.in_hslen - 4),
+                           (unsigned)MBEDTLS_SSL_IN_CONTENT_LEN, sent);
+            return 1;
+        default:
+            break;
+        }
+        if (!c->handshake_done && in_key_exchange(c)) {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the %s's key share is not a valid public key "
+                           "of its group (RFC 8446 4.2.8; sent alert %s)",
+                           op, peer, sent);
+            return 1;
+        }
+    }
+    if (ret == MBEDTLS_ERR_SSL_INVALID_RECORD) {
+        return explain_record(c, op, sent, err, errlen);
+    }
+    return 0;
+}
+
 int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
                              char *err, size_t errlen)
 {
@@ -595,11 +926,13 @@ int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
     }
     if (c->alert.refused != 0 && ret == c->alert.ret) {
         const char *name = pb_alert_name(c->alert.refused);
-        pb_mbedtls_msg(err, errlen,
-                       "%s: the client's ClientHello %s (RFC 8446 4.2; sent "
-                       "alert %s)",
-                       op, c->alert.refused_why,
-                       name != NULL ? name : "a fatal alert");
+        pb_mbedtls_msg(
+            err, errlen, "%s: the client's %s %s (%s; sent alert %s)", op,
+            c->alert.refused_msg, c->alert.refused_why, c->alert.refused_rfc,
+            name != NULL ? name : "a fatal alert");
+        return 1;
+    }
+    if (explain_input(c, ret, op, sent_name, err, errlen)) {
         return 1;
     }
     if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE) {

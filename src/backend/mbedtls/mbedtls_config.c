@@ -144,6 +144,27 @@ static int suite_usable(int id, int psk)
     return 0;
 }
 
+int pb_cipher_listed(uint16_t iana_id)
+{
+    return suite_usable((int)iana_id, 1);
+}
+
+size_t pb_default_ciphers(uint16_t *out, size_t max)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < N_ELEMS(default_ciphers); i++) {
+        if (!pb_cipher_supported((uint16_t)default_ciphers[i])) {
+            continue;
+        }
+        if (n < max) {
+            out[n] = (uint16_t)default_ciphers[i];
+        }
+        n++;
+    }
+    return n;
+}
+
 int pb_group_supported(uint16_t iana_group)
 {
     if (iana_group >= MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE2048 &&

@@ -131,6 +131,12 @@ struct pb_alert_state {
                        size_t whylen);
     int refused;
     char refused_why[64];
+    const char *refused_msg; /* the message refused ("ClientHello") */
+    const char *refused_rfc; /* the rule it broke ("RFC 8446 4.2") */
+    /* Server, TLS 1.2: what its ServerKeyExchange offered (the watch reads
+     * it): the ECDHE group (TLS id) or the length of the DHE prime. */
+    unsigned kex_group;
+    size_t kex_dh_plen;
 };
 
 /* Virtual hosts and external PSKs of one connection (mbedtls_sni.c,
@@ -380,6 +386,10 @@ void pb_mbedtls_alert_step(struct pb_conn *c);
  * ClientHello stage's judgement of it. 0, or an mbedTLS error (the
  * alert to send is kept for pb_mbedtls_alert_abort). */
 int pb_mbedtls_alert_hello(struct pb_conn *c);
+/* Server, after the handshake step that parsed a TLS 1.2
+ * ClientKeyExchange: refuses an ECDH point in compressed form (RFC 8422
+ * 5.1.2), which mbedTLS 3.6 accepts. 0 or an mbedTLS error, as above. */
+int pb_mbedtls_alert_kex(struct pb_conn *c);
 /* Sends that alert unless one was sent already (by mbedTLS or here) or the
  * transport failed. Returns the description sent, or -1. */
 int pb_mbedtls_alert_abort(struct pb_conn *c, int ret);

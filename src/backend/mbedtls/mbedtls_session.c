@@ -831,7 +831,7 @@ static int end_at_lost_ticket(struct pb_conn *c, int ret)
  * some step, so looking before each step sees all of them. */
 static int drive_handshake(struct pb_conn *c)
 {
-    int ret = 0, hello;
+    int ret = 0, hello, kex;
 
     while (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
         if (c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) {
@@ -850,6 +850,7 @@ static int drive_handshake(struct pb_conn *c)
         }
 #endif
         hello = c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO;
+        kex = c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_KEY_EXCHANGE;
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         if (ret != 0 && end_at_lost_ticket(c, ret)) {
             ret = 0;
@@ -858,6 +859,10 @@ static int drive_handshake(struct pb_conn *c)
         }
         if (hello && c->ssl.state != MBEDTLS_SSL_CLIENT_HELLO &&
             (ret = pb_mbedtls_alert_hello(c)) != 0) {
+            break;
+        }
+        if (kex && c->ssl.state != MBEDTLS_SSL_CLIENT_KEY_EXCHANGE &&
+            (ret = pb_mbedtls_alert_kex(c)) != 0) {
             break;
         }
     }

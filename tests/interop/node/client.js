@@ -2,7 +2,8 @@
 // Node.js tls client for the interop tests. Connects to 127.0.0.1:PORT and
 // prints one JSON line per event on stdout:
 //   {"event":"secure","protocol":..,"cipher":..,"standardName":..,
-//    "authorized":..,"authorizationError":..}
+//    "authorized":..,"authorizationError":..,"ephemeral_type":..,
+//    "ephemeral_name":..,"ephemeral_size":..}  (getEphemeralKeyInfo())
 //   {"event":"echo","data":".."}       (with --send, once the echo is back)
 //   {"event":"error","code":..,"message":..}
 // Exits 0 when the handshake (and echo, if asked) succeeded, 1 otherwise.
@@ -38,6 +39,7 @@ const timer = setTimeout(() => {
 
 const socket = tls.connect(conn, () => {
   const c = socket.getCipher();
+  const eph = socket.getEphemeralKeyInfo() || {};
   print({
     event: 'secure',
     protocol: socket.getProtocol(),
@@ -46,6 +48,10 @@ const socket = tls.connect(conn, () => {
     authorized: socket.authorized,
     authorizationError: socket.authorizationError
       ? String(socket.authorizationError) : null,
+    // getEphemeralKeyInfo(), flattened; null fields for {}
+    ephemeral_type: eph.type === undefined ? null : eph.type,
+    ephemeral_name: eph.name === undefined ? null : eph.name,
+    ephemeral_size: eph.size === undefined ? null : eph.size,
   });
   if (opts.send === undefined) {
     socket.end();

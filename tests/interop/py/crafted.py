@@ -12,6 +12,7 @@ failed. The sets match server configurations the calling script starts:
   both     TLS 1.2 and 1.3 (petls's default)
   tls12    --max-version TLSv1.2
   req12    --max-version TLSv1.2 --verify-client require
+  dhe12    --max-version TLSv1.2 with an RSA certificate (DHE-RSA)
 Only plaintext alerts can be read without keys, so every case fails before
 the server's keys are in use (TLS 1.3: before ServerHello).
 """
@@ -161,16 +162,17 @@ def send_all(s, data):
         pass
 
 
-def tls12_flight(port, after, cert_der=None):
-    """TLS 1.2: ClientHello, reads the server's flight, then sends what
-    after(cert_der) returns."""
+def tls12_flight(port, after, cert_der=None, hello=None):
+    """TLS 1.2: ClientHello (hello, default ch12()), reads the server's
+    flight, then sends what after(cert_der) returns (after(cert_der, recs)
+    when hello is given: recs are the server's records)."""
     s = connect(port)
-    send_all(s, ch12())
+    send_all(s, hello if hello is not None else ch12())
     recs, eof, reset = read_records(s, stop_on_hello_done=True)
     if eof or reset or not hello_done(recs):
         s.close()
         return recs, eof, reset
-    send_all(s, after(cert_der))
+    send_all(s, after(cert_der) if hello is None else after(cert_der, recs))
     more, eof, reset = read_records(s)
     s.close()
     return recs + more, eof, reset
@@ -188,6 +190,36 @@ def certificate(chain):
 
 def cert_verify(sig):
     return record(22, handshake(15, b'\x04\x03' + u16(sig)))
+
+
+def dh_prime(recs):
+    """The prime p of a DHE ServerKeyExchange (12) among recs."""
+    data = b''.join(b for t, b in recs if t == 22)
+    i = 0
+    while i + 4 <= len(data):
+        n = int.from_bytes(data[i + 1:i + 4], 'big')
+        if data[i] == 12:
+            plen = int.from_bytes(data[i + 4:i + 6], 'big')
+            return int.from_bytes(data[i + 6:i + 6 + plen], 'big'), plen
+        i += 4 + n
+    return 0, 0
+
+
+def dhe_cke(value):
+    """A DHE ClientKeyExchange: value(p, plen) gives Yc's bytes."""
+    def after(_der, recs):
+        p, plen = dh_prime(recs)
+        return record(22, handshake(16, u16(value(p, plen))))
+    return lambda port, der: tls12_flight(port, after, hello=ch12(
+        suites=b'\x00\x9f'))
+
+
+def x25519_cke(point):
+    hello = record(22, client_hello(
+        [SNI, groups_ext((0x001d, 0x0017)), POINT_FORMATS, SIGALGS,
+         RENEG_SCSV_EXT]))
+    return lambda port, der: tls12_flight(
+        port, lambda _d, _r: cke(point), hello=hello)
 
 
 def big_hello():
@@ -225,7 +257,9 @@ CASES = {
         ('alert_3_bytes', 'decode_error', record(21, b'\x02\x28\x00')),
         ('record_too_long', 'record_overflow',
          struct.pack('!BHH', 22, 0x0303, 18500) + bytes(18500)),
-        ('client_hello_20k', 'decode_error', big_hello()),
+        ('record_16500', 'record_overflow',
+         struct.pack('!BHH', 22, 0x0303, 16500) + bytes(16500)),
+        ('client_hello_20k', 'illegal_parameter', big_hello()),
         ('dup_supported_groups', 'illegal_parameter',
          ch13([groups_ext()])),
         ('dup_key_share', 'illegal_parameter',
@@ -255,6 +289,19 @@ CASES = {
          lambda port, der: tls12_flight(
              port, lambda _: cke(b'\x03' + P256_GX))),
         ('dup_ext_tls12', 'illegal_parameter', ch12([POINT_FORMATS])),
+        ('cke_x25519_short', 'decode_error', x25519_cke(X25519_OK[:31])),
+        ('cke_x25519_zero', 'illegal_parameter', x25519_cke(bytes(32))),
+    ],
+    'dhe12': [
+        ('dhe_yc_zero', 'illegal_parameter', dhe_cke(lambda p, n: b'\x00')),
+        ('dhe_yc_one', 'illegal_parameter', dhe_cke(lambda p, n: b'\x01')),
+        ('dhe_yc_p_minus_1', 'illegal_parameter',
+         dhe_cke(lambda p, n: (p - 1).to_bytes(n, 'big'))),
+        ('dhe_yc_p', 'illegal_parameter',
+         dhe_cke(lambda p, n: p.to_bytes(n, 'big'))),
+        ('dhe_yc_too_long', 'decode_error',
+         dhe_cke(lambda p, n: b'\x01' + bytes(n))),
+        ('dhe_yc_empty', 'decode_error', dhe_cke(lambda p, n: b'')),
     ],
     'req12': [
         ('no_client_cert_tls12', 'handshake_failure',
@@ -273,8 +320,7 @@ CASES = {
 
 
 # Cases petls does not answer right yet (run with --all).
-PENDING = {'record_too_long', 'client_hello_20k', 'cke_point_off_curve',
-           'cke_point_compressed'}
+PENDING = set()
 
 
 def good_handshake(port):
