@@ -495,6 +495,16 @@ server_live=$(sed -n 's/.*both connections [0-9]* bytes, client [0-9]*, server \
 - Flash of the linked image is counted per input section as the linker map
   lists it; merged string sections count before merging, so group totals
   can exceed `arm-none-eabi-size` slightly.
+
+## On a network: the lwIP example firmware
+
+The whole images of `examples/firmware/` (petls on lwIP's `altcp_tls`, a
+LAN9118 netif, QEMU `mps2-an386`) are measured by
+`scripts/footprint-lwip.sh` into **docs/footprint-lwip.md**: flash and
+RAM by part (petls, mbedTLS, lwIP, lwIP's httpd, the port, board, app),
+the arena per connection and its peaks, how many TLS connections fit a
+64 KiB and a 128 KiB arena, and the handshake cost in instructions
+(QEMU `-icount shift=0`).
 NOTES
 } >>"$tmpdoc"
 

@@ -113,7 +113,7 @@ link() { # name main.c [-DNAME=VALUE...]
       -DFW_BOARD_LWIP "${@:3}" -c "$f" -o "$obj" >>"$out/$1-link.log" 2>&1 ||
       { head -30 "$out/$1-link.log" >&2; die "$f does not compile"; }
   done
-  arm-none-eabi-gcc "${cflags[@]}" "${o[@]}" \
+  arm-none-eabi-gcc "${cflags[@]}" "${o[@]}" "${link_objs[@]}" \
     -Wl,--start-group "$out/liblwip.a" "${libs[@]}" -Wl,--end-group \
     -T "$fw/mps2-an386.ld" -nostartfiles --specs=nano.specs --specs=rdimon.specs \
     -Wl,--gc-sections -Wl,-Map="$out/$1.map" -o "$out/$1.elf" \
@@ -122,10 +122,22 @@ link() { # name main.c [-DNAME=VALUE...]
   echo "build: $out/$1.elf"
   arm-none-eabi-size "$out/$1.elf"
 }
+link_objs=()
 link server "$ex/server.c"
 link client "$ex/client.c"
-# FW_HEAP_VARIANTS="64 128": also server-heapN.elf with an N KiB arena and
-# no connection limit below lwIP's (scripts/footprint-lwip.sh).
+# FW_HEAP_VARIANTS="64 128": also server-heapN.elf with an N KiB arena,
+# room for FW_HEAP_CONNS connections in lwIP (its own memp.c, linked ahead
+# of liblwip.a's, with MEMP_NUM_TCP_PCB raised) and the same connection
+# limit, so that the arena is what runs out (scripts/footprint-lwip.sh).
+# Without it lwIP's 10 PCBs run out first, and the SYN it then drops is
+# retried by the peer for a minute.
+if [ -n "${FW_HEAP_VARIANTS:-}" ]; then
+  hconns=${FW_HEAP_CONNS:-32}
+  arm-none-eabi-gcc "${cflags[@]}" "${inc[@]}" -w -DMEMP_NUM_TCP_PCB="$hconns" \
+    -c "$lwip/src/core/memp.c" -o "$lw/memp-pcb$hconns.o" || die "lwIP: memp.c"
+  link_objs=("$lw/memp-pcb$hconns.o")
+fi
 for v in ${FW_HEAP_VARIANTS:-}; do
-  link "server-heap$v" "$ex/server.c" -DBOARD_HEAP_SIZE="($v * 1024)" -DFW_MAX_CONNS=16
+  link "server-heap$v" "$ex/server.c" -DBOARD_HEAP_SIZE="($v * 1024)" \
+    -DFW_MAX_CONNS="$hconns" -DMEMP_NUM_TCP_PCB="$hconns"
 done

@@ -8,7 +8,7 @@
  * line per connection and, with expect=echo (or rev: the line reversed, as
  * `openssl s_server -rev` answers), waits for the answer. With conns=N it
  * connects N times, each offering the session of the one before
- * (petls_conn_session() -> petls_altcp_tls_set_session()): TLS 1.3 tickets,
+ * (lwIP's altcp_tls_get_session() -> altcp_tls_set_session()): TLS 1.3 tickets,
  * TLS 1.2 tickets or session IDs, whatever the server gave.
  *
  * What to do comes from the command line (semihosting; qemu.sh client
@@ -69,8 +69,7 @@ static struct {
     char line[40];
     char got[64];
     size_t got_len;
-    uint8_t session[2048];
-    size_t session_len;
+    struct altcp_tls_session session; /* lwIP's session API */
 } run;
 
 /* ---- The command line ---------------------------------------------------- */
@@ -349,9 +348,8 @@ static int start_conn(void)
     altcp_sent(run.pcb, on_sent);
     altcp_err(run.pcb, on_err);
     if (petls_altcp_tls_set_servername(run.pcb, opt.sni) != ERR_OK ||
-        (run.session_len > 0 &&
-         petls_altcp_tls_set_session(run.pcb, run.session, run.session_len) !=
-             ERR_OK) ||
+        (run.session.data != NULL &&
+         altcp_tls_set_session(run.pcb, &run.session) != ERR_OK) ||
         altcp_connect(run.pcb, &server, 443, on_connected) != ERR_OK) {
         fail("connect");
         return -1;
@@ -389,8 +387,7 @@ static int answered(void)
 /* Done with this connection? Keeps its session for the next one. */
 static int conn_done(void)
 {
-    struct petls *tls;
-    ssize_t n;
+    err_t err;
     int more = run.k < opt.conns;
 
     if (!run.connected || !run.acked)
@@ -402,17 +399,15 @@ static int conn_done(void)
         if (opt.expect != EXPECT_NONE)
             printf("client conn %d: answer ok\n", run.k);
     }
-    tls = petls_altcp_tls_conn(run.pcb);
-    n = tls != NULL ? petls_conn_session(tls, NULL, 0) : -1;
+    /* Keeps no session of an earlier connection: this one's, or none. */
+    altcp_tls_free_session(&run.session);
+    err = altcp_tls_get_session(run.pcb, &run.session);
     /* A TLS 1.3 ticket comes after the handshake: give it a moment. */
-    if (more && n < 0 && board_ms() - run.sent_at < TICKET_WAIT_MS)
+    if (more && err == ERR_INPROGRESS &&
+        board_ms() - run.sent_at < TICKET_WAIT_MS)
         return 0;
-    run.session_len = 0;
-    if (n > 0 && (size_t)n <= sizeof(run.session) &&
-        petls_conn_session(tls, run.session, sizeof(run.session)) == n)
-        run.session_len = (size_t)n;
     printf("client conn %d: closed, session %u bytes\n", run.k,
-           (unsigned)run.session_len);
+           (unsigned)run.session.len);
     altcp_close(run.pcb);
     run.pcb = NULL;
     return 1;
@@ -443,6 +438,7 @@ int main(void)
 
     if (board_init() != 0 || parse_cmdline() != 0)
         return 1;
+    altcp_tls_init_session(&run.session);
     run.conf = make_config();
     if (run.conf == NULL) {
         printf("PETLS-FW-CLIENT: FAIL no config\n");
@@ -471,12 +467,14 @@ int main(void)
         }
     }
     drain();
+    altcp_tls_free_session(&run.session);
     printf("PETLS-FW-CLIENT: PASS %d connection(s)\n", opt.conns);
     return 0;
 failed:
     if (run.pcb != NULL)
         altcp_abort(run.pcb);
     drain();
+    altcp_tls_free_session(&run.session);
     printf("PETLS-FW-CLIENT: FAIL connection %d\n", run.k);
     return 1;
 }

@@ -42,6 +42,13 @@
 #define TLS_OVERHEAD 29u     /* record header + explicit nonce + tag (1.2) */
 #define TLS_RECORD_MAX 4096u /* MBEDTLS_SSL_OUT_CONTENT_LEN of the firmware */
 #define POLL_INTERVAL 2      /* lwIP poll ticks of 500 ms */
+/* A server config's session cache (TLS 1.2 session IDs, stateful tickets),
+ * sized for a board: petls's default (20480 entries) is a host's, and its
+ * table alone would take ~130 KiB of the arena.
+ * petls_config_set_session_cache() on petls_altcp_tls_config() changes it. */
+#ifndef PETLS_ALTCP_TLS_CACHE_ENTRIES
+#define PETLS_ALTCP_TLS_CACHE_ENTRIES 16
+#endif
 
 struct altcp_tls_config {
     struct petls_config *cfg;
@@ -78,10 +85,17 @@ static char last_error[256];
 static int conn_count, max_conns;
 static unsigned refused_count;
 
+/* "what: msg", or msg alone when the library's text already names the
+ * operation (e.g. "read: out of memory (record buffers, ...)"). */
 static void set_last_error(const char *what, const char *msg)
 {
-    snprintf(last_error, sizeof(last_error), "%s: %s", what,
-             msg != NULL ? msg : "(no error text)");
+    size_t n = strlen(what);
+
+    if (msg != NULL && strncmp(msg, what, n) == 0 && msg[n] == ':')
+        snprintf(last_error, sizeof(last_error), "%s", msg);
+    else
+        snprintf(last_error, sizeof(last_error), "%s: %s", what,
+                 msg != NULL ? msg : "(no error text)");
 }
 
 const char *petls_altcp_tls_last_error(void)
@@ -129,6 +143,13 @@ static struct altcp_tls_config *config_new(int server)
     if (petls_init() != 0)
         return NULL;
     cfg = petls_config_new();
+    if (cfg != NULL && server &&
+        petls_config_set_session_cache(cfg, PETLS_ALTCP_TLS_CACHE_ENTRIES, 0) !=
+            0) {
+        set_last_error("config", petls_config_error(cfg));
+        petls_config_free(cfg);
+        return NULL;
+    }
     conf = petls_altcp_tls_config_new(cfg, server);
     if (conf == NULL)
         petls_config_free(cfg);
@@ -994,6 +1015,62 @@ struct altcp_pcb *altcp_tls_new(struct altcp_tls_config *config, u8_t ip_type)
 struct altcp_pcb *altcp_tls_alloc(void *arg, u8_t ip_type)
 {
     return altcp_tls_new((struct altcp_tls_config *)arg, ip_type);
+}
+
+/* ---- lwIP's session API on petls's serialized sessions ------------------ */
+
+void altcp_tls_init_session(struct altcp_tls_session *dest)
+{
+    if (dest != NULL) {
+        dest->data = NULL;
+        dest->len = 0;
+    }
+}
+
+void altcp_tls_free_session(struct altcp_tls_session *dest)
+{
+    if (dest == NULL || dest->data == NULL)
+        return;
+    memset(dest->data, 0, dest->len); /* holds the resumption secret */
+    mem_free(dest->data);
+    dest->data = NULL;
+    dest->len = 0;
+}
+
+err_t altcp_tls_get_session(struct altcp_pcb *conn,
+                            struct altcp_tls_session *dest)
+{
+    struct petls *tls = petls_altcp_tls_conn(conn);
+    ssize_t n;
+    u8_t *buf;
+
+    if (tls == NULL || dest == NULL)
+        return ERR_VAL;
+    n = petls_conn_session(tls, NULL, 0);
+    if (n <= 0)
+        return ERR_INPROGRESS; /* no session (yet) */
+    if ((size_t)n > (mem_size_t)-1)
+        return ERR_MEM;
+    buf = (u8_t *)mem_malloc((mem_size_t)n);
+    if (buf == NULL)
+        return ERR_MEM;
+    if (petls_conn_session(tls, buf, (size_t)n) != n) {
+        memset(buf, 0, (size_t)n);
+        mem_free(buf);
+        return ERR_VAL;
+    }
+    altcp_tls_free_session(dest);
+    dest->data = buf;
+    dest->len = (size_t)n;
+    return ERR_OK;
+}
+
+err_t altcp_tls_set_session(struct altcp_pcb *conn,
+                            struct altcp_tls_session *from)
+{
+    if (from == NULL || from->data == NULL)
+        return ERR_VAL;
+    return petls_altcp_tls_set_session(conn, from->data, from->len);
 }
 
 void *altcp_tls_context(struct altcp_pcb *conn)

@@ -26,6 +26,18 @@
 struct petls;
 struct petls_config;
 
+/* lwIP's session handle (altcp_tls.h declares it; its content is the
+ * port's): petls's serialized session (petls_conn_session()), copied into
+ * lwIP's heap. altcp_tls_init_session() before the first use,
+ * altcp_tls_get_session() after the handshake (ERR_INPROGRESS: no session
+ * yet; a TLS 1.3 ticket arrives after the handshake, with the server's
+ * first data), altcp_tls_set_session() before altcp_connect(),
+ * altcp_tls_free_session() (zeroes and frees it) when done. */
+struct altcp_tls_session {
+    uint8_t *data;
+    size_t len;
+};
+
 /* The petls config of an altcp_tls config: set SNI contexts, ALPN, PSKs,
  * tickets, the session cache, the handshake timeout... on it. Settings must
  * be made before the first connection uses the config (petls freezes it). */

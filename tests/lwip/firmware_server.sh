@@ -172,6 +172,17 @@ done
 run_capture curl-badca curl -sS --cacert "$CERTS/other-ca.pem" \
   --resolve "localhost:$HPORT:127.0.0.1" "https://localhost:$HPORT/"
 assert_eq "curl with another CA refused" 60 "$STATUS"
+# The httpd's config (made by altcp_tls_create_config_server_privkey_cert)
+# has a session cache sized for the board: the arena in use with one echo
+# connection grows by the httpd's context, not by a host-sized cache table
+# (petls's default, ~130 KiB). 16 KiB: the httpd context plus the echo's
+# cached sessions and tickets keys since conn 1.
+heap_of() { grep -oE 'heap=[0-9]+' <<<"$1" | cut -d= -f2; }
+heap1=$(heap_of "$(fw_conn 1)")
+tls_ok after-httpd TLSv1.3 "after-httpd" -tls1_3 "${verify[@]}" -servername localhost
+heapn=$(heap_of "$CONN")
+assert_eq "arena after httpd use within 16 KiB of conn 1's ($heap1 -> $heapn)" 1 \
+  "$(( ${heapn:-999999} - ${heap1:-0} < 16384 ))"
 
 section "the firmware stayed up, no error logged"
 assert_eq "firmware running" 0 "$(kill -0 "$FW_PID" 2>/dev/null; echo $?)"
