@@ -13,20 +13,34 @@ source "$(dirname "$0")/lib/common.sh"
 
 PY=$INTEROP_DIR/py
 
+# relay NAME [RELAY_ARGS]: starts tamper.py in front of the server on
+# $PORT; sets RPORT to its port. relay_report NAME waits for it and sets
+# RELAY to its report.
+# shellcheck disable=SC2153 # PORT: the server's, set by start_petls_server
+relay() {
+    local name=$1
+    shift
+    start_bg "relay-$name" python3 "$PY/tamper.py" --port "$PORT" --limit 15 \
+        "$@"
+    RELAY_PID=$BG_PID
+    wait_for_file_match "$TMP/relay-$name.out" '"listening"' 10 || true
+    RPORT=$(sed -nE 's/^\{"listening": ([0-9]+)\}$/\1/p' "$TMP/relay-$name.out")
+}
+relay_report() {
+    wait "$RELAY_PID" || true
+    RELAY=$(grep '"tampered"' "$TMP/relay-$1.out" || true)
+}
+
 # tampered NAME VERSION_FLAG [RELAY_ARGS]: s_client through tamper.py; sets
 # RELAY to the relay's report.
 tampered() {
-    local name=$1 flag=$2 rport
-    start_bg "relay-$name" python3 "$PY/tamper.py" --port "$PORT" --limit 15 \
-        ${3:+"$3"}
-    local relay_pid=$BG_PID
-    wait_for_file_match "$TMP/relay-$name.out" '"listening"' 10 || true
-    rport=$(sed -nE 's/^\{"listening": ([0-9]+)\}$/\1/p' "$TMP/relay-$name.out")
-    timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$rport" "$flag" \
+    local name=$1 flag=$2
+    shift 2
+    relay "$name" "$@"
+    timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$RPORT" "$flag" \
         -servername localhost -CAfile "$CERTS/ca.pem" -ign_eof </dev/null \
         >"$TMP/$name.out" 2>"$TMP/$name.err" || true
-    wait "$relay_pid" || true
-    RELAY=$(grep '"tampered"' "$TMP/relay-$name.out" || true)
+    relay_report "$name"
 }
 
 # served NAME: a good TLS 1.3 client still gets through.
@@ -93,6 +107,94 @@ for v in 1_3 1_2; do
     assert_json "nocert$v server" "$ev" error \
         "handshake: the client sent no certificate (one is required; sent alert $want)"
 done
+stop_bg "$SERVER_PID"
+
+section "the reason in the log: a bad binder, a bad Finished, no RFC 5746 signal"
+start_petls_server why --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" --json --echo --no-tickets
+n=0
+# TLS 1.3, a session resumed with its ClientHello's last byte (the PSK
+# binder) flipped: mbedTLS fails with HANDSHAKE_FAILURE and sends
+# decrypt_error (RFC 8446 4.2.11). Stateful (--no-tickets): the session
+# ID cache holds the TLS 1.3 ticket's session.
+echo ping-binder | timeout "$FG_LIMIT" openssl s_client \
+    -connect "127.0.0.1:$PORT" -tls1_3 -servername localhost \
+    -CAfile "$CERTS/ca.pem" -sess_out "$TMP/binder.sess" -ign_eof \
+    >"$TMP/binder-first.out" 2>&1 || true
+n=$((n + 1))
+assert_json "binder first handshake" "$(server_event why $n)" event handshake
+relay binder --hello
+timeout "$FG_LIMIT" openssl s_client -connect "127.0.0.1:$RPORT" -tls1_3 \
+    -servername localhost -CAfile "$CERTS/ca.pem" -sess_in "$TMP/binder.sess" \
+    </dev/null >"$TMP/binder.out" 2>"$TMP/binder.err" || true
+relay_report binder
+assert_json "binder relay" "$RELAY" tampered true
+assert_eq "binder records after the damage" "[[21,2]]" \
+    "$(json_field "$RELAY" after)"
+assert_contains "binder s_client" "$(cat "$TMP/binder.err")" \
+    "alert decrypt error"
+n=$((n + 1))
+assert_json "binder server" "$(server_event why $n)" error \
+    "handshake: the client's PSK binder does not verify (a damaged or foreign ticket, or a wrong key; sent alert decrypt_error)"
+# TLS 1.2 without extended master secret (gnutls-cli %NO_SESSION_HASH):
+# the relay flips a byte of the ServerHello's session ID, so the keys stay
+# the same and the client's Finished covers another transcript.
+relay fin --server-session-id
+timeout "$FG_LIMIT" gnutls-cli --port "$RPORT" --x509cafile "$CERTS/ca.pem" \
+    --priority 'NORMAL:%NO_SESSION_HASH:-VERS-TLS1.3' localhost </dev/null \
+    >"$TMP/fin.out" 2>&1 || true
+relay_report fin
+assert_json "fin relay" "$RELAY" tampered true
+assert_eq "fin: the server's last record, one alert" "[21,2]" \
+    "$(json_field "$RELAY" after | sed -E 's/.*(\[21,2\])\]$/\1/')"
+assert_eq "fin: alerts from the server" 1 \
+    "$(json_field "$RELAY" after | grep -o '\[21,' | wc -l)"
+assert_contains "fin gnutls-cli" "$(cat "$TMP/fin.out")" \
+    "Received alert [51]: Decrypt error"
+n=$((n + 1))
+assert_json "fin server" "$(server_event why $n)" error \
+    "handshake: the peer's Finished does not verify (wrong keys or a tampered handshake; sent alert decrypt_error)"
+# TLS 1.2 without renegotiation_info or its SCSV (RFC 5746): petls
+# requires the signal (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE).
+run_gnutls_cli nosig "" --x509cafile "$CERTS/ca.pem" \
+    --priority 'NORMAL:%DISABLE_SAFE_RENEGOTIATION:-VERS-TLS1.3'
+assert_contains "nosig gnutls-cli" "$OUT$ERR" "Received alert [40]: Handshake failed"
+n=$((n + 1))
+assert_json "nosig server" "$(server_event why $n)" error \
+    "handshake: the client sent no RFC 5746 secure renegotiation signal (renegotiation_info), which petls requires (sent alert handshake_failure)"
+served after-why
+stop_bg "$SERVER_PID"
+# The petls client against a gnutls-serv without the signal.
+start_gnutls_server gsrv --x509certfile "$CERTS/server-ecdsa.pem" \
+    --x509keyfile "$CERTS/server-ecdsa.key" \
+    --priority 'NORMAL:%DISABLE_SAFE_RENEGOTIATION:-VERS-TLS1.3'
+run_petls_client nosigcli "127.0.0.1:$PORT" --ca "$CERTS/ca.pem" \
+    --servername localhost --json
+assert_status "nosigcli petls client" 1 "$STATUS"
+assert_json "nosigcli client" "$(printf '%s\n' "$OUT" | grep '^{"event"' | head -n1)" \
+    error "handshake: the server sent no RFC 5746 secure renegotiation signal (renegotiation_info), which petls requires (sent alert handshake_failure)"
+stop_bg "$SERVER_PID"
+
+section "a peer resetting after the handshake: one 'read:' in the CLI's line"
+start_bg rstsrv python3 "$PY/reset_peer.py" server --certs "$CERTS"
+rst_pid=$BG_PID
+wait_for_file_match "$TMP/rstsrv.out" '"listening"' 10 || true
+rport=$(sed -nE 's/^\{"listening": ([0-9]+)\}$/\1/p' "$TMP/rstsrv.out")
+run_petls_client rstcli "127.0.0.1:$rport" --ca "$CERTS/ca.pem" \
+    --servername localhost --send ping
+wait "$rst_pid" || true
+assert_status "rstcli petls client" 1 "$STATUS"
+assert_line "rstcli stderr" "$ERR" "petls: client: read: Connection reset by peer"
+start_petls_server rsts --cert "$CERTS/server-ecdsa.pem" \
+    --key "$CERTS/server-ecdsa.key" --json --echo
+run_capture rstclient python3 "$PY/reset_peer.py" client --port "$PORT"
+assert_status "rstclient" 0 "$STATUS"
+wait_for_file_match "$TMP/rsts.err" 'reset by peer' 10 || true
+assert_contains "rsts server stderr" "$(cat "$TMP/rsts.err")" \
+    ": read: Connection reset by peer"
+assert_not_contains "rsts server stderr" "$(cat "$TMP/rsts.err")" \
+    "read: read:"
+served after-rst
 stop_bg "$SERVER_PID"
 
 # crafted SET ARGS...: a petls server with ARGS (and the certificate

@@ -14,4 +14,8 @@ void cli_errorf(const char *fmt, ...)
 #endif
     ;
 
+/* "petls: WHO: OP: MSG", or "petls: WHO: MSG" when MSG starts with "OP:"
+ * already (petls_error() of a failed read is often "read: ..."). */
+void cli_op_error(const char *who, const char *op, const char *msg);
+
 #endif

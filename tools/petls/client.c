@@ -346,7 +346,7 @@ static int stream_stdin(struct petls *ctx, int fd, int read_on,
                 continue;
             }
             if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
-                cli_errorf("client: write: %s", petls_error(ctx));
+                cli_op_error("client", "write", petls_error(ctx));
                 return -1;
             }
             events |= want_events(n);
@@ -362,7 +362,7 @@ static int stream_stdin(struct petls *ctx, int fd, int read_on,
         if (n == 0)
             return 0; /* close_notify */
         if (n != PETLS_WANT_POLLIN && n != PETLS_WANT_POLLOUT) {
-            cli_errorf("client: read: %s", petls_error(ctx));
+            cli_op_error("client", "read", petls_error(ctx));
             return -1;
         }
         events |= want_events(n);

@@ -24,6 +24,17 @@ void cli_errorf(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+void cli_op_error(const char *who, const char *op, const char *msg)
+{
+    size_t n = strlen(op);
+
+    if (strncmp(msg, op, n) == 0 && msg[n] == ':') {
+        cli_errorf("%s: %s", who, msg); /* "read: Connection reset ..." */
+    } else {
+        cli_errorf("%s: %s: %s", who, op, msg);
+    }
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,

@@ -360,7 +360,10 @@ static void conn_start_closing(struct conn *c)
  * goes to stderr and stdout keeps one line per handshake. */
 static void conn_io_error(struct conn *c, const char *what)
 {
-    cli_errorf("server: %s: %s: %s", c->peer, what, petls_error(c->ctx));
+    char who[NET_ADDR_MAX + 16];
+
+    snprintf(who, sizeof(who), "server: %s", c->peer);
+    cli_op_error(who, what, petls_error(c->ctx));
     c->state = ST_DONE;
 }
 

@@ -771,7 +771,9 @@ static int no_reneg_signal(const struct pb_conn *c)
            c->ssl.conf->allow_legacy_renegotiation ==
                MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE &&
            (c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO ||
-            c->ssl.state == MBEDTLS_SSL_SERVER_HELLO);
+            c->ssl.state == MBEDTLS_SSL_SERVER_HELLO ||
+            /* a client: mbedTLS moves on before judging the ServerHello */
+            (!c->is_server && c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE));
 #else
     (void)c;
     return 0;
@@ -972,7 +974,11 @@ int pb_mbedtls_alert_explain(struct pb_conn *c, int ret, const char *op,
                        op);
         return 1;
     }
-    if (c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO &&
+    /* mbedTLS's state is still the ClientHello, or the HelloRetryRequest
+     * when its judgement of the key shares came first. */
+    if (c->is_server &&
+        (c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO ||
+         c->ssl.state == MBEDTLS_SSL_HELLO_RETRY_REQUEST) &&
         sent == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) {
         pb_mbedtls_msg(err, errlen,
                        "%s: the client's PSK binder does not verify (a "

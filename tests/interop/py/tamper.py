@@ -9,7 +9,13 @@ client and 127.0.0.1:SERVER_PORT record by record, flips the last byte of
 the first record the client sends after its ChangeCipherSpec (TLS 1.2) or
 of its first application_data record (TLS 1.3: its first encrypted
 record), and then counts the records the server sends until it closes.
-With --count-only it damages nothing and just counts. Prints one JSON
+With --count-only it damages nothing and just counts. With --hello it
+flips the last byte of the client's first record instead (a TLS 1.3
+ClientHello offering a ticket ends with its PSK binder); with
+--server-session-id the first byte of the session ID in the server's
+first record (its ServerHello: a TLS 1.2 handshake without extended
+master secret keeps its keys, and the client's Finished then covers
+another transcript). Records are counted after the damage. Prints one JSON
 line: {"tampered": bool, "after": [[type, length], ...], "eof": bool}.
 Everything is bounded by --limit seconds.
 """
@@ -39,6 +45,10 @@ def main():
     ap.add_argument('--limit', type=float, default=10.0)
     ap.add_argument('--count-only', action='store_true',
                     help='damage nothing; report what follows that record')
+    ap.add_argument('--hello', action='store_true',
+                    help="damage the client's first record (its ClientHello)")
+    ap.add_argument('--server-session-id', action='store_true',
+                    help="damage the session ID of the server's ServerHello")
     args = ap.parse_args()
     lsock = socket.socket()
     lsock.bind(('127.0.0.1', 0))
@@ -76,7 +86,13 @@ def main():
             recs, cbuf = split_records(cbuf)
             out = b''
             for r in recs:
-                if r[0] == 20:
+                if args.server_session_id:
+                    pass
+                elif args.hello:
+                    if not tampered:
+                        r = r[:-1] + bytes([r[-1] ^ 0x01])
+                        tampered = True
+                elif r[0] == 20:
                     saw_ccs = True
                 elif not tampered and (r[0] == 23 or (saw_ccs and r[0] == 22)):
                     if not args.count_only:
@@ -98,9 +114,15 @@ def main():
                 break
             sbuf += d
             recs, sbuf = split_records(sbuf)
-            for r in recs:
+            for i, r in enumerate(recs):
                 if tampered:
                     after.append([r[0], len(r) - 5])
+                elif (args.server_session_id and r[0] == 22 and
+                      len(r) > 45 and r[5] == 2 and r[43] > 0):
+                    # 5 record + 4 handshake + 2 version + 32 random: the
+                    # session ID's length, then its first byte.
+                    recs[i] = r[:44] + bytes([r[44] ^ 0x01]) + r[45:]
+                    tampered = True
             if open_cli:
                 try:
                     cli.sendall(b''.join(recs))
