@@ -44,12 +44,15 @@ for srv in server_poll server_uv; do
   run_capture "$srv-resume" node "$PEER" client --port "$PORT" --ca "$CA" \
     --servername localhost --connections 2 --bytes 10
   assert_status "$srv-resume" 0 "$STATUS"
-  assert_json "$srv-resume second" "$(grep '"event":"secure"' <<<"$OUT" | sed -n 2p)" reused true
+  # Node resumes TLS 1.3 through a ticket: none in a build without them.
+  want_reused=false want_resumed=0
+  if built_with TICKETS; then want_reused=true want_resumed=1; fi
+  assert_json "$srv-resume second" "$(grep '"event":"secure"' <<<"$OUT" | sed -n 2p)" reused "$want_reused"
   run_capture "$srv-conc" node "$PEER" concurrent --port "$PORT" --ca "$CA" \
     --servername localhost --n 5
   assert_json "$srv-conc" "$(grep -m1 '"event":"summary"' <<<"$OUT" || true)" secure 5
   assert_json "$srv-conc" "$(grep -m1 '"event":"echoed"' <<<"$OUT" || true)" count 5
-  assert_eq "$srv resumed logged" 1 "$(grep -c 'resumed=1' "$TMP/$srv.out")"
+  assert_eq "$srv resumed logged" "$want_resumed" "$(grep -c 'resumed=1' "$TMP/$srv.out" || true)"
   # One SIGTERM to the server itself (timeout(1), its parent, would pass
   # it on and send a second to the whole process group).
   kill -TERM "$(pgrep -P "$SERVER_PID" | head -1)"

@@ -25,7 +25,8 @@ static size_t message(uint8_t *out, uint8_t t, const uint8_t *body, size_t n)
     out[1] = (uint8_t)(n >> 16);
     out[2] = (uint8_t)(n >> 8);
     out[3] = (uint8_t)n;
-    memcpy(out + 4, body, n);
+    if (n > 0) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(out + 4, body, n);
     return n + 4;
 }
 
@@ -47,7 +48,8 @@ static size_t server_hello(uint8_t *out, uint16_t suite, uint8_t sid_len,
     out[n++] = 0;
     out[n++] = (uint8_t)(ext_len >> 8);
     out[n++] = (uint8_t)ext_len;
-    memcpy(out + n, ext, ext_len);
+    if (ext_len > 0)
+        memcpy(out + n, ext, ext_len);
     return n + ext_len;
 }
 

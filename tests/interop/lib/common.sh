@@ -34,6 +34,17 @@ FG_LIMIT=${PETLS_INTEROP_FG_LIMIT:-15}
 # busy 2-core machine are slow; a missing echo is reported, not waited out).
 ECHO_LIMIT=${PETLS_INTEROP_ECHO_LIMIT:-10}
 
+# The PETLS_WITH_* features the tested build has (tests/CMakeLists.txt
+# passes PETLS_FEATURES_STRING; unset means every feature, as in a default
+# build). `built_with TICKETS` guards a check that needs one.
+built_with() {
+    [ -z "${PETLS_TEST_FEATURES+x}" ] && return 0
+    case " $PETLS_TEST_FEATURES " in
+        *" $1 "*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 BG_PIDS=()
 FAILURES=0
 CHECKS=0
