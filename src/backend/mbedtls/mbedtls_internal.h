@@ -243,7 +243,7 @@ void pb_mbedtls_free_input(const uint8_t *p, size_t len, int owned);
 /* The verify callback installed on every connection (p_vrfy = the conn). */
 int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
                          uint32_t *flags);
-/* Frees the pb_conn_peer_cert cache (and the details one). */
+/* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
 /* A validity time as Unix seconds. */
@@ -255,7 +255,8 @@ char *pb_mbedtls_format_san(const mbedtls_x509_buf *b);
 
 /* ---- mbedtls_certinfo.c ---- */
 
-/* Frees the pb_conn_peer_cert_details cache. */
+/* Frees the pb_conn_peer_cert_details cache (with the connection, and
+ * before a renegotiation's new certificate). */
 void pb_mbedtls_certinfo_free(struct pb_conn *c);
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
 /* Decodes one DER certificate as pb_conn_peer_cert_details does (the fuzz

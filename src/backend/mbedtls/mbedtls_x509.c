@@ -519,7 +519,6 @@ void pb_mbedtls_cert_cache_free(struct pb_conn *c)
     struct pb_cert_info *ci = &c->cert;
     size_t i;
 
-    pb_mbedtls_certinfo_free(c);
     if (c->cert_cached != 1) {
         c->cert_cached = 0;
         return;
