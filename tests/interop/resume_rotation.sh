@@ -74,7 +74,7 @@ for v in tls1_3 tls1_2; do
     echo "not a key" >"$KEYS"
     kill -HUP "$(petls_pid)"
     CHECKS=$((CHECKS + 1))
-    if wait_match_or_exit "$TMP/srv.err" '^petls: server: --ticket-keys reload: ' \
+    if wait_match_or_exit "$TMP/srv.err" '^petls: server: reload: --ticket-keys: ' \
         "$SERVER_PID" 5; then
         pass "$v: a broken key file is reported"
     else

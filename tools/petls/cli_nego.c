@@ -178,6 +178,24 @@ int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
 
     st->keylog_fd = -1;
     st->json = json;
+    /* The variable is read by the tool only: the library never looks at
+     * the environment. */
+    if (keylog == NULL)
+        keylog = getenv("SSLKEYLOGFILE");
+    if (keylog != NULL && keylog[0] != '\0') {
+        st->keylog_fd =
+            open(keylog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (st->keylog_fd < 0) {
+            snprintf(err, errlen, "key log %s: %s", keylog, strerror(errno));
+            return -1;
+        }
+    }
+    return nego_apply(o, cfg, role, st, err, errlen);
+}
+
+int nego_apply(const struct nego_opts *o, struct petls_config *cfg,
+               unsigned role, struct nego_state *st, char *err, size_t errlen)
+{
     if (o->alpn != NULL && petls_config_set_alpn(cfg, o->alpn) != 0)
         goto config_error;
     if (o->no_reneg && petls_config_set_renegotiation(cfg, 0) != 0)
@@ -197,20 +215,9 @@ int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
     if (o->max_frag_len != 0 &&
         petls_config_set_max_fragment_length(cfg, (size_t)o->max_frag_len) != 0)
         goto config_error;
-    /* The variable is read by the tool only: the library never looks at
-     * the environment. */
-    if (keylog == NULL)
-        keylog = getenv("SSLKEYLOGFILE");
-    if (keylog != NULL && keylog[0] != '\0') {
-        st->keylog_fd =
-            open(keylog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (st->keylog_fd < 0) {
-            snprintf(err, errlen, "key log %s: %s", keylog, strerror(errno));
-            return -1;
-        }
-        if (petls_config_set_keylog_cb(cfg, keylog_write, st) != 0)
-            goto config_error;
-    }
+    if (st->keylog_fd >= 0 &&
+        petls_config_set_keylog_cb(cfg, keylog_write, st) != 0)
+        goto config_error;
     return 0;
 
 config_error:

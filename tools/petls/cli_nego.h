@@ -49,6 +49,10 @@ struct nego_state {
 int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
                unsigned role, int json, struct nego_state *st, char *err,
                size_t errlen);
+/* Applies o to another cfg with the key log st already opened (the
+ * server's config rebuilt on SIGHUP). Returns 0, or -1 with err. */
+int nego_apply(const struct nego_opts *o, struct petls_config *cfg,
+               unsigned role, struct nego_state *st, char *err, size_t errlen);
 void nego_teardown(struct nego_state *st);
 
 /* Client --renegotiate: a new TLS 1.2 handshake on the connected fd,

@@ -270,6 +270,8 @@ struct server {
     long per_ip_refused;
     int64_t limits_logged_at;  /* last summary line of the two above */
     struct redis_async *redis; /* --session-store redis://, or NULL */
+    struct resume_state *rs;   /* the store, kept across reloads */
+    struct nego_state *ns;     /* the key log, kept across reloads */
     char scratch[16384];
 };
 
@@ -284,16 +286,58 @@ static void on_stop_signal(int sig)
         stop_requested = 1;
 }
 
-/* SIGHUP: re-read --ticket-keys. Done from the loop, not the handler. */
+/* The config the options describe: --cert/--key, --ca and the other TLS
+ * options, resumption, ALPN and the rest, --sni/--psk. Made at start and
+ * again on SIGHUP, then with the store and key log made at start (rs,
+ * ns). NULL with err. */
+static struct petls_config *server_config_build(const struct server_opts *o,
+                                                struct resume_state *rs,
+                                                struct nego_state *ns,
+                                                char *err, size_t errlen)
+{
+    struct petls_config *cfg =
+        cli_tls_config_build(&o->tls, CLI_ROLE_SERVER, err, errlen);
+    if (cfg == NULL)
+        return NULL;
+    if (resume_reapply(&o->resume, cfg, rs, err, errlen) != 0 ||
+        nego_apply(&o->nego, cfg, CLI_ROLE_SERVER, ns, err, errlen) != 0 ||
+        sni_psk_setup(&o->snipsk, &o->tls, cfg, CLI_ROLE_SERVER, err, errlen) !=
+            0) {
+        petls_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+/* SIGHUP, from the loop (not the handler): every file is read again into
+ * a new config, which new connections get; connections in progress keep
+ * the config they started with (each holds a reference). A file that
+ * fails keeps the config in use, and the log says why. The shm or Redis
+ * store and --ticket-keys carry resumption across; the in-memory session
+ * cache and automatic ticket keys start afresh with the new config. */
 static void server_reload(struct server *s)
 {
-    char err[512];
+    char err[1024];
     reload_requested = 0;
-    int rc = resume_reload(&s->o->resume, s->cfg, err, sizeof(err));
-    if (rc == 0)
+    struct petls_config *cfg =
+        server_config_build(s->o, s->rs, s->ns, err, sizeof(err));
+    if (cfg != NULL && petls_configure(s->tls, cfg) != 0) {
+        snprintf(err, sizeof(err), "%s", petls_error(s->tls));
+        petls_config_free(cfg);
+        cfg = NULL;
+    }
+    if (cfg == NULL) {
+        cli_errorf("server: reload: %s (still serving with the previous "
+                   "configuration)",
+                   err);
+        fflush(stderr);
+        return;
+    }
+    petls_config_free(s->cfg); /* s->tls and older connections hold it */
+    s->cfg = cfg;
+    fprintf(stderr, "reloaded certificates and keys\n");
+    if (s->o->resume.ticket_keys_file != NULL)
         fprintf(stderr, "reloaded ticket keys\n");
-    else if (rc < 0)
-        cli_errorf("server: %s", err);
     fflush(stderr);
 }
 
@@ -960,6 +1004,8 @@ int server_main(int argc, char **argv)
     s.o = &o;
     s.lfd = -1;
     s.worker = -1;
+    s.rs = &rs;
+    s.ns = &ns;
     s.cfg = cli_tls_config_build(&o.tls, CLI_ROLE_SERVER, err, sizeof(err));
     if (s.cfg == NULL) {
         cli_errorf("server: %s", err);

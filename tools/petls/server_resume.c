@@ -184,10 +184,10 @@ static int config_fail(struct petls_config *cfg, const char *what, char *err,
     return -1;
 }
 
-int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
-                 struct resume_state *st, char *err, size_t errlen)
+/* The options that live in the config itself (not the store). */
+static int resume_apply(const struct resume_opts *o, struct petls_config *cfg,
+                        char *err, size_t errlen)
 {
-    memset(st, 0, sizeof(*st));
     if (o->session_timeout >= 0 &&
         petls_config_set_session_lifetime(cfg, (int)o->session_timeout) != 0)
         return config_fail(cfg, "--session-timeout", err, errlen);
@@ -223,6 +223,29 @@ int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
         if (rc != 0)
             return config_fail(cfg, "--store-key", err, errlen);
     }
+    return 0;
+}
+
+/* The store's hooks on cfg (one store shared by every config made). */
+static int resume_attach(const struct resume_state *st,
+                         struct petls_config *cfg, char *err, size_t errlen)
+{
+    const struct petls_session_store *hooks = NULL;
+    if (st->redis != NULL)
+        hooks = redis_async_hooks(st->redis);
+    else if (st->store != NULL)
+        hooks = petls_store_hooks(st->store);
+    if (hooks != NULL && petls_config_set_session_store(cfg, hooks) != 0)
+        return config_fail(cfg, "--session-store", err, errlen);
+    return 0;
+}
+
+int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
+                 struct resume_state *st, char *err, size_t errlen)
+{
+    memset(st, 0, sizeof(*st));
+    if (resume_apply(o, cfg, err, errlen) != 0)
+        return -1;
     if (o->store == NULL)
         return 0;
 
@@ -251,9 +274,7 @@ int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
             snprintf(err, errlen, "--session-store: %s", serr);
             return -1;
         }
-        if (petls_config_set_session_store(cfg, redis_async_hooks(st->redis)) !=
-            0) {
-            config_fail(cfg, "--session-store", err, errlen);
+        if (resume_attach(st, cfg, err, errlen) != 0) {
             resume_teardown(st);
             return -1;
         }
@@ -267,23 +288,19 @@ int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
         snprintf(err, errlen, "--session-store: %s", serr);
         return -1;
     }
-    if (petls_config_set_session_store(cfg, petls_store_hooks(st->store)) !=
-        0) {
-        config_fail(cfg, "--session-store", err, errlen);
+    if (resume_attach(st, cfg, err, errlen) != 0) {
         resume_teardown(st);
         return -1;
     }
     return 0;
 }
 
-int resume_reload(const struct resume_opts *o, struct petls_config *cfg,
-                  char *err, size_t errlen)
+int resume_reapply(const struct resume_opts *o, struct petls_config *cfg,
+                   const struct resume_state *st, char *err, size_t errlen)
 {
-    if (o->ticket_keys_file == NULL)
-        return 1;
-    if (petls_config_reload_ticket_keys(cfg) != 0)
-        return config_fail(cfg, "--ticket-keys reload", err, errlen);
-    return 0;
+    if (resume_apply(o, cfg, err, errlen) != 0)
+        return -1;
+    return resume_attach(st, cfg, err, errlen);
 }
 
 void resume_teardown(struct resume_state *st)

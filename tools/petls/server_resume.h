@@ -47,10 +47,11 @@ struct resume_state {
 /* Applies o to cfg and creates the store. Returns 0, or -1 with err. */
 int resume_setup(const struct resume_opts *o, struct petls_config *cfg,
                  struct resume_state *st, char *err, size_t errlen);
-/* Re-reads --ticket-keys (SIGHUP). Returns 0, 1 when there is no key file,
- * or -1 with err (the keys in use stay). */
-int resume_reload(const struct resume_opts *o, struct petls_config *cfg,
-                  char *err, size_t errlen);
+/* Applies o to a new cfg (SIGHUP's rebuilt config) with the store st
+ * made by resume_setup(): sessions in the shm or Redis store survive the
+ * reload. Returns 0, or -1 with err. */
+int resume_reapply(const struct resume_opts *o, struct petls_config *cfg,
+                   const struct resume_state *st, char *err, size_t errlen);
 void resume_teardown(struct resume_state *st);
 
 /* Reads 64 hex digits (surrounding whitespace allowed) from path into
