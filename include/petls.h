@@ -627,6 +627,56 @@ const uint8_t *petls_peer_cert_chain_pem(struct petls *ctx, size_t *len);
 /* The leaf as DER. */
 const uint8_t *petls_peer_cert_der(struct petls *ctx, size_t *len);
 
+/* One certificate of the peer's chain with the fields of Node's
+ * getPeerCertificate(true) (docs/API.md "petls_peer_cert_details"). Every
+ * pointer is owned by the context and valid until petls_free() or the next
+ * renegotiation; a NULL or 0 field is one Node leaves out. */
+struct petls_cert_details {
+    /* subject / issuer: one "KEY=value" per attribute, in order (Node's
+     * object; a repeated key is Node's array). */
+    const char *const *subject;
+    size_t n_subject;
+    const char *const *issuer;
+    size_t n_issuer;
+    const char *serial_number; /* upper-case hex, Node's serialNumber */
+    time_t valid_from;
+    time_t valid_to;
+    const char *const *sans; /* "DNS:x", joined with ", ": subjectaltname */
+    size_t n_sans;
+    int ca;                           /* basicConstraints cA */
+    const char *const *ext_key_usage; /* dotted OIDs; NULL: no extension */
+    size_t n_ext_key_usage;
+    /* "OCSP - URI:http://..." per access description (Node's infoAccess
+     * groups them by the part before ':'); NULL: no extension */
+    const char *const *info_access;
+    size_t n_info_access;
+    const char *key_type;   /* "RSA", "EC", or NULL: another kind */
+    int bits;               /* key size; EC: the curve's */
+    const char *modulus;    /* RSA: upper-case hex */
+    const char *exponent;   /* RSA: "0x10001" */
+    const char *asn1_curve; /* EC: "prime256v1", ... */
+    const char *nist_curve; /* EC: "P-256", ...; NULL when not a NIST one */
+    const uint8_t *pubkey;  /* RSA: SubjectPublicKeyInfo DER; EC: point */
+    size_t pubkey_len;
+    const char *fingerprint;    /* SHA-1, "AB:CD:..." */
+    const char *fingerprint256; /* SHA-256 */
+    const char *fingerprint512; /* SHA-512; NULL in builds without it */
+    const uint8_t *raw;         /* the certificate's DER */
+    size_t raw_len;
+    /* 1: subject == issuer, the top of the chain (where Node's
+     * issuerCertificate points to the certificate itself) */
+    int self_issued;
+    /* 1: not sent by the peer but taken from the trust store (the anchor
+     * Node appends) */
+    int trust_anchor;
+};
+/* depth 0 is the leaf, 1 its issuer, ...: the chain as the peer sent it,
+ * then its issuers from the trust store up to a self-issued one. 0, or -1
+ * when there is no certificate at that depth (or out of memory:
+ * petls_error says which). */
+int petls_peer_cert_details(struct petls *ctx, size_t depth,
+                            struct petls_cert_details *details);
+
 /* ---- Negotiation: ALPN, renegotiation, key log, records, exporter ----- */
 /* docs/negotiation.md maps each of these from Node's tls options. */
 

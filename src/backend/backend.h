@@ -399,6 +399,50 @@ struct pb_cert_info {
 };
 int pb_conn_peer_cert(struct pb_conn *c, struct pb_cert_info *out);
 
+/* One certificate of the peer's chain with the fields of Node's
+ * getPeerCertificate(true) (mbedtls_certinfo.c). Owned by the connection,
+ * valid until pb_conn_free() or the next renegotiation. */
+struct pb_cert_details {
+    /* "CN=localhost", "OU=a" per attribute, in order, values unescaped;
+     * the name is OpenSSL's short name or the dotted OID. */
+    const char *const *subject;
+    size_t n_subject;
+    const char *const *issuer;
+    size_t n_issuer;
+    const char *serial; /* upper-case hex, no colons */
+    int64_t not_before; /* Unix seconds */
+    int64_t not_after;
+    const char *const *sans; /* as pb_cert_info.sans */
+    size_t n_sans;
+    int ca;                           /* basicConstraints cA (0 when absent) */
+    const char *const *ext_key_usage; /* dotted OIDs; NULL: no extension */
+    size_t n_ext_key_usage;
+    /* "OCSP - URI:http://...", "CA Issuers - URI:..." as OpenSSL prints
+     * authorityInfoAccess; NULL: no extension */
+    const char *const *info_access;
+    size_t n_info_access;
+    const char *key_type;   /* "RSA", "EC", or NULL (other) */
+    int bits;               /* key size (EC: the curve's), 0 unknown */
+    const char *modulus;    /* RSA: upper-case hex, no leading zeros */
+    const char *exponent;   /* RSA: "0x10001" */
+    const char *asn1_curve; /* EC: "prime256v1", ...; NULL unknown */
+    const char *nist_curve; /* EC: "P-256", ...; NULL when not NIST */
+    const uint8_t *pubkey;  /* RSA: SubjectPublicKeyInfo DER; EC: point */
+    size_t pubkey_len;
+    const char *fingerprint;    /* SHA-1 "AB:CD:..."; NULL without SHA-1 */
+    const char *fingerprint256; /* SHA-256, same form */
+    const char *fingerprint512; /* SHA-512, same form; NULL without */
+    const uint8_t *der;
+    size_t der_len;
+    int self_issued;  /* subject == issuer: the top of Node's chain */
+    int trust_anchor; /* not sent by the peer: found in the trust store */
+};
+/* depth 0 is the leaf, then the chain as the peer sent it, then the trust
+ * anchor that issued its top (when the store has it). 0, or -1: no
+ * certificate at that depth (or out of memory: *oom set to 1). */
+int pb_conn_peer_cert_details(struct pb_conn *c, size_t depth,
+                              struct pb_cert_details *out, int *oom);
+
 /* 1 when the backend can send and verify certificates; 0 in a PSK-only
  * build (mbedTLS without X.509), where a client has no name to verify. */
 int pb_supports_certificates(void);

@@ -144,6 +144,7 @@ enum {
     OPT_NOVERIFYNAME,
     OPT_NOVERIFYTIME,
     OPT_JSON,
+    OPT_PEER_CERT,
 };
 
 const struct cli_option cli_tls_options[] = {
@@ -179,6 +180,9 @@ const struct cli_option cli_tls_options[] = {
      "30; 0: never)"},
     {"json", NULL, OPT_JSON, CLI_ROLE_BOTH,
      "print one JSON line per handshake instead of text"},
+    {"peer-cert", NULL, OPT_PEER_CERT, CLI_ROLE_BOTH,
+     "print the peer's certificate chain as Node's getPeerCertificate(true)"
+     " (one JSON line)"},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -261,6 +265,9 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
         return 0;
     case OPT_JSON:
         o->json = 1;
+        return 0;
+    case OPT_PEER_CERT:
+        o->peer_cert = 1;
         return 0;
     default:
         snprintf(err, errlen, "internal error: option '--%s' not handled",

@@ -78,6 +78,7 @@ struct cli_tls_opts {
     int noverifyname;
     int noverifytime;
     int json;
+    int peer_cert; /* --peer-cert: cert_json_print after the handshake */
 };
 
 /* The table of TLS options (ids are private to cli_opts.c). */

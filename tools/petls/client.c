@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "cert_json.h"
 #include "cli.h"
 #include "cli_opts.h"
 #include "cli_nego.h"
@@ -504,6 +505,10 @@ static int client_connect_once(struct client_run *r)
         report_handshake_json(stdout, peer, &facts);
     else if (!o->quiet)
         report_client_lines(stdout, &facts);
+    if (o->tls.peer_cert && cert_json_print(stdout, ctx) != 0) {
+        cli_errorf("client: --peer-cert: cannot print the certificate");
+        goto out;
+    }
     if (nego_client_export(&o->nego, ctx, err, sizeof(err)) != 0) {
         cli_errorf("client: %s", err);
         goto out;

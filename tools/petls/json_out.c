@@ -142,6 +142,17 @@ void json_str(struct json_line *j, const char *k, const char *value)
         json_append_string(j, value);
 }
 
+void json_raw(struct json_line *j, const char *k, const char *json)
+{
+    key(j, k);
+    append_cstr(j, json);
+}
+
+void json_append_raw(struct json_line *j, const char *s, size_t n)
+{
+    append(j, s, n);
+}
+
 void json_bool(struct json_line *j, const char *k, int value)
 {
     key(j, k);

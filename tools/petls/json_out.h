@@ -22,6 +22,8 @@ void json_begin(struct json_line *j);
 void json_str(struct json_line *j, const char *key, const char *value);
 void json_bool(struct json_line *j, const char *key, int value);
 void json_int(struct json_line *j, const char *key, long long value);
+/* A value already in JSON form (an object or array built by the caller). */
+void json_raw(struct json_line *j, const char *key, const char *json);
 /* Closes the object, writes it plus '\n' to out, flushes, frees the buffer.
  * Returns 0, or -1 when the line could not be built or written. */
 int json_end(struct json_line *j, FILE *out);
@@ -30,5 +32,7 @@ int json_end(struct json_line *j, FILE *out);
  * UTF-8 becomes U+FFFD so the output is always valid JSON. Exposed for
  * callers composing their own values. */
 void json_append_string(struct json_line *j, const char *s);
+/* Appends n bytes of JSON text as they are. */
+void json_append_raw(struct json_line *j, const char *s, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "cert_json.h"
 #include "cli.h"
 #include "cli_opts.h"
 #include "net.h"
@@ -483,6 +484,8 @@ static void conn_handshake_done(struct server *s, struct conn *c)
         report_handshake_json(stdout, c->peer, &f);
     else
         report_server_line(stdout, c->peer, &f);
+    if (s->o->tls.peer_cert)
+        (void)cert_json_print(stdout, c->ctx);
     c->state = ST_APP;
     c->deadline =
         s->o->idle_timeout_ms > 0 ? net_now_ms() + s->o->idle_timeout_ms : 0;

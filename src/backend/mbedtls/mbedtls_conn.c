@@ -364,6 +364,7 @@ void pb_conn_free(struct pb_conn *c)
     pb_mbedtls_vhost_conn_free(c);
     pb_mbedtls_nego_conn_free(c);
     pb_mbedtls_cert_cache_free(c);
+    pb_mbedtls_certinfo_free(c);
     pb_mbedtls_kept_free(c);
     petls_port_free(c->verify_name);
     petls_port_free(c->sni);

@@ -202,6 +202,9 @@ struct pb_conn {
     /* pb_conn_peer_cert cache (mbedtls_x509.c). */
     int cert_cached; /* 0 not yet, 1 filled, -1 no certificate */
     struct pb_cert_info cert;
+    /* pb_conn_peer_cert_details cache, one entry per depth asked
+     * (mbedtls_certinfo.c). */
+    struct pb_certinfo_entry *certinfo;
 };
 
 /* ---- mbedtls_init.c ---- */
@@ -242,6 +245,28 @@ int pb_mbedtls_verify_cb(void *p_conn, mbedtls_x509_crt *crt, int depth,
                          uint32_t *flags);
 /* Frees the pb_conn_peer_cert cache. */
 void pb_mbedtls_cert_cache_free(struct pb_conn *c);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+/* A validity time as Unix seconds. */
+int64_t pb_mbedtls_unix_time(const mbedtls_x509_time *t);
+/* A GeneralName as Node prints a SAN ("DNS:x", "IP Address:y", "URI:z",
+ * "email:w"), allocated; NULL for other kinds or out of memory. */
+char *pb_mbedtls_format_san(const mbedtls_x509_buf *b);
+#endif
+
+/* ---- mbedtls_certinfo.c ---- */
+
+/* Frees the pb_conn_peer_cert_details cache (with the connection, and
+ * before a renegotiation's new certificate). */
+void pb_mbedtls_certinfo_free(struct pb_conn *c);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+/* Decodes one DER certificate as pb_conn_peer_cert_details does (the fuzz
+ * target's entry, tests/fuzz/fuzz_certinfo.c): 0 with *out valid until
+ * pb_mbedtls_certinfo_release(*keep), or -1 when mbedTLS rejects it or out
+ * of memory. */
+int pb_mbedtls_certinfo_decode(const uint8_t *der, size_t len,
+                               struct pb_cert_details *out, void **keep);
+void pb_mbedtls_certinfo_release(void *keep);
+#endif
 /* mbedtls_pk_parse_key, with a wrong passphrase always reported as
  * MBEDTLS_ERR_PK_PASSWORD_MISMATCH (mbedtls_key.c). */
 int pb_mbedtls_parse_key(mbedtls_pk_context *pk, const unsigned char *in,

@@ -107,6 +107,7 @@ void pb_mbedtls_reneg_check_done(struct pb_conn *c)
     n->renegotiations = n->tls12_keys - 1;
     /* The peer certificate may be new: decode it again when asked. */
     pb_mbedtls_cert_cache_free(c);
+    pb_mbedtls_certinfo_free(c);
     if (n->hooks != NULL && n->hooks->renegotiated != NULL) {
         n->hooks->renegotiated(n->owner);
     }

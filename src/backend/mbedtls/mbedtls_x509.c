@@ -438,14 +438,14 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static int64_t unix_time(const mbedtls_x509_time *t)
+int64_t pb_mbedtls_unix_time(const mbedtls_x509_time *t)
 {
     return days_from_civil(t->year, t->mon, t->day) * 86400 +
            (int64_t)t->hour * 3600 + (int64_t)t->min * 60 + t->sec;
 }
 
 /* One SAN as Node prints it, or NULL for kinds Node leaves out. */
-static char *format_san(const mbedtls_x509_buf *b)
+char *pb_mbedtls_format_san(const mbedtls_x509_buf *b)
 {
     char buf[300];
     size_t i;
@@ -597,8 +597,8 @@ static int fill_cert(struct pb_conn *c, const mbedtls_x509_crt *crt)
     ci->issuer = dn_string(&crt->issuer);
     len = mbedtls_x509_serial_gets(buf, sizeof(buf), &crt->serial);
     ci->serial = dup_str(buf, len > 0 ? (size_t)len : 0);
-    ci->not_before = unix_time(&crt->valid_from);
-    ci->not_after = unix_time(&crt->valid_to);
+    ci->not_before = pb_mbedtls_unix_time(&crt->valid_from);
+    ci->not_after = pb_mbedtls_unix_time(&crt->valid_to);
     ci->der = crt->raw.p;
     ci->der_len = crt->raw.len;
     if (pb_sha256(crt->raw.p, crt->raw.len, hash) == 0) {
@@ -621,7 +621,7 @@ static int fill_cert(struct pb_conn *c, const mbedtls_x509_crt *crt)
         if (s->buf.p == NULL) {
             continue;
         }
-        sans[ci->n_sans] = format_san(&s->buf);
+        sans[ci->n_sans] = pb_mbedtls_format_san(&s->buf);
         if (sans[ci->n_sans] != NULL) {
             ci->n_sans++;
         }
