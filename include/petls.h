@@ -217,6 +217,16 @@ int petls_config_add_keypair_file(struct petls_config *config,
 int petls_config_add_keypair_mem(struct petls_config *config,
                                  const uint8_t *cert, size_t cert_len,
                                  const uint8_t *key, size_t key_len);
+/* PKCS#12 (Node's pfx + passphrase): adds the file's certificate chain and
+ * private key as one more keypair, as add_keypair_* does. password NULL
+ * uses petls_config_set_key_passphrase()'s. PBES2 (PBKDF2, AES-CBC or
+ * triple DES, openssl pkcs12 -export's default) and the PKCS#12 triple-DES
+ * PBE modes; a wrong password, an unsupported algorithm (named), a broken
+ * file, no key or no certificate fail with their own message. */
+int petls_config_set_pfx_file(struct petls_config *config, const char *path,
+                              const char *password);
+int petls_config_set_pfx_mem(struct petls_config *config, const uint8_t *pfx,
+                             size_t len, const char *password);
 
 /* Verification. On by default for clients: chain, validity time and host
  * name (RFC 6125). The insecure_* calls turn parts off, as libtls. */

@@ -78,6 +78,7 @@ typedef int (*pb_name_match_fn)(const struct petls_cert_names *names,
                              * details from pb_conn_verify_facts() */
 #define PB_EOF (-6)         /* transport EOF without close_notify */
 #define PB_ERR_TIMEOUT (-7) /* transport timed out (from the I/O hooks) */
+#define PB_ERR_UNSUPPORTED (-8) /* algorithm not in this backend or build */
 
 /* ---- Library ---- */
 
@@ -463,5 +464,41 @@ int pb_aead_open(const uint8_t key[32], const uint8_t *iv, size_t iv_len,
                  const uint8_t *aad, size_t aad_len, const uint8_t *in,
                  size_t in_len /* incl. tag */, uint8_t *out);
 void pb_zeroize(void *p, size_t len);
+
+/* ---- PKCS#12 primitives (src/feature/pkcs12/, mbedtls_pkcs12.c) ----
+ * The engine parses the container; the backend derives keys, computes MACs
+ * and decrypts. Each returns 0, PB_ERR (bad input, e.g. wrong padding) or
+ * PB_ERR_UNSUPPORTED (the algorithm is not in this backend or build). */
+#define PB_MD_SHA1 1
+#define PB_MD_SHA224 2
+#define PB_MD_SHA256 3
+#define PB_MD_SHA384 4
+#define PB_MD_SHA512 5
+#define PB_CBC_AES_128 1
+#define PB_CBC_AES_192 2
+#define PB_CBC_AES_256 3
+#define PB_CBC_DES_EDE3 4 /* three-key triple DES */
+#define PB_CBC_DES_EDE 5  /* two-key triple DES */
+/* Digest size of md, 0 when the backend lacks it. */
+size_t pb_md_size(int md);
+/* RFC 7292 B.2 (id 1 key, 2 IV, 3 MAC key); bmp_pwd is the BMPString
+ * password with its two-byte terminator. */
+int pb_pkcs12_kdf(int md, const uint8_t *bmp_pwd, size_t pwd_len,
+                  const uint8_t *salt, size_t salt_len, uint32_t iterations,
+                  int id, uint8_t *out, size_t out_len);
+/* PBKDF2 with HMAC over md (RFC 8018 5.2). */
+int pb_pbkdf2(int md, const uint8_t *pwd, size_t pwd_len, const uint8_t *salt,
+              size_t salt_len, uint32_t iterations, uint8_t *out,
+              size_t out_len);
+/* HMAC over md; out holds pb_md_size(md) bytes. */
+int pb_hmac(int md, const uint8_t *key, size_t key_len, const uint8_t *data,
+            size_t len, uint8_t *out);
+/* Key and IV sizes of a PB_CBC_* cipher. */
+int pb_cbc_key_len(int cipher, size_t *key_len, size_t *iv_len);
+/* CBC decryption, PKCS#7 padding checked and removed: out holds in_len
+ * bytes; PB_ERR (out wiped) when the padding is wrong. */
+int pb_cbc_decrypt(int cipher, const uint8_t *key, size_t key_len,
+                   const uint8_t *iv, size_t iv_len, const uint8_t *in,
+                   size_t in_len, uint8_t *out, size_t *out_len);
 
 #endif /* PETLS_BACKEND_H */

@@ -23,7 +23,7 @@ mkdir -p "$artifacts"
 
 targets="fuzz_cipher_list fuzz_protocols fuzz_groups fuzz_hostname
     fuzz_client_hello fuzz_ticket_open fuzz_store_blob fuzz_alpn_list
-    fuzz_hello_watch fuzz_certinfo"
+    fuzz_hello_watch fuzz_certinfo fuzz_pkcs12"
 failed=0
 
 # fuzz_certinfo's seeds are certificates made now (no key is committed):
@@ -42,7 +42,27 @@ for k in rsa ec-P-256 ec-P-384; do
         -outform DER -out "$certinfo_seeds/$k.der" >/dev/null 2>&1 ||
         echo "run-fuzz: openssl could not make the $k seed" >&2
 done
-rm -f "$scratch/seed.key"
+# fuzz_pkcs12's seeds: PKCS#12 files of that certificate and key, made now
+# by openssl pkcs12 -export in its main modes (no key is committed).
+pkcs12_seeds=$scratch/seeds-fuzz_pkcs12
+mkdir -p "$pkcs12_seeds"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$scratch/seed.key" -days 1 -subj "/CN=fuzz" \
+    -out "$scratch/seed.pem" >/dev/null 2>&1 ||
+    echo "run-fuzz: openssl could not make the pkcs12 seed key" >&2
+p12_seed() {
+    local name=$1
+    shift
+    openssl pkcs12 -export -in "$scratch/seed.pem" -inkey "$scratch/seed.key" \
+        -passout pass:petls-test "$@" -out "$pkcs12_seeds/$name.p12" \
+        >/dev/null 2>&1 || echo "run-fuzz: openssl could not make $name.p12" >&2
+}
+p12_seed default
+p12_seed nomac -nomac
+p12_seed plain -nomac -keypbe NONE -certpbe NONE
+p12_seed pbe-3des -macalg sha1 -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES
+p12_seed legacy -legacy
+rm -f "$scratch/seed.key" "$scratch/seed.pem"
 for t in $targets; do
     exe=$bin_dir/$t
     if [ ! -x "$exe" ]; then
@@ -52,6 +72,7 @@ for t in $targets; do
     mkdir -p "$scratch/$t"
     corpus=$here/corpus/$t
     [ "$t" = fuzz_certinfo ] && corpus=$certinfo_seeds
+    [ "$t" = fuzz_pkcs12 ] && corpus=$pkcs12_seeds
     echo "run-fuzz: $t for ${seconds}s"
     # -jobs/-workers stay at 1: the machine is shared.
     if ! "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \

@@ -131,6 +131,7 @@ enum {
     OPT_CERT = 1,
     OPT_KEY,
     OPT_PASS,
+    OPT_PFX,
     OPT_CA,
     OPT_CRL,
     OPT_PROTOCOLS,
@@ -154,6 +155,8 @@ const struct cli_option cli_tls_options[] = {
      "private key for the --cert of the same position"},
     {"pass", "PASS", OPT_PASS, CLI_ROLE_BOTH,
      "key passphrase: PASS, pass:PASS, env:VAR or file:PATH"},
+    {"pfx", "FILE", OPT_PFX, CLI_ROLE_BOTH,
+     "PKCS#12 file with certificate chain and key (password: --pass)"},
     {"ca", "FILE|DIR", OPT_CA, CLI_ROLE_BOTH,
      "trusted CA certificates (a file, or a directory of files)"},
     {"crl", "FILE", OPT_CRL, CLI_ROLE_BOTH, "certificate revocation lists"},
@@ -210,6 +213,13 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
     }
     case OPT_PASS:
         o->pass = value;
+        return 0;
+    case OPT_PFX:
+        if (o->npfx + o->ncerts >= CLI_MAX_KEYPAIRS) {
+            snprintf(err, errlen, "at most %d keypairs", CLI_MAX_KEYPAIRS);
+            return -1;
+        }
+        o->pfx[o->npfx++] = value;
         return 0;
     case OPT_CA:
         o->ca = value;
@@ -285,8 +295,9 @@ int cli_tls_opts_check(const struct cli_tls_opts *o, unsigned role, char *err,
                  o->ncerts, o->nkeys);
         return -1;
     }
-    if (role == CLI_ROLE_SERVER && o->ncerts == 0) {
-        snprintf(err, errlen, "a server needs --cert FILE and --key FILE");
+    if (role == CLI_ROLE_SERVER && o->ncerts == 0 && o->npfx == 0) {
+        snprintf(err, errlen,
+                 "a server needs --cert FILE and --key FILE, or --pfx FILE");
         return -1;
     }
     return 0;
@@ -403,6 +414,8 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
             CHECK(petls_config_add_keypair_file(cfg, o->certs[i], o->keys[i]),
                   "--cert/--key");
     }
+    for (size_t i = 0; i < o->npfx; i++)
+        CHECK(petls_config_set_pfx_file(cfg, o->pfx[i], NULL), "--pfx");
     if (o->ca != NULL) {
         char what[512];
         snprintf(what, sizeof(what), "--ca %s", o->ca);

@@ -64,6 +64,8 @@ struct cli_tls_opts {
     const char *certs[CLI_MAX_KEYPAIRS];
     const char *keys[CLI_MAX_KEYPAIRS];
     size_t ncerts, nkeys;
+    const char *pfx[CLI_MAX_KEYPAIRS]; /* PKCS#12 files (--pfx) */
+    size_t npfx;
     const char *pass; /* as given: literal, "pass:", "env:" or "file:" */
     const char *ca;   /* file or directory */
     const char *crl;
