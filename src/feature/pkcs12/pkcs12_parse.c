@@ -664,7 +664,7 @@ static int keep_key(struct p12 *s, const uint8_t *key, size_t key_len,
     uint8_t *copy = owned;
 
     /* PrivateKeyInfo is one SEQUENCE filling the buffer. */
-    if (der_take(&chk, 0x30, &seq) != 0 || chk.n != 0) {
+    if (key == NULL || der_take(&chk, 0x30, &seq) != 0 || chk.n != 0) {
         free_secret(owned, owned_cap);
         return fail(s, P12_ERR_FORMAT, "truncated or not a PKCS#12 file (%s)",
                     "private key is not PKCS#8");
@@ -720,9 +720,10 @@ static int cert_bag(struct p12 *s, struct der value, const struct der *key_id)
 
 static int safe_contents(struct p12 *s, struct der d)
 {
-    struct der seq, bag, oid, wrap, key_id, tlv, alg, ct, epki;
-    uint8_t *plain;
-    size_t plain_len;
+    struct der seq, bag, oid, wrap, tlv, alg, ct, epki;
+    struct der key_id = {NULL, 0};
+    uint8_t *plain = NULL;
+    size_t plain_len = 0;
     int rc;
 
     if (der_take(&d, 0x30, &seq) != 0 || d.n != 0)
@@ -826,7 +827,8 @@ int p12_parse(const uint8_t *buf, size_t len, const char *password,
               size_t errlen)
 {
     struct p12 s;
-    struct der d = {buf, len}, pfx, auth, oid, wrap, content, mac, safe, ci;
+    struct der d = {buf, len}, pfx, auth, oid, wrap, content, mac, ci;
+    struct der safe = {NULL, 0};
     uint32_t version;
     int rc;
 
