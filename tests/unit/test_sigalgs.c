@@ -140,7 +140,8 @@ static size_t hello_body(uint8_t *b, const uint8_t *ext, size_t ext_len)
     b[n++] = 0;
     b[n++] = (uint8_t)(ext_len >> 8);
     b[n++] = (uint8_t)ext_len;
-    memcpy(b + n, ext, ext_len);
+    if (ext_len > 0)
+        memcpy(b + n, ext, ext_len);
     return n + ext_len;
 }
 
