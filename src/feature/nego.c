@@ -6,15 +6,9 @@
 #include <string.h>
 
 #include "petls_features.h"
+#include "feature.h"
 #include "nego.h"
 #include "petls_internal.h"
-
-/* Backend callbacks (keylog.c, renegotiation.c). */
-static const struct pb_nego_hooks nego_hooks = {
-    petls_nego_keylog,
-    petls_nego_client_reneg,
-    petls_nego_renegotiated,
-};
 
 const struct pb_nego_settings *petls_nego_settings(struct petls_config *c)
 {
@@ -49,7 +43,7 @@ void petls_nego_conn_params(struct petls *ctx, struct pb_conn_params *p)
     struct pb_nego_params *np = &n->pb;
 
     memset(np, 0, sizeof(*np));
-    np->hooks = &nego_hooks;
+    np->hooks = &petls_nego_hooks; /* features.c */
     np->max_send_fragment = n->max_send_fragment != 0
                                 ? n->max_send_fragment
                                 : ctx->config->nego.max_send_fragment;

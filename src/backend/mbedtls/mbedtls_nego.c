@@ -122,9 +122,36 @@ pb_mbedtls_nego_conn_conf(struct pb_conn *c, const mbedtls_ssl_config *conf,
     return c->nego.conf_copy != NULL ? c->nego.conf_copy : conf;
 }
 
+/* mbedTLS's export-keys callback (p = the conn). It counts TLS 1.2 key
+ * derivations: mbedTLS derives keys exactly once per TLS 1.2 handshake
+ * (full or resumed), so the count after the first is the number of
+ * renegotiations (mbedtls_reneg.c). With the key log compiled in, it also
+ * hands the secret to mbedtls_keylog.c. */
+static void export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
+                           const unsigned char *secret, size_t secret_len,
+                           const unsigned char client_random[32],
+                           const unsigned char server_random[32],
+                           mbedtls_tls_prf_types tls_prf_type)
+{
+    struct pb_conn *c = p;
+
+    (void)server_random;
+    (void)tls_prf_type;
+    if (type == MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET) {
+        c->nego.tls12_keys++;
+    }
+#if PETLS_WITH_KEYLOG
+    pb_mbedtls_keylog(c, type, secret, secret_len, client_random);
+#else
+    (void)secret;
+    (void)secret_len;
+    (void)client_random;
+#endif
+}
+
 void pb_mbedtls_nego_conn_attach(struct pb_conn *c)
 {
-    mbedtls_ssl_set_export_keys_cb(&c->ssl, pb_mbedtls_export_keys_cb, c);
+    mbedtls_ssl_set_export_keys_cb(&c->ssl, export_keys_cb, c);
 }
 
 void pb_mbedtls_nego_conn_free(struct pb_conn *c)

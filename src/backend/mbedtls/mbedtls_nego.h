@@ -100,12 +100,11 @@ int pb_mbedtls_alpn_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
 int pb_mbedtls_alpn_conn(struct pb_conn *c, const mbedtls_ssl_config *conf,
                          const struct pb_nego_params *np, char *err,
                          size_t errlen);
-/* mbedtls_keylog.c: the export-keys callback (p = the conn). */
-void pb_mbedtls_export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
-                               const unsigned char *secret, size_t secret_len,
-                               const unsigned char client_random[32],
-                               const unsigned char server_random[32],
-                               mbedtls_tls_prf_types tls_prf_type);
+/* mbedtls_keylog.c (PETLS_WITH_KEYLOG): hands a secret mbedTLS exported
+ * to the engine's key-log hook, under its NSS label. */
+void pb_mbedtls_keylog(const struct pb_conn *c, mbedtls_ssl_key_export_type type,
+                       const unsigned char *secret, size_t secret_len,
+                       const unsigned char client_random[32]);
 /* mbedtls_reneg.c */
 void pb_mbedtls_reneg_conf(mbedtls_ssl_config *conf, int endpoint, int enabled);
 void pb_mbedtls_reneg_check_done(struct pb_conn *c);
