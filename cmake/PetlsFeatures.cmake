@@ -88,7 +88,7 @@ function(petls_feature_sources var)
     "KEYLOG|feature/keylog/keylog.c|feature/keylog/keylog_off.c"
     "EXPORTER|feature/records/exporter.c|feature/records/exporter_off.c"
     # The backend's side, where it splits cleanly.
-    "ALPN|backend/mbedtls/mbedtls_alpn.c|backend/mbedtls/features_off/mbedtls_alpn_off.c"
+    "ALPN|backend/mbedtls/mbedtls_alpn.c|"
     "KEYLOG|backend/mbedtls/mbedtls_keylog.c|")
   foreach(entry IN LISTS _map)
     string(REPLACE "|" ";" parts "${entry}")

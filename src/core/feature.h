@@ -29,6 +29,11 @@ struct petls_conn_scratch {
     struct petls_psk_scratch psk;
 };
 
+/* petls_feature.serves: with its PSKs, with its host contexts'
+ * certificates. */
+#define PETLS_SERVES_PSK 1u
+#define PETLS_SERVES_HOSTS 2u
+
 struct petls_feature {
     const char *name;
     /* ---- The config ---- */
@@ -39,8 +44,9 @@ struct petls_feature {
     void (*freeze)(struct petls_config *c, struct pb_settings *s);
     /* 1: server connections read the ClientHello before the backend. */
     int (*wants_preparse)(const struct petls_config *c);
-    /* 1: a server config can serve without a certificate of its own. */
-    int (*serves)(const struct petls_config *c);
+    /* How a server config can serve without a certificate of its own:
+     * 0, or PETLS_SERVES_* bits. */
+    unsigned int (*serves)(const struct petls_config *c);
     /* ---- Connections ---- */
     /* petls_conn_start: the feature's backend parameters. 0, or -1 with
      * the error set on ctx. */
@@ -77,7 +83,7 @@ extern const struct pb_vhost_hooks petls_vhost_hooks;
 void petls_features_config_free(struct petls_config *c);
 void petls_features_freeze(struct petls_config *c, struct pb_settings *s);
 int petls_features_wants_preparse(const struct petls_config *c);
-int petls_features_serve(const struct petls_config *c);
+unsigned int petls_features_serve(const struct petls_config *c);
 int petls_features_conn_params(struct petls *ctx, struct pb_conn_params *p,
                                struct petls_conn_scratch *scratch);
 /* The first PETLS_WANT_* a feature returns, else 0 (every feature is

@@ -62,9 +62,11 @@ int pb_mbedtls_nego_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
         cfg->nego.renegotiation = reneg;
     }
     pb_mbedtls_reneg_conf(conf, endpoint, reneg);
+#if PETLS_WITH_ALPN
     if (pb_mbedtls_alpn_conf(cfg, conf, n, err, errlen) != 0) {
         return PB_ERR;
     }
+#endif
     if (n != NULL && n->max_frag_len != 0 &&
         endpoint == MBEDTLS_SSL_IS_CLIENT) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
@@ -116,9 +118,11 @@ pb_mbedtls_nego_conn_conf(struct pb_conn *c, const mbedtls_ssl_config *conf,
             0) {
         return NULL;
     }
+#if PETLS_WITH_ALPN
     if (pb_mbedtls_alpn_conn(c, conf, np, err, errlen) != 0) {
         return NULL;
     }
+#endif
     return c->nego.conf_copy != NULL ? c->nego.conf_copy : conf;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "feature.h"
 #include "nego.h"
 #include "petls_internal.h"
 
@@ -140,12 +141,40 @@ int petls_renegotiate(struct petls *ctx, int verify_client)
     }
 }
 
-int petls_nego_verify_client(const struct petls *ctx, int configured)
+/* ---- Hooks (the feature table, core/features.c) ---- */
+
+/* Clients follow a server's HelloRequest unless turned off; servers
+ * renegotiate only when turned on (set_renegotiation(c, 1) or a reneg
+ * limit), as libtls and nginx: client-initiated renegotiation costs the
+ * server a handshake each. Without this feature both stay 0: a
+ * renegotiation is never accepted. */
+static void reneg_freeze(struct petls_config *c, struct pb_settings *s)
+{
+    (void)s;
+    c->nego.pb.renegotiation = c->nego.reneg_mode >= 0;
+    c->nego.pb.renegotiation_server = c->nego.reneg_mode > 0;
+}
+
+/* The mode that applies to the peer facts: the one a server's
+ * petls_renegotiate() asked for once that renegotiation completed. */
+static int reneg_verify_client(const struct petls *ctx, int mode)
 {
     if (ctx->nego.reneg_verify_done_plus1 > 0)
         return ctx->nego.reneg_verify_done_plus1 - 1;
-    return configured;
+    return mode;
 }
+
+static void reneg_conn_free(struct petls *ctx)
+{
+    memset(&ctx->nego.limiter, 0, sizeof(ctx->nego.limiter));
+}
+
+const struct petls_feature petls_feature_reneg = {
+    .name = "reneg",
+    .freeze = reneg_freeze,
+    .verify_client = reneg_verify_client,
+    .conn_free = reneg_conn_free,
+};
 
 int petls_conn_renegotiations(struct petls *ctx)
 {
