@@ -30,7 +30,8 @@ static const char *label_of(mbedtls_ssl_key_export_type type)
     }
 }
 
-void pb_mbedtls_keylog(const struct pb_conn *c, mbedtls_ssl_key_export_type type,
+void pb_mbedtls_keylog(const struct pb_conn *c,
+                       mbedtls_ssl_key_export_type type,
                        const unsigned char *secret, size_t secret_len,
                        const unsigned char client_random[32])
 {
