@@ -123,7 +123,13 @@ pb_mbedtls_nego_conn_conf(struct pb_conn *c, const mbedtls_ssl_config *conf,
         return NULL;
     }
 #endif
-    return c->nego.conf_copy != NULL ? c->nego.conf_copy : conf;
+    if (c->nego.conf_copy != NULL) {
+        conf = c->nego.conf_copy;
+    }
+    if (np->renegotiation_off) {
+        return pb_mbedtls_reneg_off(c, conf, err, errlen);
+    }
+    return conf;
 }
 
 /* mbedTLS's export-keys callback (p = the conn). It counts TLS 1.2 key

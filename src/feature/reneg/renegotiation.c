@@ -164,14 +164,26 @@ static int reneg_verify_client(const struct petls *ctx, int mode)
     return mode;
 }
 
+/* petls_conn_disable_renegotiation() before the connection started. */
+static int reneg_conn_params(struct petls *ctx, struct pb_conn_params *p,
+                             struct petls_conn_scratch *scratch)
+{
+    (void)p; /* p->nego is ctx->nego.pb (nego.c) */
+    (void)scratch;
+    ctx->nego.pb.renegotiation_off = ctx->nego.reneg_off;
+    return 0;
+}
+
 static void reneg_conn_free(struct petls *ctx)
 {
+    ctx->nego.reneg_off = 0;
     memset(&ctx->nego.limiter, 0, sizeof(ctx->nego.limiter));
 }
 
 const struct petls_feature petls_feature_reneg = {
     .name = "reneg",
     .freeze = reneg_freeze,
+    .conn_params = reneg_conn_params,
     .verify_client = reneg_verify_client,
     .conn_free = reneg_conn_free,
 };
@@ -181,4 +193,20 @@ int petls_conn_renegotiations(struct petls *ctx)
     if (ctx == NULL || ctx->conn == NULL)
         return 0;
     return (int)pb_conn_renegotiations(ctx->conn);
+}
+
+int petls_conn_disable_renegotiation(struct petls *ctx)
+{
+    char err[128];
+
+    if (ctx == NULL)
+        return -1;
+    petls_err_clear(&ctx->err);
+    ctx->nego.reneg_off = 1;
+    if (ctx->conn != NULL &&
+        pb_conn_disable_renegotiation(ctx->conn, err, sizeof(err)) != 0) {
+        petls_set_error(ctx, "%s", err);
+        return -1;
+    }
+    return 0;
 }
