@@ -224,6 +224,8 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
         c->n_keypairs == 0 && petls_features_serve(c) == PETLS_SERVES_PSK;
     s.groups = c->groups;
     s.n_groups = c->n_groups;
+    s.sigalgs = c->sigalgs;
+    s.n_sigalgs = c->n_sigalgs;
     s.prefer_server_ciphers = c->prefer_server_ciphers;
     s.verify_cert = c->verify_cert;
     s.verify_time = c->verify_time;
