@@ -76,7 +76,7 @@ if (mode === 'server') {
       finished: hex(socket.getFinished()),
       peerFinished: hex(socket.getPeerFinished()),
     };
-    setTimeout(finish, Number(opts.wait || 2000));
+    setTimeout(finish, Number(opts.wait || 10000));
   });
   // A ticket came (TLS 1.2: with the handshake; TLS 1.3: after it).
   socket.on('session', () => setImmediate(finish));
