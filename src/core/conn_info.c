@@ -145,8 +145,8 @@ static void altname_message(struct petls *ctx)
         snprintf(cn_attr, sizeof(cn_attr), "CN=%.*s", (int)cn_len, cn);
     subject[0] = cn_attr;
     petls_hostname_check_identity(ctx->verify_name, ctx->cert.sans,
-                                  ctx->cert.n_sans, subject, cn ? 1 : 0,
-                                  reason, sizeof(reason));
+                                  ctx->cert.n_sans, subject, cn ? 1 : 0, reason,
+                                  sizeof(reason));
     snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
              "Hostname/IP does not match certificate's altnames: %s", reason);
 }

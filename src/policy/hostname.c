@@ -681,8 +681,8 @@ int petls_hostname_check_identity(const char *host, const char *const *sans,
         if (subject[i] == NULL || !starts_with(subject[i], "CN="))
             continue;
         n_cn++;
-        if (petls_hostname_match_pattern(subject[i] + 3,
-                                         strlen(subject[i] + 3), host))
+        if (petls_hostname_match_pattern(subject[i] + 3, strlen(subject[i] + 3),
+                                         host))
             return 1;
     }
     if (n_cn == 0) {

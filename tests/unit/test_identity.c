@@ -27,8 +27,7 @@ static int check(const char *host, const char *const *s, size_t ns,
                  const char *const *subj, size_t nsubj, char *reason,
                  size_t len)
 {
-    return petls_hostname_check_identity(host, s, ns, subj, nsubj, reason,
-                                         len);
+    return petls_hostname_check_identity(host, s, ns, subj, nsubj, reason, len);
 }
 
 Test(identity, matches_as_node)
@@ -41,8 +40,7 @@ Test(identity, matches_as_node)
     cr_assert_eq(check("127.0.0.1", sans, 5, subject, 2, r, sizeof(r)), 1);
     cr_assert_eq(check("::1", sans, 5, subject, 2, r, sizeof(r)), 1);
     /* the CN only without a DNS entry */
-    cr_assert_eq(check("localhost", sans + 3, 2, subject, 2, r, sizeof(r)),
-                 1);
+    cr_assert_eq(check("localhost", sans + 3, 2, subject, 2, r, sizeof(r)), 1);
 }
 
 Test(identity, node_reasons)
@@ -175,14 +173,14 @@ Test(identity, default_refuses_with_node_message)
     cr_assert_eq(petls_conn_authorized(p.client), 0);
     cr_assert_str_eq(petls_conn_authorization_error(p.client),
                      "ERR_TLS_CERT_ALTNAME_INVALID");
-    cr_assert_str_eq(petls_conn_authorization_message(p.client),
-                     ALT "Host: wrong.test. is not in the cert's altnames: "
-                         SERVER_SANS);
-    cr_assert_str_eq(petls_error(p.client),
-                     "certificate verification failed: "
-                     "ERR_TLS_CERT_ALTNAME_INVALID: " ALT
-                     "Host: wrong.test. is not in the cert's altnames: "
-                     SERVER_SANS);
+    cr_assert_str_eq(
+        petls_conn_authorization_message(p.client),
+        ALT "Host: wrong.test. is not in the cert's altnames: " SERVER_SANS);
+    cr_assert_str_eq(
+        petls_error(p.client),
+        "certificate verification failed: "
+        "ERR_TLS_CERT_ALTNAME_INVALID: " ALT
+        "Host: wrong.test. is not in the cert's altnames: " SERVER_SANS);
     cr_assert_eq(petls_error_code(p.client), PETLS_ERROR_VERIFY);
     /* the connection is dead */
     cr_assert_eq(petls_write(p.client, "x", 1), -1);
@@ -196,8 +194,7 @@ Test(identity, refusal_without_code_reports_the_message)
 
     run(&p, &s, "nocode", "localhost", 1);
     cr_assert_neq(tlspair_handshake(&p), 0);
-    cr_assert_str_eq(petls_conn_authorization_error(p.client),
-                     "pin mismatch");
+    cr_assert_str_eq(petls_conn_authorization_error(p.client), "pin mismatch");
     cr_assert_str_eq(petls_conn_authorization_message(p.client),
                      "pin mismatch");
     cr_assert_str_eq(petls_error(p.client),
@@ -272,8 +269,7 @@ Test(identity, frozen_config_and_null)
     /* NULL restores the built-in check */
     tlspair_init(&p);
     cr_assert_eq(petls_config_set_check_server_identity(p.ccfg, cb, &s), 0);
-    cr_assert_eq(petls_config_set_check_server_identity(p.ccfg, NULL, NULL),
-                 0);
+    cr_assert_eq(petls_config_set_check_server_identity(p.ccfg, NULL, NULL), 0);
     tlspair_start(&p, "wrong.test");
     cr_assert_neq(tlspair_handshake(&p), 0);
     cr_assert_str_eq(petls_conn_authorization_error(p.client),

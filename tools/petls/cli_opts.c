@@ -502,8 +502,7 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
         petls_config_insecure_noverifytime(cfg);
     if (o->check_identity != NULL) {
         identity_mode = o->check_identity;
-        CHECK(petls_config_set_check_server_identity(cfg, check_identity,
-                                                     NULL),
+        CHECK(petls_config_set_check_server_identity(cfg, check_identity, NULL),
               "--check-identity");
     }
 #undef CHECK

@@ -53,11 +53,10 @@ int petls_check_server_identity(const char *hostname,
     if (error != NULL)
         memset(error, 0, sizeof(*error));
     if (cert == NULL) {
-        copy2(reason, sizeof(reason), "Cert does not contain a DNS name",
-              "");
-    } else if (petls_hostname_check_identity(
-                   hostname, cert->sans, cert->n_sans, cert->subject,
-                   cert->n_subject, reason, sizeof(reason)) == 1) {
+        copy2(reason, sizeof(reason), "Cert does not contain a DNS name", "");
+    } else if (petls_hostname_check_identity(hostname, cert->sans, cert->n_sans,
+                                             cert->subject, cert->n_subject,
+                                             reason, sizeof(reason)) == 1) {
         return 0;
     }
     if (error != NULL) {
@@ -93,12 +92,14 @@ void petls_identity_run(struct petls *ctx)
     const char *host;
 
     ctx->identity_refused = 0;
-    if (!petls_identity_replaces_name_check(ctx) || ctx->auth_code != NULL)
+    if (!petls_identity_replaces_name_check(ctx) || ctx->auth_code != NULL ||
+        !ctx->hs_done)
         return;
     if (petls_peer_cert_details(ctx, 0, &cert) != 0) {
         /* A verified chain has a leaf: only memory can be missing. */
-        refuse(ctx, "", "server identity: cannot read the server's "
-                        "certificate (out of memory)");
+        refuse(ctx, "",
+               "server identity: cannot read the server's "
+               "certificate (out of memory)");
         return;
     }
     host = ctx->verify_name != NULL  ? ctx->verify_name
