@@ -614,7 +614,8 @@ int petls_hostname_check_identity(const char *host, const char *const *sans,
                                   size_t n_subject, char *reason,
                                   size_t reasonlen)
 {
-    struct out o = {reason, reasonlen, 0};
+    /* no buffer: nothing written */
+    struct out o = {reason, reason != NULL ? reasonlen : 0, 0};
     uint8_t ip[16];
     size_t iplen, hlen, i, n_dns = 0, n_cn = 0, written = 0;
 
