@@ -36,7 +36,7 @@ int petls_preparse_begin(struct petls *ctx)
 int petls_preparse_run(struct petls *ctx, char *err, size_t errlen)
 {
     if (ctx->conn == NULL && petls_conn_start(ctx) != 0) {
-        snprintf(err, errlen, "%s", ctx->err.msg);
+        snprintf(err, errlen, "%s", petls_err_text(&ctx->err));
         return PB_ERR;
     }
     return 0;

@@ -41,6 +41,9 @@ struct petls_config *petls_config_new(void)
     if (c == NULL)
         return NULL;
     c->mutex = petls_port_mutex_new();
+    /* A config's message buffer comes with it: a frozen config is shared by
+     * threads, which must not race to allocate it. */
+    c->err.buf = petls_port_calloc(1, PETLS_ERRBUF_SIZE);
     c->pb = pb_config_new(err, sizeof(err));
     /* NULL without PETLS_WITH_TICKETS (feature/resume/tickets_off.c). */
     c->ticket_keys = petls_ticket_keys_new(PETLS_SESSION_LIFETIME_DEFAULT,
@@ -53,6 +56,7 @@ struct petls_config *petls_config_new(void)
             pb_config_free(c->pb);
         petls_ticket_keys_free(c->ticket_keys);
         petls_port_mutex_free(c->mutex);
+        petls_err_free(&c->err);
         petls_explicit_bzero(c, sizeof(*c));
         petls_port_free(c);
         return NULL;
@@ -122,6 +126,7 @@ void petls_config_free(struct petls_config *c)
     pending_cert_clear(c);
     pending_key_clear(c);
     petls_port_mutex_free(c->mutex);
+    petls_err_free(&c->err);
     petls_explicit_bzero(c, sizeof(*c));
     petls_port_free(c);
 }

@@ -111,6 +111,17 @@ static int names_build(const struct pb_cert_info *ci, struct cert_names_buf *b)
 
 static const char ALTNAME_CODE[] = "ERR_TLS_CERT_ALTNAME_INVALID";
 
+/* Only a host mismatch has a message of its own (the names checked); its
+ * buffer is allocated with the first one. Without memory, and for every
+ * other code, petls_conn_authorization_message() gives the code's fixed
+ * message. */
+static char *auth_buf(struct petls *ctx)
+{
+    if (ctx->auth_msg == NULL)
+        ctx->auth_msg = petls_port_calloc(1, PETLS_ERRBUF_SIZE);
+    return ctx->auth_msg;
+}
+
 #if PETLS_COMPACT_MESSAGES
 /* Small builds (PETLS_COMPACT_MESSAGES, cmake/PetlsTables.cmake): Node's
  * prefix and the name checked, without the certificate's names, so that
@@ -118,7 +129,11 @@ static const char ALTNAME_CODE[] = "ERR_TLS_CERT_ALTNAME_INVALID";
  * code stays ERR_TLS_CERT_ALTNAME_INVALID. */
 static void altname_message(struct petls *ctx)
 {
-    snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
+    char *b = auth_buf(ctx);
+
+    if (b == NULL)
+        return;
+    snprintf(b, PETLS_ERRBUF_SIZE,
              "Hostname/IP does not match certificate's altnames: %s is not "
              "in them",
              ctx->verify_name != NULL ? ctx->verify_name : "");
@@ -128,18 +143,16 @@ static void altname_message(struct petls *ctx)
 {
     struct cert_names_buf b;
     char reason[PETLS_ERRBUF_SIZE - 64];
+    char *msg;
 
     if (ctx->verify_name == NULL || !petls_conn_fetch_cert(ctx) ||
-        names_build(&ctx->cert, &b) != 0) {
-        snprintf(ctx->auth_msg, sizeof(ctx->auth_msg), "%s",
-                 petls_verify_message(ctx->auth_code));
-        return;
-    }
+        (msg = auth_buf(ctx)) == NULL || names_build(&ctx->cert, &b) != 0)
+        return; /* the code's fixed message */
     reason[0] = '\0';
     petls_hostname_mismatch_reason(&b.names, ctx->verify_name, reason,
                                    sizeof(reason));
     names_free(&b);
-    snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
+    snprintf(msg, PETLS_ERRBUF_SIZE,
              "Hostname/IP does not match certificate's altnames: %s", reason);
 }
 #endif
@@ -149,7 +162,8 @@ void petls_conn_compute_auth(struct petls *ctx)
     memset(&ctx->facts, 0, sizeof(ctx->facts));
     pb_conn_verify_facts(ctx->conn, &ctx->facts);
     ctx->verified = 1;
-    ctx->auth_msg[0] = '\0';
+    if (ctx->auth_msg != NULL)
+        ctx->auth_msg[0] = '\0';
     /* Node: a server that did not ask for a certificate reports neither
      * authorized nor an error. */
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
@@ -169,9 +183,6 @@ void petls_conn_compute_auth(struct petls *ctx)
         return;
     if (strcmp(ctx->auth_code, ALTNAME_CODE) == 0)
         altname_message(ctx);
-    else
-        snprintf(ctx->auth_msg, sizeof(ctx->auth_msg), "%s",
-                 petls_verify_message(ctx->auth_code));
 }
 
 int petls_conn_authorized(struct petls *ctx)
@@ -196,7 +207,9 @@ const char *petls_conn_authorization_message(struct petls *ctx)
 {
     if (ctx == NULL || !ctx->verified || ctx->auth_code == NULL)
         return NULL;
-    return ctx->auth_msg;
+    if (ctx->auth_msg != NULL && ctx->auth_msg[0] != '\0')
+        return ctx->auth_msg;
+    return petls_verify_message(ctx->auth_code);
 }
 
 /* ---- Version, cipher, name ---- */

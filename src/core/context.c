@@ -81,7 +81,8 @@ void petls_conn_state_free(struct petls *ctx)
     ctx->verified = 0;
     memset(&ctx->facts, 0, sizeof(ctx->facts));
     ctx->auth_code = NULL;
-    ctx->auth_msg[0] = '\0';
+    if (ctx->auth_msg != NULL)
+        ctx->auth_msg[0] = '\0';
     ctx->cert_state = 0;
     memset(&ctx->cert, 0, sizeof(ctx->cert));
     petls_hello_watch_init(&ctx->hello);
@@ -164,6 +165,9 @@ void petls_free(struct petls *ctx)
     petls_conn_state_free(ctx);
     petls_session_offer_free(ctx);
     release_config(ctx);
+    petls_err_free(&ctx->err);
+    petls_err_free(&ctx->io_err);
+    petls_port_free(ctx->auth_msg);
     petls_explicit_bzero(ctx, sizeof(*ctx));
     petls_port_free(ctx);
 }
