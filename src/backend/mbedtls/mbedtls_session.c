@@ -820,6 +820,12 @@ static int drive_handshake(struct pb_conn *c)
         if (ret != 0 && end_at_lost_ticket(c, ret)) {
             ret = 0;
         } else if (ret != 0) {
+            if (hello) {
+                /* A TLS 1.2 ClientHello mbedTLS refused in the step that
+                 * parsed it (no suite, no signature algorithm): the
+                 * ClientHello stage still sees it, to say why. */
+                pb_mbedtls_alert_hello_failed(c);
+            }
             break;
         }
         if (hello && c->ssl.state != MBEDTLS_SSL_CLIENT_HELLO &&
