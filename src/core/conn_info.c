@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cipher_suites.h"
+#include "feature.h"
 #include "hostname.h"
 #include "petls_internal.h"
 #include "protocols.h"
@@ -167,8 +168,7 @@ void petls_conn_compute_auth(struct petls *ctx)
     /* Node: a server that did not ask for a certificate reports neither
      * authorized nor an error. */
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
-        petls_nego_verify_client(ctx, petls_sni_verify_client(ctx)) ==
-            PETLS_VERIFY_CLIENT_NONE) {
+        petls_features_verify_client(ctx) == PETLS_VERIFY_CLIENT_NONE) {
         ctx->auth_code = NULL;
         return;
     }
@@ -190,8 +190,7 @@ int petls_conn_authorized(struct petls *ctx)
     if (ctx == NULL || !ctx->hs_done || !ctx->verified)
         return 0;
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
-        petls_nego_verify_client(ctx, petls_sni_verify_client(ctx)) ==
-            PETLS_VERIFY_CLIENT_NONE)
+        petls_features_verify_client(ctx) == PETLS_VERIFY_CLIENT_NONE)
         return 0;
     return ctx->auth_code == NULL;
 }
@@ -254,6 +253,30 @@ int petls_conn_session_resumed(struct petls *ctx)
     if (ctx == NULL || ctx->conn == NULL || !ctx->hs_done)
         return 0;
     return pb_conn_resumed(ctx->conn) ? 1 : 0;
+}
+
+ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len)
+{
+    const uint8_t *t = NULL;
+    size_t n = 0;
+    char err[128];
+
+    if (ctx == NULL)
+        return -1;
+    petls_err_clear(&ctx->err);
+    if (ctx->conn == NULL || !ctx->hs_done) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "no session ticket: the handshake is not "
+                             "complete");
+        return -1;
+    }
+    if (pb_conn_tls_ticket(ctx->conn, &t, &n, err, sizeof(err)) != 0) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT, "%s", err);
+        return -1;
+    }
+    if (buf != NULL)
+        memcpy(buf, t, len < n ? len : n);
+    return (ssize_t)n;
 }
 
 int petls_conn_session_psk_ke(struct petls *ctx)
