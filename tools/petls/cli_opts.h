@@ -80,6 +80,7 @@ struct cli_tls_opts {
     int noverifytime;
     int json;
     int peer_cert; /* --peer-cert: cert_json_print after the handshake */
+    int finished;  /* --finished: report_finished_json after it */
 };
 
 /* The table of TLS options (ids are private to cli_opts.c). */
