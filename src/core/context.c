@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hostname.h"
+#include "identity.h"
 #include "petls_internal.h"
 #include "feature.h"
 #include "util.h"
@@ -80,6 +81,9 @@ void petls_conn_state_free(struct petls *ctx)
     memset(&ctx->facts, 0, sizeof(ctx->facts));
     ctx->auth_code = NULL;
     ctx->auth_msg[0] = '\0';
+    ctx->identity_refused = 0;
+    ctx->identity_has_code = 0;
+    ctx->identity_code[0] = '\0';
     ctx->cert_state = 0;
     memset(&ctx->cert, 0, sizeof(ctx->cert));
     petls_hello_watch_init(&ctx->hello);
@@ -176,7 +180,10 @@ int petls_conn_start(struct petls *ctx)
     memset(&p, 0, sizeof(p));
     p.is_server = (ctx->flags & PETLS_CTX_SERVER_CONN) != 0;
     p.sni = ctx->servername;
-    p.verify_name = ctx->verify_name;
+    /* A checkServerIdentity callback replaces the backend's name check:
+     * the engine runs it after the handshake (feature/identity). */
+    p.verify_name =
+        petls_identity_replaces_name_check(ctx) ? NULL : ctx->verify_name;
     p.send = petls_io_send;
     p.recv = petls_io_recv;
     p.io = ctx;
@@ -360,7 +367,7 @@ static int client_prepare(struct petls *ctx, const char *servername)
     memcpy(name, servername, len);
     if (petls_hostname_parse_ip(name, ip, &iplen)) {
         /* RFC 6066: IP literals are never sent as SNI. */
-        if (ctx->config->verify_name)
+        if (ctx->config->verify_name || ctx->config->identity_cb != NULL)
             ctx->verify_name = name;
         else
             petls_port_free(name);
@@ -376,7 +383,7 @@ static int client_prepare(struct petls *ctx, const char *servername)
         return -1;
     }
     ctx->servername = name;
-    if (ctx->config->verify_name) {
+    if (ctx->config->verify_name || ctx->config->identity_cb != NULL) {
         ctx->verify_name = petls_strdup(name);
         if (ctx->verify_name == NULL) {
             petls_set_error(ctx, "out of memory");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "feature.h"
+#include "identity.h"
 #include "petls_internal.h"
 #include "verify_result.h"
 
@@ -188,6 +189,8 @@ int petls_handshake(struct petls *ctx)
         ctx->hs_done = 1;
         petls_features_handshake_done(ctx);
         petls_conn_compute_auth(ctx);
+        if (petls_identity_fails_handshake(ctx))
+            return -1;
         return 0;
     case PB_WANT_READ:
         return PETLS_WANT_POLLIN;

@@ -119,6 +119,10 @@ struct petls_config {
     petls_session_cb session_cb;
     void *session_cb_arg;
     int session_fd; /* -1: none */
+    /* Node's checkServerIdentity (feature/identity): NULL, petls's own
+     * host-name check in the backend. */
+    petls_check_server_identity_cb identity_cb;
+    void *identity_cb_arg;
     size_t client_cache_entries;
     struct petls_session_cache *client_cache;
 };
@@ -172,8 +176,14 @@ struct petls {
     /* Results, computed when the handshake ends (or fails verifying). */
     int verified; /* facts valid */
     struct petls_verify_facts facts;
-    const char *auth_code; /* static string from petls_verify_code */
+    const char *auth_code; /* static string from petls_verify_code, or
+                            * identity_code */
     char auth_msg[PETLS_ERRBUF_SIZE];
+    /* Client: the checkServerIdentity callback refused (identity.c); its
+     * authorizationError (code, or message without one). */
+    int identity_refused;
+    int identity_has_code;
+    char identity_code[PETLS_IDENTITY_TEXT_SIZE];
 
     /* Peer certificate, fetched once. */
     int cert_state; /* 0 not fetched, 1 present, -1 none */
