@@ -8,6 +8,7 @@
 #include "cipher_suites.h"
 #include "feature.h"
 #include "hostname.h"
+#include "identity.h"
 #include "petls_internal.h"
 #include "protocols.h"
 #include "util.h"
@@ -112,17 +113,6 @@ static int names_build(const struct pb_cert_info *ci, struct cert_names_buf *b)
 
 static const char ALTNAME_CODE[] = "ERR_TLS_CERT_ALTNAME_INVALID";
 
-/* Only a host mismatch has a message of its own (the names checked); its
- * buffer is allocated with the first one. Without memory, and for every
- * other code, petls_conn_authorization_message() gives the code's fixed
- * message. */
-static char *auth_buf(struct petls *ctx)
-{
-    if (ctx->auth_msg == NULL)
-        ctx->auth_msg = petls_port_calloc(1, PETLS_ERRBUF_SIZE);
-    return ctx->auth_msg;
-}
-
 #if PETLS_COMPACT_MESSAGES
 /* Small builds (PETLS_COMPACT_MESSAGES, cmake/PetlsTables.cmake): Node's
  * prefix and the name checked, without the certificate's names, so that
@@ -130,11 +120,7 @@ static char *auth_buf(struct petls *ctx)
  * code stays ERR_TLS_CERT_ALTNAME_INVALID. */
 static void altname_message(struct petls *ctx)
 {
-    char *b = auth_buf(ctx);
-
-    if (b == NULL)
-        return;
-    snprintf(b, PETLS_ERRBUF_SIZE,
+    snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
              "Hostname/IP does not match certificate's altnames: %s is not "
              "in them",
              ctx->verify_name != NULL ? ctx->verify_name : "");
@@ -142,18 +128,27 @@ static void altname_message(struct petls *ctx)
 #else
 static void altname_message(struct petls *ctx)
 {
-    struct cert_names_buf b;
     char reason[PETLS_ERRBUF_SIZE - 64];
-    char *msg;
+    char cn_attr[256];
+    const char *subject[1];
+    const char *cn;
+    size_t cn_len = 0;
 
-    if (ctx->verify_name == NULL || !petls_conn_fetch_cert(ctx) ||
-        (msg = auth_buf(ctx)) == NULL || names_build(&ctx->cert, &b) != 0)
-        return; /* the code's fixed message */
-    reason[0] = '\0';
-    petls_hostname_mismatch_reason(&b.names, ctx->verify_name, reason,
-                                   sizeof(reason));
-    names_free(&b);
-    snprintf(msg, PETLS_ERRBUF_SIZE,
+    if (ctx->verify_name == NULL || !petls_conn_fetch_cert(ctx)) {
+        snprintf(ctx->auth_msg, sizeof(ctx->auth_msg), "%s",
+                 petls_verify_message(ctx->auth_code));
+        return;
+    }
+    /* Node's tls.checkServerIdentity() text, from the subjectaltname
+     * entries as Node lists them (email and URI ones too) and the CN. */
+    cn = ctx->cert.subject ? subject_cn(ctx->cert.subject, &cn_len) : NULL;
+    if (cn != NULL)
+        snprintf(cn_attr, sizeof(cn_attr), "CN=%.*s", (int)cn_len, cn);
+    subject[0] = cn_attr;
+    petls_hostname_check_identity(ctx->verify_name, ctx->cert.sans,
+                                  ctx->cert.n_sans, subject, cn ? 1 : 0, reason,
+                                  sizeof(reason));
+    snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
              "Hostname/IP does not match certificate's altnames: %s", reason);
 }
 #endif
@@ -163,8 +158,7 @@ void petls_conn_compute_auth(struct petls *ctx)
     memset(&ctx->facts, 0, sizeof(ctx->facts));
     pb_conn_verify_facts(ctx->conn, &ctx->facts);
     ctx->verified = 1;
-    if (ctx->auth_msg != NULL)
-        ctx->auth_msg[0] = '\0';
+    ctx->auth_msg[0] = '\0';
     /* Node: a server that did not ask for a certificate reports neither
      * authorized nor an error. */
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
@@ -179,10 +173,16 @@ void petls_conn_compute_auth(struct petls *ctx)
         return;
     }
     ctx->auth_code = petls_verify_code(&ctx->facts);
-    if (ctx->auth_code == NULL)
+    if (ctx->auth_code == NULL) {
+        /* Node runs checkServerIdentity once the chain is accepted. */
+        petls_identity_run(ctx);
         return;
+    }
     if (strcmp(ctx->auth_code, ALTNAME_CODE) == 0)
         altname_message(ctx);
+    else
+        snprintf(ctx->auth_msg, sizeof(ctx->auth_msg), "%s",
+                 petls_verify_message(ctx->auth_code));
 }
 
 int petls_conn_authorized(struct petls *ctx)
@@ -206,9 +206,7 @@ const char *petls_conn_authorization_message(struct petls *ctx)
 {
     if (ctx == NULL || !ctx->verified || ctx->auth_code == NULL)
         return NULL;
-    if (ctx->auth_msg != NULL && ctx->auth_msg[0] != '\0')
-        return ctx->auth_msg;
-    return petls_verify_message(ctx->auth_code);
+    return ctx->auth_msg;
 }
 
 /* ---- Version, cipher, name ---- */
@@ -277,6 +275,40 @@ ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len)
     if (buf != NULL)
         memcpy(buf, t, len < n ? len : n);
     return (ssize_t)n;
+}
+
+static ssize_t conn_finished(struct petls *ctx, int peer, uint8_t *buf,
+                             size_t len)
+{
+    const uint8_t *d = NULL;
+    size_t n = 0;
+    char err[128];
+
+    if (ctx == NULL)
+        return -1;
+    petls_err_clear(&ctx->err);
+    if (ctx->conn == NULL || !ctx->hs_done) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "finished: the handshake is not complete");
+        return -1;
+    }
+    if (pb_conn_finished(ctx->conn, peer, &d, &n, err, sizeof(err)) != 0) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT, "%s", err);
+        return -1;
+    }
+    if (buf != NULL)
+        memcpy(buf, d, len < n ? len : n);
+    return (ssize_t)n;
+}
+
+ssize_t petls_conn_finished(struct petls *ctx, uint8_t *buf, size_t len)
+{
+    return conn_finished(ctx, 0, buf, len);
+}
+
+ssize_t petls_conn_peer_finished(struct petls *ctx, uint8_t *buf, size_t len)
+{
+    return conn_finished(ctx, 1, buf, len);
 }
 
 int petls_conn_session_psk_ke(struct petls *ctx)
