@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "feature.h"
 #include "identity.h"
 #include "petls_internal.h"
 #include "verify_result.h"
@@ -89,7 +90,7 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len)
         len = INT_MAX;
     /* The ClientHello read ahead goes to the backend first. */
     if (ctx->pre != NULL && len > 0) {
-        size_t r = petls_preparse_replay(ctx, buf, len);
+        size_t r = petls_features_read_ahead(ctx, buf, len);
         if (r > 0)
             return (int)r;
     }
@@ -124,7 +125,8 @@ static int fail(struct petls *ctx, const char *backend_err, const char *what)
 {
     ctx->fatal = 1;
     if (ctx->io_err.set)
-        petls_set_error_code(ctx, PETLS_ERROR_IO, "%s", ctx->io_err.msg);
+        petls_set_error_code(ctx, PETLS_ERROR_IO, "%s",
+                             petls_err_text(&ctx->io_err));
     else if (backend_err[0] != '\0')
         petls_set_error_code(ctx, PETLS_ERROR_PROTOCOL, "%s", backend_err);
     else
@@ -177,7 +179,8 @@ int petls_handshake(struct petls *ctx)
     /* A server connection that reads the ClientHello first (external
      * store, stateful mode) makes its backend connection once that is
      * done and the store has answered. */
-    rc = ctx->conn == NULL ? petls_preparse_run(ctx, err, sizeof(err)) : 0;
+    rc = ctx->conn == NULL ? petls_features_pre_handshake(ctx, err, sizeof(err))
+                           : 0;
     if (rc == PETLS_WANT_STORE || rc == PETLS_WANT_SNI)
         return rc;
     if (rc == 0)
@@ -185,7 +188,7 @@ int petls_handshake(struct petls *ctx)
     switch (rc) {
     case PB_OK:
         ctx->hs_done = 1;
-        petls_preparse_done(ctx);
+        petls_features_handshake_done(ctx);
         petls_conn_compute_auth(ctx);
         if (petls_identity_fails_handshake(ctx))
             return -1;
@@ -205,11 +208,13 @@ int petls_handshake(struct petls *ctx)
                             "certificates: %s; set SSL_CERT_FILE or "
                             "SSL_CERT_DIR, or give the CA with "
                             "petls_config_set_ca_file())",
-                            ctx->auth_code, ctx->auth_msg,
+                            ctx->auth_code,
+                            petls_conn_authorization_message(ctx),
                             petls_config_ca_hint(ctx->config));
         else if (ctx->auth_code != NULL)
             petls_set_error(ctx, "certificate verification failed: %s: %s",
-                            ctx->auth_code, ctx->auth_msg);
+                            ctx->auth_code,
+                            petls_conn_authorization_message(ctx));
         else
             petls_set_error(ctx, "certificate verification failed: %s",
                             err[0] ? err : "unknown reason");
@@ -217,7 +222,8 @@ int petls_handshake(struct petls *ctx)
     case PB_EOF:
         ctx->fatal = 1;
         if (ctx->io_err.set)
-            petls_set_error_code(ctx, PETLS_ERROR_IO, "%s", ctx->io_err.msg);
+            petls_set_error_code(ctx, PETLS_ERROR_IO, "%s",
+                                 petls_err_text(&ctx->io_err));
         else
             petls_set_error_code(ctx, PETLS_ERROR_IO,
                                  "handshake failed: connection closed by "

@@ -19,20 +19,27 @@
 #include "sigalgs.h"
 #include "sigalgs/shared_sigalgs.h"
 
-/* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). Each
- * connection has three, so this is the engine's largest per-connection
- * cost after the backend's record buffers. */
+/* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). A context's
+ * error and its transport's error are allocated when their first message
+ * is set (error.c) and kept until the context is freed, so an idle
+ * connection that never failed holds neither; the verification message
+ * (auth_msg) and a config's buffer come with their object. */
 #ifndef PETLS_ERRBUF_SIZE
 #define PETLS_ERRBUF_SIZE 512
 #endif
 #define PETLS_CTX_HASH_LEN 16
 #define PETLS_MAX_GROUPS 16
 
-/* An error buffer: set is 0 while no error was recorded. */
+/* An error: set is 0 while no error was recorded. buf (PETLS_ERRBUF_SIZE
+ * bytes) is allocated with the first message; text is the message: buf,
+ * or, when buf could not be allocated, a static text that names the kind
+ * (the code stays exact: recording a failure never fails). Read it with
+ * petls_err_text(). */
 struct petls_err {
     int set;
     int code; /* PETLS_ERROR_*, PETLS_ERROR_NONE while set is 0 */
-    char msg[PETLS_ERRBUF_SIZE];
+    char *buf;
+    const char *text;
 };
 
 struct petls_config {
@@ -222,6 +229,12 @@ struct petls {
 /* ---- error.c ---- */
 
 void petls_err_clear(struct petls_err *e);
+/* Frees the message buffer (the object that holds e is being freed). */
+void petls_err_free(struct petls_err *e);
+/* The message, "" while none was set. */
+const char *petls_err_text(const struct petls_err *e);
+/* The message buffer of e, allocated now if it was not (NULL: no memory). */
+char *petls_err_buf(struct petls_err *e);
 void petls_err_set(struct petls_err *e, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -308,8 +321,6 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len);
 
 /* ---- session_server.c ---- */
 
-/* The hooks handed to the backend at freeze (server and client sides). */
-extern const struct pb_session_hooks petls_session_hooks;
 /* What a stored session is kept as: a TLS 1.2 session ID or a stateful
  * TLS 1.3 ticket id (bound into cache keys and sealed blobs). */
 #define PETLS_SESSION_KIND_ID 'I'
@@ -318,34 +329,14 @@ extern const struct pb_session_hooks petls_session_hooks;
 void petls_session_errmsg(char *err, size_t errlen, const char *msg);
 /* Unix seconds, or the monotonic clock on platforms without a calendar. */
 int64_t petls_session_now(void);
-/* Creates the server cache of a frozen config on its first server use. 0
- * or -1 (out of memory) with err. */
-int petls_session_server_prepare(struct petls_config *config, char *err,
-                                 size_t errlen);
-/* Server connection start. When the config needs it, sets up the
- * pre-parse and returns 1 (the backend connection is created later by
- * petls_preparse_run); 0 when the backend connection may be made now; -1
- * out of memory (error set). */
-int petls_preparse_begin(struct petls *ctx);
-/* Reads and parses the ClientHello, asks the store, then creates the
- * backend connection. Returns 0 when the backend connection exists,
- * PETLS_WANT_STORE while the store has not answered, or a PB_* code of the
- * transport (PB_WANT_READ, PB_EOF, PB_ERR_TIMEOUT, PB_ERR with io_err or
- * err filled). */
-int petls_preparse_run(struct petls *ctx, char *err, size_t errlen);
-/* Bytes read ahead that the backend has not consumed yet: copies up to len
- * into buf and returns the count (0 when there is nothing left). */
-size_t petls_preparse_replay(struct petls *ctx, unsigned char *buf, size_t len);
+/* ---- accept/session_preparse.c (the ClientHello stage, a table entry:
+ * petls_feature_accept) ---- */
+
 /* The store's prefetched answer for (kind, id): -1 none was fetched for
  * it, 0 a miss, 1 found (*blob, *blob_len point at the sealed blob). */
 int petls_preparse_answer(struct petls *ctx, int kind, const uint8_t *id,
                           size_t id_len, const uint8_t **blob,
                           size_t *blob_len);
-/* Server parameters of the backend connection (no_tls12_tickets). */
-void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p);
-/* Drops the pre-parse state once the handshake no longer needs it. */
-void petls_preparse_done(struct petls *ctx);
-void petls_preparse_free(struct petls *ctx);
 
 /* ---- session_client.c ---- */
 
