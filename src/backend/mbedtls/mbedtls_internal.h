@@ -57,6 +57,13 @@ struct pb_config {
     uint16_t *groups;   /* 0-terminated; likewise */
     uint16_t *sig_algs; /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
                          * in builds without certificates) */
+    int dhe_mode;           /* PB_DHE_* */
+    unsigned char *dh_p;    /* PB_DHE_CUSTOM: big-endian prime and generator */
+    size_t dh_p_len;
+    unsigned char *dh_g;
+    size_t dh_g_len;
+    int *server_ciphers;    /* PB_DHE_NONE: ciphers without the DHE suites,
+                             * for the server configs; else NULL */
 
     int verify_cert;
     int verify_time;
