@@ -240,10 +240,11 @@ int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
 /* Drops every keypair (for petls_config_set_keypair_*). */
 void pb_config_clear_keypairs(struct pb_config *cfg);
 /* A server's finite-field DHE (TLS 1.2 DHE-RSA and DHE-PSK suites). */
-#define PB_DHE_AUTO 0   /* the RFC 7919 ffdhe2048 group (the default) */
-#define PB_DHE_NONE 1   /* no DHE: a server leaves those suites out */
-#define PB_DHE_CUSTOM 2 /* params: PKCS#3 DH parameters, PEM ("DH
-                         * PARAMETERS") or DER */
+#define PB_DHE_AUTO 0 /* the RFC 7919 ffdhe2048 group (the default) */
+#define PB_DHE_NONE 1 /* no DHE: a server leaves those suites out */
+#define PB_DHE_CUSTOM                                                          \
+    2 /* params: PKCS#3 DH parameters, PEM ("DH                                \
+       * PARAMETERS") or DER */
 /* Sets the mode; CUSTOM parses and checks params (a prime of min_bits to
  * 8192 bits, a generator in [2, p-2]) and keeps its p and g, writing the
  * prime's size to *bits. PB_ERR with err ("DH parameters of 1536 bits:

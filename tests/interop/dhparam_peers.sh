@@ -5,7 +5,7 @@
 # reports it ("Server Temp Key: DH, N bits") and as Node's and petls's
 # clients see it (getEphemeralKeyInfo()): a custom 3072-bit group (RFC 7919
 # ffdhe3072 and RFC 3526 modp_3072 parameters made now by openssl genpkey,
-# instant), the default (ffdhe2048), `none` (no DHE suite: a DHE-only
+# instant; ffdhe3072 also as DER), the default (ffdhe2048), `none` (no DHE suite: a DHE-only
 # client gets handshake_failure, an ECDHE one is served), and groups the
 # server refuses to start with (1536 bits, not DH parameters).
 # shellcheck source=lib/common.sh
@@ -17,6 +17,8 @@ for g in ffdhe3072 modp_3072 modp_1536; do
     openssl genpkey -genparam -algorithm DH -pkeyopt "group:$g" \
         -out "$TMP/$g.pem" 2>/dev/null
 done
+openssl dhparam -in "$TMP/ffdhe3072.pem" -outform DER -out "$TMP/ffdhe3072.der" \
+    2>/dev/null
 head -c 300 /dev/urandom | base64 >"$TMP/garbage.pem"
 
 # temp_key NAME BITS ARGS...: a petls server with ARGS; openssl s_client,
@@ -45,6 +47,7 @@ temp_key() {
 
 temp_key ffdhe3072 3072 --dhparam "$TMP/ffdhe3072.pem"
 temp_key modp_3072 3072 --dhparam "$TMP/modp_3072.pem"
+temp_key der 3072 --dhparam "$TMP/ffdhe3072.der"
 temp_key default 2048
 temp_key auto 2048 --dhparam auto
 
