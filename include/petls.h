@@ -592,6 +592,13 @@ int petls_set_session(struct petls *ctx, const uint8_t *session, size_t len);
  * ticket) as opaque bytes. Writes at most len bytes into buf (buf NULL:
  * size query) and returns the full size, or -1 when there is none yet. */
 ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len);
+/* Node's getTLSTicket() (client): the session ticket the server sent,
+ * as it came on the wire (TLS 1.2 NewSessionTicket, or the newest TLS 1.3
+ * one; a resumed TLS 1.2 session without a new one: the ticket it resumed
+ * with). Writes at most len bytes into buf (buf NULL: size query) and
+ * returns the full size, or -1 when there is none (servers, no ticket, the
+ * handshake not complete). */
+ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len);
 
 /* ---- Connection facts (valid after the handshake) ---------------------- */
 

@@ -396,6 +396,12 @@ int pb_conn_alert_sent(const struct pb_conn *c);
 /* 1 when the completed handshake resumed a session (TLS 1.2 session ID or
  * ticket, TLS 1.3 ticket PSK; an external PSK is not a resumption). */
 int pb_conn_resumed(const struct pb_conn *c);
+/* Client: the session ticket the server sent (TLS 1.2 NewSessionTicket or
+ * the newest TLS 1.3 one, else the ticket of the session it resumed):
+ * *ticket points into the connection until its next read. PB_ERR with err
+ * when there is none (and on servers). */
+int pb_conn_tls_ticket(const struct pb_conn *c, const uint8_t **ticket,
+                       size_t *len, char *err, size_t errlen);
 /* 1 while the record buffers are released (pb_settings.keep_buffers 0 and
  * the connection idle). */
 int pb_conn_buffers_released(const struct pb_conn *c);
