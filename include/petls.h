@@ -599,6 +599,15 @@ ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len);
  * returns the full size, or -1 when there is none (servers, no ticket, the
  * handshake not complete). */
 ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len);
+/* Node's getFinished() / getPeerFinished(): the verify_data of the
+ * Finished message this side / the peer sent in the last handshake (TLS
+ * 1.2: 12 bytes, after a renegotiation its; TLS 1.3: the peer's only, the
+ * hash's length). Writes at most len bytes into buf (buf NULL: size query)
+ * and returns the full size, or -1: before the handshake, and for this
+ * side's TLS 1.3 Finished ("finished: mbed TLS 3.6 does not keep this
+ * side's TLS 1.3 Finished message", docs/API.md). */
+ssize_t petls_conn_finished(struct petls *ctx, uint8_t *buf, size_t len);
+ssize_t petls_conn_peer_finished(struct petls *ctx, uint8_t *buf, size_t len);
 
 /* ---- Connection facts (valid after the handshake) ---------------------- */
 
@@ -712,6 +721,46 @@ struct petls_cert_details {
  * petls_error says which). */
 int petls_peer_cert_details(struct petls *ctx, size_t depth,
                             struct petls_cert_details *details);
+
+/* Node's checkServerIdentity (docs/API.md
+ * "petls_config_set_check_server_identity"). A check that refuses the
+ * server's certificate fills a petls_identity_error as Node's Error: code
+ * ("ERR_TLS_CERT_ALTNAME_INVALID" from the default check; "" for an error
+ * without a code, whose message is then the authorizationError), reason
+ * (Node's err.reason) and message (err.message). */
+#define PETLS_IDENTITY_CODE_SIZE 64
+#define PETLS_IDENTITY_TEXT_SIZE 448
+struct petls_identity_error {
+    char code[PETLS_IDENTITY_CODE_SIZE];
+    char reason[PETLS_IDENTITY_TEXT_SIZE];
+    char message[PETLS_IDENTITY_TEXT_SIZE];
+};
+/* Client: called once the server's chain verified (or verification is
+ * off and the chain would have verified), with the name the client
+ * verifies (the server name or IP literal given to connect; "" when none)
+ * and the server's leaf as petls_peer_cert_details(ctx, 0) gives it.
+ * Returns 0 to accept, -1 to refuse with *error filled (all "" on entry).
+ * It replaces petls's host-name check, which it may call itself
+ * (petls_check_server_identity). A refusal makes the connection
+ * unauthorized with that error; with verification on
+ * (petls_config_insecure_noverifycert not called) the handshake then fails
+ * with "certificate verification failed: <code>: <message>" (or
+ * "certificate verification failed: <message>" without a code). NULL cb
+ * restores petls's own check. */
+typedef int (*petls_check_server_identity_cb)(
+    struct petls *ctx, const char *hostname,
+    const struct petls_cert_details *cert, struct petls_identity_error *error,
+    void *arg);
+int petls_config_set_check_server_identity(struct petls_config *config,
+                                           petls_check_server_identity_cb cb,
+                                           void *arg);
+/* Node's default tls.checkServerIdentity(hostname, cert): 0 when hostname
+ * matches cert's subjectaltname (or its CN when it has no DNS name), else
+ * -1 with *error as Node's ERR_TLS_CERT_ALTNAME_INVALID ("Hostname/IP does
+ * not match certificate's altnames: " and the reason). error may be NULL. */
+int petls_check_server_identity(const char *hostname,
+                                const struct petls_cert_details *cert,
+                                struct petls_identity_error *error);
 
 /* ---- Negotiation: ALPN, renegotiation, key log, records, exporter ----- */
 /* docs/negotiation.md maps each of these from Node's tls options. */

@@ -79,8 +79,10 @@ struct cli_tls_opts {
     int insecure;      /* noverifycert + noverifyname, client only */
     int noverifyname;
     int noverifytime;
+    const char *check_identity; /* --check-identity MODE, client only */
     int json;
     int peer_cert; /* --peer-cert: cert_json_print after the handshake */
+    int finished;  /* --finished: report_finished_json after it */
 };
 
 /* The table of TLS options (ids are private to cli_opts.c). */
