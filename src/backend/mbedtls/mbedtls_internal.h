@@ -54,10 +54,17 @@ struct pb_config {
      * ID. Same certificates, keys, CAs and lists as server. */
     mbedtls_ssl_config server_noticket;
     int have_server_noticket;
-    int *ciphers;       /* 0-terminated; both ssl configs point to it */
-    uint16_t *groups;   /* 0-terminated; likewise */
-    uint16_t *sig_algs; /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
-                         * in builds without certificates) */
+    int *ciphers;        /* 0-terminated; both ssl configs point to it */
+    uint16_t *groups;    /* 0-terminated; likewise */
+    uint16_t *sig_algs;  /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
+                          * in builds without certificates) */
+    int dhe_mode;        /* PB_DHE_* */
+    unsigned char *dh_p; /* PB_DHE_CUSTOM: big-endian prime and generator */
+    size_t dh_p_len;
+    unsigned char *dh_g;
+    size_t dh_g_len;
+    int *server_ciphers; /* PB_DHE_NONE: ciphers without the DHE suites,
+                          * for the server configs; else NULL */
 
     int verify_cert;
     int verify_time;
