@@ -150,6 +150,14 @@ int petls_config_set_ecdhecurves(struct petls_config *config,
  * fails when none is left. NULL: the default list. -1 with "unknown
  * signature algorithm 'x'" for a name petls does not know. */
 int petls_config_set_sigalgs(struct petls_config *config, const char *sigalgs);
+/* Node's `dhparam` / libtls's tls_config_set_dheparams(): the group of a
+ * server's TLS 1.2 DHE suites. "auto" (or NULL; the default): RFC 7919
+ * ffdhe2048; "none": the server offers no DHE suite; anything else: a file
+ * of PKCS#3 DH parameters (PEM "DH PARAMETERS" or DER), whose prime must
+ * have 2048 to 8192 bits. The _mem variant takes the PEM or DER bytes. */
+int petls_config_set_dheparams(struct petls_config *config, const char *params);
+int petls_config_set_dheparams_mem(struct petls_config *config,
+                                   const uint8_t *params, size_t len);
 /* Node's tls.DEFAULT_MIN_VERSION and tls.DEFAULT_MAX_VERSION: the version
  * range of a config that sets none ("TLSv1.2" and "TLSv1.3"), in the
  * spelling petls_config_set_min_version() takes. Never NULL. */

@@ -245,6 +245,19 @@ int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
                           const char *passphrase, char *err, size_t errlen);
 /* Drops every keypair (for petls_config_set_keypair_*). */
 void pb_config_clear_keypairs(struct pb_config *cfg);
+/* A server's finite-field DHE (TLS 1.2 DHE-RSA and DHE-PSK suites). */
+#define PB_DHE_AUTO 0 /* the RFC 7919 ffdhe2048 group (the default) */
+#define PB_DHE_NONE 1 /* no DHE: a server leaves those suites out */
+#define PB_DHE_CUSTOM                                                          \
+    2 /* params: PKCS#3 DH parameters, PEM ("DH                                \
+       * PARAMETERS") or DER */
+/* Sets the mode; CUSTOM parses and checks params (a prime of min_bits to
+ * 8192 bits, a generator in [2, p-2]) and keeps its p and g, writing the
+ * prime's size to *bits. PB_ERR with err ("DH parameters of 1536 bits:
+ * at least 2048 are required", "cannot parse the DH parameters (...)"). */
+int pb_config_set_dhe(struct pb_config *cfg, int mode, const uint8_t *params,
+                      size_t len, size_t min_bits, size_t *bits, char *err,
+                      size_t errlen);
 /* Adds trust anchors / CRLs (PEM, possibly many, or one DER). */
 int pb_config_add_ca(struct pb_config *cfg, const uint8_t *ca, size_t len,
                      char *err, size_t errlen);

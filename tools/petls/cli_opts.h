@@ -73,6 +73,7 @@ struct cli_tls_opts {
     const char *ciphers;
     const char *groups;
     const char *sigalgs;
+    const char *dhparam; /* server */
     uint32_t handshake_timeout_ms;
     int verify_client; /* PETLS_VERIFY_CLIENT_*, server only */
     int insecure;      /* noverifycert + noverifyname, client only */

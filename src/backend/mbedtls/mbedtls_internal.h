@@ -58,10 +58,17 @@ struct pb_config {
      * ID. Same certificates, keys, CAs and lists as server. */
     mbedtls_ssl_config server_noticket;
     int have_server_noticket;
-    int *ciphers;       /* 0-terminated; both ssl configs point to it */
-    uint16_t *groups;   /* 0-terminated; likewise */
-    uint16_t *sig_algs; /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
-                         * in builds without certificates) */
+    int *ciphers;        /* 0-terminated; both ssl configs point to it */
+    uint16_t *groups;    /* 0-terminated; likewise */
+    uint16_t *sig_algs;  /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
+                          * in builds without certificates) */
+    int dhe_mode;        /* PB_DHE_* */
+    unsigned char *dh_p; /* PB_DHE_CUSTOM: big-endian prime and generator */
+    size_t dh_p_len;
+    unsigned char *dh_g;
+    size_t dh_g_len;
+    int *server_ciphers; /* PB_DHE_NONE: ciphers without the DHE suites,
+                          * for the server configs; else NULL */
 
     int verify_cert;
     int verify_time;
@@ -172,7 +179,9 @@ struct pb_conn {
     void *io;
     int io_status; /* PB_ERR_TIMEOUT / PB_ERR from the hooks, else 0 */
 
-    size_t write_done; /* bytes of the pending pb_conn_write already sent */
+    size_t write_done;   /* bytes of the pending pb_conn_write already sent */
+    size_t write_queued; /* bytes of it whose record waits in the output
+                          * buffer (pb_mbedtls_write_queued) */
     int handshake_done;
     int failed;      /* the PB_* code of a fatal error, then sticky */
     int peer_closed; /* close_notify received */
@@ -400,6 +409,13 @@ int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
  * transforms mbedTLS 3.6 keeps (a client taking tickets keeps the emptied
  * handshake structure for NewSessionTickets). */
 void pb_mbedtls_handshake_leftovers(struct pb_conn *c);
+/* A write of chunk bytes interrupted by WANT_* (mbedtls_conn.c's
+ * conn_write): the bytes of the chunk whose record waits in the output
+ * buffer (mbedtls_ssl_write returned WANT from the flush, after the
+ * handshake), or 0. */
+size_t pb_mbedtls_write_queued(const struct pb_conn *c, size_t chunk);
+/* Sends what waits in the output buffer: 0, or mbedTLS's WANT_* / error. */
+int pb_mbedtls_flush(struct pb_conn *c);
 
 /* ---- mbedtls_alert.c ---- */
 
