@@ -772,6 +772,26 @@ int petls_check_server_identity(const char *hostname,
                                 const struct petls_cert_details *cert,
                                 struct petls_identity_error *error);
 
+/* ---- Tracing --------------------------------------------------------- */
+
+/* Node's enableTrace(): the TLS library's debug output for the
+ * connections of config, one line at a time (no newline) with its level
+ * and the connection (NULL where the library cannot tell). Off unless a
+ * callback is set (NULL turns it off). Levels (mbed TLS's): 1 errors, 2
+ * the handshake's states and messages (the default, what Node prints), 3
+ * details, 4 every record in hex. Levels 3 and 4 print secrets (master
+ * and traffic secrets, keys): never in production. Fails with
+ * PETLS_ERROR_NOT_BUILT_IN when mbed TLS was built without MBEDTLS_DEBUG_C.
+ * The callback runs on the connection's thread, inside the call that
+ * drives it. */
+#define PETLS_TRACE_LEVEL_DEFAULT 2
+#define PETLS_TRACE_LEVEL_MAX 4
+typedef void (*petls_trace_cb)(struct petls *ctx, int level, const char *line,
+                               void *arg);
+int petls_config_set_trace_cb(struct petls_config *config, petls_trace_cb cb,
+                              void *arg);
+int petls_config_set_trace_level(struct petls_config *config, int level);
+
 /* ---- Negotiation: ALPN, renegotiation, key log, records, exporter ----- */
 /* docs/negotiation.md maps each of these from Node's tls options. */
 

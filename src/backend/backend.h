@@ -154,6 +154,12 @@ struct pb_settings {
     /* ALPN, renegotiation, max_fragment_length (backend_nego.h); NULL:
      * none of them, renegotiation refused. */
     const struct pb_nego_settings *nego;
+    /* Node's enableTrace(): the library's debug lines up to trace_level
+     * (1..4), each without its newline, with the connection's owner (NULL
+     * when unknown). NULL: no tracing (and no cost). */
+    void (*trace)(void *arg, void *owner, int level, const char *text);
+    void *trace_arg;
+    int trace_level;
 
     /* External PSKs (psk.c): a server looks keys up through
      * pb_vhost_hooks.psk_lookup; with the default cipher list (n_ciphers
@@ -490,6 +496,8 @@ int pb_conn_peer_cert_details(struct pb_conn *c, size_t depth,
 /* 1 when the backend can send and verify certificates; 0 in a PSK-only
  * build (mbedTLS without X.509), where a client has no name to verify. */
 int pb_supports_certificates(void);
+/* 1 when the backend has debug output to trace (mbedTLS: MBEDTLS_DEBUG_C). */
+int pb_supports_trace(void);
 
 /* ---- Primitives the engine builds on (tickets, stores) ---- */
 

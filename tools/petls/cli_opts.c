@@ -150,6 +150,7 @@ enum {
     OPT_JSON,
     OPT_PEER_CERT,
     OPT_FINISHED,
+    OPT_TRACE,
 };
 
 const struct cli_option cli_tls_options[] = {
@@ -202,6 +203,9 @@ const struct cli_option cli_tls_options[] = {
     {"finished", NULL, OPT_FINISHED, CLI_ROLE_BOTH,
      "print both Finished messages' verify_data after the handshake (Node's "
      "getFinished()/getPeerFinished(), one JSON line)"},
+    {"trace", NULL, OPT_TRACE, CLI_ROLE_BOTH,
+     "print the TLS library's handshake trace to stderr (Node's "
+     "enableTrace())"},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -314,6 +318,9 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
         return 0;
     case OPT_FINISHED:
         o->finished = 1;
+        return 0;
+    case OPT_TRACE:
+        o->trace = 1;
         return 0;
     default:
         snprintf(err, errlen, "internal error: option '--%s' not handled",
@@ -434,6 +441,16 @@ static int is_directory(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* --trace: one stderr line per trace line, as Node's enableTrace() writes
+ * to stderr. */
+static void trace_stderr(struct petls *ctx, int level, const char *line,
+                         void *arg)
+{
+    (void)ctx;
+    (void)arg;
+    fprintf(stderr, "trace %d: %s\n", level, line);
+}
+
 static int set_version(struct petls_config *cfg, const char *opt,
                        const char *value, int max, char *err, size_t errlen)
 {
@@ -542,6 +559,8 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
         CHECK(petls_config_set_check_server_identity(cfg, check_identity, NULL),
               "--check-identity");
     }
+    if (o->trace)
+        CHECK(petls_config_set_trace_cb(cfg, trace_stderr, NULL), "--trace");
 #undef CHECK
     return cfg;
 

@@ -85,6 +85,7 @@ struct cli_tls_opts {
     int json;
     int peer_cert; /* --peer-cert: cert_json_print after the handshake */
     int finished;  /* --finished: report_finished_json after it */
+    int trace;     /* --trace: the library's trace on stderr */
 };
 
 /* The table of TLS options (ids are private to cli_opts.c). */

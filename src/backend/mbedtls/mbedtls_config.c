@@ -1103,6 +1103,7 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
     /* Sessions (tickets, cache, TLS 1.3 modes): pb_mbedtls_session_conf,
      * which pb_config_freeze calls after this. */
     /* ALPN, renegotiation, max_fragment_length (mbedtls_nego.c). */
+    pb_mbedtls_trace_conf(cfg, conf, s);
     if (pb_mbedtls_nego_conf(cfg, conf, endpoint, s, err, errlen) != 0) {
         return PB_ERR;
     }

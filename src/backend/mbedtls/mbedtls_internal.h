@@ -36,6 +36,10 @@ struct pb_keypair {
 };
 
 struct pb_config {
+    /* pb_settings.trace (mbedtls_trace.c) */
+    void (*trace)(void *arg, void *owner, int level, const char *text);
+    void *trace_arg;
+    int trace_level;
     struct pb_keypair *keypairs; /* in the order they were added; always
                                   * NULL without MBEDTLS_X509_CRT_PARSE_C */
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
@@ -340,6 +344,11 @@ int pb_mbedtls_suite_is_psk(int id);
 /* Makes c the connection the session callbacks act for on this thread;
  * returns the previous one, to pass to pb_mbedtls_leave. */
 struct pb_conn *pb_mbedtls_enter(struct pb_conn *c);
+/* The connection entered on this thread, or NULL. */
+struct pb_conn *pb_mbedtls_current(void);
+/* mbedtls_trace.c: installs the trace hook of s on conf. */
+void pb_mbedtls_trace_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
+                           const struct pb_settings *s);
 void pb_mbedtls_leave(struct pb_conn *prev);
 /* Installs the session settings (tickets, cache, TLS 1.3 modes) on one
  * ssl config; with_tickets 0 leaves the ticket callbacks out. */
