@@ -591,6 +591,15 @@ ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len);
  * returns the full size, or -1 when there is none (servers, no ticket, the
  * handshake not complete). */
 ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len);
+/* Node's getFinished() / getPeerFinished(): the verify_data of the
+ * Finished message this side / the peer sent in the last handshake (TLS
+ * 1.2: 12 bytes, after a renegotiation its; TLS 1.3: the peer's only, the
+ * hash's length). Writes at most len bytes into buf (buf NULL: size query)
+ * and returns the full size, or -1: before the handshake, and for this
+ * side's TLS 1.3 Finished ("finished: mbed TLS 3.6 does not keep this
+ * side's TLS 1.3 Finished message", docs/API.md). */
+ssize_t petls_conn_finished(struct petls *ctx, uint8_t *buf, size_t len);
+ssize_t petls_conn_peer_finished(struct petls *ctx, uint8_t *buf, size_t len);
 
 /* ---- Connection facts (valid after the handshake) ---------------------- */
 

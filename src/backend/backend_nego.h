@@ -101,6 +101,13 @@ unsigned int pb_conn_renegotiations(const struct pb_conn *c);
  * pb_conn_renegotiate fails). Other connections are not affected. */
 int pb_conn_disable_renegotiation(struct pb_conn *c, char *err, size_t errlen);
 
+/* Node's getFinished() / getPeerFinished(): the verify_data of the last
+ * handshake's Finished message this side sent (peer 0) or the peer sent
+ * (peer 1); *data points into the connection until its next
+ * read/renegotiation. PB_ERR with err where the backend keeps none. */
+int pb_conn_finished(const struct pb_conn *c, int peer, const uint8_t **data,
+                     size_t *len, char *err, size_t errlen);
+
 /* RFC 5705 (TLS 1.2) / RFC 8446 7.5 (TLS 1.3) exporter, after the
  * handshake. context NULL: no context (differs from an empty one in TLS
  * 1.2 only). */

@@ -277,6 +277,40 @@ ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len)
     return (ssize_t)n;
 }
 
+static ssize_t conn_finished(struct petls *ctx, int peer, uint8_t *buf,
+                             size_t len)
+{
+    const uint8_t *d = NULL;
+    size_t n = 0;
+    char err[128];
+
+    if (ctx == NULL)
+        return -1;
+    petls_err_clear(&ctx->err);
+    if (ctx->conn == NULL || !ctx->hs_done) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "finished: the handshake is not complete");
+        return -1;
+    }
+    if (pb_conn_finished(ctx->conn, peer, &d, &n, err, sizeof(err)) != 0) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT, "%s", err);
+        return -1;
+    }
+    if (buf != NULL)
+        memcpy(buf, d, len < n ? len : n);
+    return (ssize_t)n;
+}
+
+ssize_t petls_conn_finished(struct petls *ctx, uint8_t *buf, size_t len)
+{
+    return conn_finished(ctx, 0, buf, len);
+}
+
+ssize_t petls_conn_peer_finished(struct petls *ctx, uint8_t *buf, size_t len)
+{
+    return conn_finished(ctx, 1, buf, len);
+}
+
 int petls_conn_session_psk_ke(struct petls *ctx)
 {
     if (ctx == NULL || ctx->conn == NULL || !ctx->hs_done)

@@ -57,7 +57,6 @@ void petls_conn_state_free(struct petls *ctx)
         pb_conn_free(ctx->conn);
     ctx->conn = NULL;
     petls_features_conn_free(ctx);
-    petls_preparse_free(ctx);
     petls_session_client_free(ctx);
     close_own_fds(ctx);
     petls_port_free(ctx->servername);
@@ -138,7 +137,7 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
     }
     petls_config_free(fresh); /* the context's reference keeps it */
     if ((ctx->flags & PETLS_CTX_SERVER) &&
-        petls_session_server_prepare(config, err, sizeof(err)) != 0) {
+        petls_features_server_prepare(config, err, sizeof(err)) != 0) {
         petls_set_error(ctx, "%s", err);
         petls_config_free(config);
         return -1;
@@ -190,7 +189,12 @@ int petls_conn_start(struct petls *ctx)
     p.io = ctx;
     p.owner = ctx;
     if (p.is_server) {
-        petls_session_server_params(ctx, &p);
+        /* What mbedTLS does not check, on every server connection. */
+        p.hello_check = petls_sigalgs_hello_check;
+        /* Stateful mode without the ClientHello stage: TLS 1.3 is off, so
+         * TLS 1.2 resumes by session ID (the stage's conn_params knows
+         * better when it ran). */
+        p.no_tls12_tickets = !ctx->config->tickets;
         /* The SNI and PSK callbacks of the features compiled in. */
         p.vhost = &petls_vhost_hooks;
     } else {
@@ -257,7 +261,7 @@ static int accept_common(struct petls *ctx, struct petls **cctx,
 static int accept_finish(struct petls *ctx, struct petls **cctx,
                          struct petls *conn)
 {
-    int pre = petls_preparse_begin(conn);
+    int pre = petls_features_accept(conn);
 
     /* A connection that reads the ClientHello first makes its backend
      * connection in petls_handshake(). */

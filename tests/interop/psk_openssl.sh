@@ -3,7 +3,8 @@
 # server against `openssl s_client -psk_identity -psk` (ECDHE-PSK and plain
 # PSK suites, unknown identity and wrong key with the exact alert and error
 # on each side, and the server still serving the next client), and the
-# petls client against `openssl s_server -nocert -psk`.
+# petls client against `openssl s_server -nocert -psk`; the server's
+# --psk-hint is never sent (s_client -debug gets none).
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
@@ -74,6 +75,22 @@ psk_fails tls13-wrongkey \
 # After the failures the server still serves.
 psk_ok after TLSv1.3 TLS_AES_128_GCM_SHA256 alice -tls1_3 \
     -ciphersuites TLS_AES_128_GCM_SHA256 -psk_identity alice -psk "$KEY"
+
+# --psk-hint (petls_config_set_psk_identity_hint, Node's pskIdentityHint)
+# is accepted but never sent (the documented mbed TLS 3.6 limit): s_client
+# -debug reports the hint its PSK callback got, for the ECDHE-PSK suite
+# (mbed TLS writes an empty one) and the plain one (no ServerKeyExchange).
+for c in ECDHE-PSK-CHACHA20-POLY1305 PSK-AES256-GCM-SHA384; do
+    n=$((n + 1))
+    run_s_client "hint-$c" "ping-hint" -tls1_2 -cipher "$c" -debug \
+        -psk_identity alice -psk "$KEY"
+    assert_status "hint-$c s_client" 0 "$STATUS"
+    assert_contains "hint-$c: no hint reached s_client" "$OUT" \
+        "NULL received PSK identity hint, continuing anyway"
+    assert_not_contains "hint-$c: the hint is not on the wire" "$OUT" \
+        "Received PSK identity hint 'petls'"
+    assert_json "hint-$c server" "$(server_event srv "$n")" psk_identity alice
+done
 stop_bg "$SERVER_PID"
 
 section "petls server with a certificate and PSKs"

@@ -147,6 +147,7 @@ enum {
     OPT_CHECK_IDENTITY,
     OPT_JSON,
     OPT_PEER_CERT,
+    OPT_FINISHED,
 };
 
 const struct cli_option cli_tls_options[] = {
@@ -191,6 +192,9 @@ const struct cli_option cli_tls_options[] = {
     {"peer-cert", NULL, OPT_PEER_CERT, CLI_ROLE_BOTH,
      "print the peer's certificate chain as Node's getPeerCertificate(true)"
      " (one JSON line)"},
+    {"finished", NULL, OPT_FINISHED, CLI_ROLE_BOTH,
+     "print both Finished messages' verify_data after the handshake (Node's "
+     "getFinished()/getPeerFinished(), one JSON line)"},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -290,6 +294,9 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
         return 0;
     case OPT_PEER_CERT:
         o->peer_cert = 1;
+        return 0;
+    case OPT_FINISHED:
+        o->finished = 1;
         return 0;
     default:
         snprintf(err, errlen, "internal error: option '--%s' not handled",

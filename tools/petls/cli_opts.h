@@ -81,6 +81,7 @@ struct cli_tls_opts {
     const char *check_identity; /* --check-identity MODE, client only */
     int json;
     int peer_cert; /* --peer-cert: cert_json_print after the handshake */
+    int finished;  /* --finished: report_finished_json after it */
 };
 
 /* The table of TLS options (ids are private to cli_opts.c). */

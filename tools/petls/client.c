@@ -538,6 +538,8 @@ static int client_connect_once(struct client_run *r)
         cli_errorf("client: --peer-cert: cannot print the certificate");
         goto out;
     }
+    if (o->tls.finished)
+        report_finished_json(stdout, ctx);
     if (nego_client_export(&o->nego, ctx, err, sizeof(err)) != 0) {
         cli_errorf("client: %s", err);
         goto out;

@@ -172,3 +172,30 @@ void report_client_lines(FILE *out, const struct conn_facts *f)
         fprintf(out, "Server Temp Key: none\n");
     fflush(out);
 }
+
+static void finished_field(struct json_line *j, struct petls *ctx,
+                           const char *key, const char *errkey,
+                           ssize_t (*get)(struct petls *, uint8_t *, size_t))
+{
+    uint8_t buf[64];
+    ssize_t n = get(ctx, buf, sizeof(buf));
+
+    if (n > 0 && (size_t)n <= sizeof(buf)) {
+        json_hex(j, key, buf, (size_t)n);
+    } else {
+        json_raw(j, key, "null");
+        json_str(j, errkey, petls_error(ctx));
+    }
+}
+
+void report_finished_json(FILE *out, struct petls *ctx)
+{
+    struct json_line j;
+
+    json_begin(&j);
+    json_str(&j, "event", "finished");
+    finished_field(&j, ctx, "finished", "finished_error", petls_conn_finished);
+    finished_field(&j, ctx, "peerFinished", "peerFinished_error",
+                   petls_conn_peer_finished);
+    json_end(&j, out);
+}

@@ -51,6 +51,10 @@ void report_handshake_json(FILE *out, const char *peer,
                            const struct conn_facts *f);
 /* {"event":"handshake_failed","error":...,"peer":...} */
 void report_failure_json(FILE *out, const char *peer, const char *error);
+/* --finished: {"event":"finished","finished":"<hex>","peerFinished":"<hex>"}
+ * (Node's getFinished()/getPeerFinished()); a value the library cannot
+ * give is null, with its reason in "finished_error"/"peerFinished_error". */
+void report_finished_json(FILE *out, struct petls *ctx);
 
 /* ACCEPT <peer> <version> <cipher> servername=<name|-> authorized=<yes|no>
  * resumed=<yes|no> [shared_sigalgs=<A:B:...|->] [worker=<N>]

@@ -486,6 +486,8 @@ static void conn_handshake_done(struct server *s, struct conn *c)
         report_server_line(stdout, c->peer, &f);
     if (s->o->tls.peer_cert)
         (void)cert_json_print(stdout, c->ctx);
+    if (s->o->tls.finished)
+        report_finished_json(stdout, c->ctx);
     c->state = ST_APP;
     c->deadline =
         s->o->idle_timeout_ms > 0 ? net_now_ms() + s->o->idle_timeout_ms : 0;

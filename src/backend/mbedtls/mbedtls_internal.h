@@ -188,9 +188,15 @@ struct pb_conn {
     int saw_certificate; /* the handshake went through ServerCertificate */
     int saw_client_kex;  /* TLS 1.2: it went through ClientKeyExchange */
     int saw_hrr;         /* TLS 1.3 server: sent a HelloRetryRequest */
-    int id_stored_early; /* TLS 1.2 server: session ID stored before its
-                          * Finished (mbedtls_session.c store_id_early) */
-    int resumed;         /* decided when the handshake completed */
+    /* TLS 1.3: the verify_data of the peer's Finished, read from in_msg
+     * right after the handshake step that processed it (mbedTLS keeps
+     * neither side's once the handshake is over; this side's own leaves
+     * encrypted in place, out of reach). */
+    uint8_t tls13_peer_finished[64];
+    size_t tls13_peer_finished_len;
+    int id_stored_early;        /* TLS 1.2 server: session ID stored before its
+                                 * Finished (mbedtls_session.c store_id_early) */
+    int resumed;                /* decided when the handshake completed */
     struct pb_kept_verify kept; /* from the session offered / opened */
 
     struct pb_vhost_state vh;

@@ -209,6 +209,50 @@ const mbedtls_ssl_config *pb_mbedtls_reneg_off(struct pb_conn *c,
 #endif
 }
 
+int pb_conn_finished(const struct pb_conn *c, int peer, const uint8_t **data,
+                     size_t *len, char *err, size_t errlen)
+{
+    if (!c->handshake_done) {
+        pb_mbedtls_msg(err, errlen, "finished: the handshake is not complete");
+        return PB_ERR;
+    }
+    if (mbedtls_ssl_get_version_number(&c->ssl) != MBEDTLS_SSL_VERSION_TLS1_2) {
+        /* Kept by mbedtls_session.c as the handshake went by. */
+        if (peer && c->tls13_peer_finished_len > 0) {
+            *data = c->tls13_peer_finished;
+            *len = c->tls13_peer_finished_len;
+            return 0;
+        }
+        pb_mbedtls_msg(err, errlen,
+                       peer ? "finished: the peer's TLS 1.3 Finished was not "
+                              "seen"
+                            : "finished: mbed TLS 3.6 does not keep this "
+                              "side's TLS 1.3 Finished message");
+        return PB_ERR;
+    }
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+    /* Kept for RFC 5746's renegotiation_info, from every TLS 1.2
+     * handshake (the last one after a renegotiation). */
+    if (c->ssl.verify_data_len == 0 ||
+        c->ssl.verify_data_len > MBEDTLS_SSL_VERIFY_DATA_MAX_LEN) {
+        pb_mbedtls_msg(err, errlen, "finished: no verify_data kept");
+        return PB_ERR;
+    }
+    *data = (const uint8_t *)(peer ? c->ssl.peer_verify_data
+                                   : c->ssl.own_verify_data);
+    *len = c->ssl.verify_data_len;
+    return 0;
+#else
+    (void)peer;
+    (void)data;
+    (void)len;
+    pb_mbedtls_msg(err, errlen,
+                   "finished: this mbed TLS build keeps no Finished message "
+                   "(MBEDTLS_SSL_RENEGOTIATION is off)");
+    return PB_ERR;
+#endif
+}
+
 int pb_conn_disable_renegotiation(struct pb_conn *c, char *err, size_t errlen)
 {
     if (c->nego.reneg_off) {

@@ -794,9 +794,29 @@ static int end_at_lost_ticket(struct pb_conn *c, int ret)
  * never enters MBEDTLS_SSL_SERVER_CERTIFICATE authenticated without
  * certificates, i.e. from a session or a PSK. Every state is the input of
  * some step, so looking before each step sees all of them. */
+/* TLS 1.3: after the step that processed the peer's Finished, in_msg
+ * still holds it in clear (the next record is read by the next step). */
+static void keep_peer_finished(struct pb_conn *c)
+{
+    size_t n;
+
+    if (mbedtls_ssl_get_version_number(&c->ssl) != MBEDTLS_SSL_VERSION_TLS1_3 ||
+        c->ssl.in_msg == NULL ||
+        c->ssl.in_msgtype != MBEDTLS_SSL_MSG_HANDSHAKE ||
+        c->ssl.in_hslen <= 4 || c->ssl.in_msg[0] != MBEDTLS_SSL_HS_FINISHED) {
+        return;
+    }
+    n = c->ssl.in_hslen - 4;
+    if (n > sizeof(c->tls13_peer_finished)) {
+        return;
+    }
+    memcpy(c->tls13_peer_finished, c->ssl.in_msg + 4, n);
+    c->tls13_peer_finished_len = n;
+}
+
 static int drive_handshake(struct pb_conn *c)
 {
-    int ret = 0, hello, kex;
+    int ret = 0, hello, kex, fin;
 
     while (c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
         if (c->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) {
@@ -816,7 +836,14 @@ static int drive_handshake(struct pb_conn *c)
 #endif
         hello = c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_HELLO;
         kex = c->is_server && c->ssl.state == MBEDTLS_SSL_CLIENT_KEY_EXCHANGE;
+        fin = c->ssl.state == (c->is_server ? MBEDTLS_SSL_CLIENT_FINISHED
+                                            : MBEDTLS_SSL_SERVER_FINISHED);
         ret = mbedtls_ssl_handshake_step(&c->ssl);
+        if (fin && ret == 0 &&
+            c->ssl.state != (c->is_server ? MBEDTLS_SSL_CLIENT_FINISHED
+                                          : MBEDTLS_SSL_SERVER_FINISHED)) {
+            keep_peer_finished(c);
+        }
         if (ret != 0 && end_at_lost_ticket(c, ret)) {
             ret = 0;
         } else if (ret != 0) {
