@@ -290,7 +290,9 @@ def main():
         "%s conns" % c for c in sorted({r["conns"] for r in rss})) + " |")
     conns = sorted({r["conns"] for r in rss})
     md.append("|---" * (1 + len(conns)) + "|")
-    for s in ["petls", "node", "mbedtls"]:
+    for s in ["petls", "petls-kept", "node", "mbedtls"]:
+        if not any(x["server"] == s for x in rss):
+            continue
         cells = []
         for c in conns:
             r = next((x for x in rss if x["server"] == s and x["conns"] == c), None)
@@ -302,6 +304,39 @@ def main():
                 cells.append(r.get("error", "error")[:60])
         md.append("| %s | %s |" % (s, " | ".join(cells)))
     md.append("")
+    md.append("petls-kept: the same server with `--keep-buffers` (record "
+              "buffers kept while idle).\n")
+
+    # ---- Release overhead (issue 11 item 7)
+    rel = {}
+    for r in rows:
+        if r.get("layer") == "cg_release" and "server_ir" in r:
+            rel[(r["scenario"], r["kept"])] = r
+    rel_scen = [s_ for s_ in dict.fromkeys(k[0] for k in rel)
+                if (s_, 0) in rel and (s_, 1) in rel]
+    rel_over = {}
+    if rel_scen:
+        md.append("### Instructions: record buffers released vs kept "
+                  "(callgrind, petls loop)\n")
+        md.append("Per handshake, or per MiB for bulk; the same binary with "
+                  "`PETLS_BENCH_KEEP_BUFFERS=1` (kept) and without "
+                  "(released, the default). Overhead = (released - kept) / "
+                  "kept, client + server.\n")
+        md.append("| scenario | client kept | client released | server kept "
+                  "| server released | overhead (both) | overhead (server) |")
+        md.append("|---" * 7 + "|")
+        for sc in rel_scen:
+            k, r_ = rel[(sc, 1)], rel[(sc, 0)]
+            kb = k["client_ir"] + k["server_ir"]
+            rb = r_["client_ir"] + r_["server_ir"]
+            ov = 100.0 * (rb - kb) / max(kb, 1)
+            ovs = 100.0 * (r_["server_ir"] - k["server_ir"]) / max(k["server_ir"], 1)
+            rel_over[sc] = (ov, ovs)
+            md.append("| %s | %s | %s | %s | %s | %+.2f%% | %+.2f%% |" % (
+                sc, "{:,}".format(k["client_ir"]), "{:,}".format(r_["client_ir"]),
+                "{:,}".format(k["server_ir"]), "{:,}".format(r_["server_ir"]),
+                ov, ovs))
+        md.append("")
 
     # ---- Targets
     tg = []
@@ -409,8 +444,50 @@ def main():
                "%d connections: petls %s B vs Node %s B = %.2f" % (
                    c, "{:,}".format(p["per_conn_bytes"]),
                    "{:,}".format(q["per_conn_bytes"]), v))
+        k = next((x for x in rss if x["server"] == "petls-kept" and
+                  x["conns"] == c and "per_conn_bytes" in x), None)
+        if k is not None:
+            target("RSS per idle connection, buffers kept (reported)",
+                   k["per_conn_bytes"] / max(q["per_conn_bytes"], 1), None,
+                   None, "%d connections: petls --keep-buffers %s B vs Node "
+                   "%s B = %.2f" % (c, "{:,}".format(k["per_conn_bytes"]),
+                                    "{:,}".format(q["per_conn_bytes"]),
+                                    k["per_conn_bytes"] /
+                                    max(q["per_conn_bytes"], 1)))
+    # Issue 11 item 7: release overhead.
+    for prefix, goal, label in [("full", 3.0, "per full handshake"),
+                                ("resume", 10.0, "per resumed handshake"),
+                                ("bulk", 2.0, "per MB")]:
+        sc_ = [x for x in rel_over if x.startswith(prefix)]
+        if not sc_:
+            continue
+        worst = max(sc_, key=lambda x: rel_over[x][0])
+        v = rel_over[worst][0]
+        target("release overhead %s <= %g%% (issue 11)" % (label, goal), v,
+               goal, v <= goal, "worst %s: %+.2f%% both sides (%s)" % (
+                   worst, v, ", ".join("%s %+.2f%%" % (x, rel_over[x][0])
+                                       for x in sc_)))
+    # Issue 11: idle TLS 1.3 connection heap, buffers released.
+    for label, sgoal, cgoal in [("distribution-16K", 8 * 1024, 10 * 1024),
+                                ("recommended", 6 * 1024, None)]:
+        r = next((x for x in mem if x.get("build") == label and
+                  x.get("impl") == "petls" and
+                  x.get("scenario") == "full-tls13-ecdsa" and "server" in x),
+                 None)
+        if r is None:
+            continue
+        for side, goal in [("server", sgoal), ("client", cgoal)]:
+            if goal is None:
+                continue
+            v = r[side]["idle"]
+            target("idle TLS 1.3 %s heap, %s build <= %d KiB (issue 11)" % (
+                side, label, goal // 1024), v, goal, v <= goal,
+                "%s B (%.1f KiB); %s" % ("{:,}".format(v), v / 1024,
+                                        "met" if v <= goal else "over by %s B" %
+                                        "{:,}".format(v - goal)))
+    res["release_overhead"] = {k: v[0] for k, v in rel_over.items()}
     res["targets"] = tg
-    md.append("### Targets (issue 6)\n")
+    md.append("### Targets (issues 6 and 11)\n")
     if smoke:
         md.append("Smoke run: too few connections and repeats to grade "
                   "the targets; the values are only reported.\n")
@@ -421,6 +498,18 @@ def main():
         md.append("| %s | %s | %s |" % (t["target"], st, t["text"]))
     md.append("")
 
+    if machine.get("mode") == "memory":
+        # bench/run.sh --memory measures the memory layers only: leave out
+        # the sections it has no rows for.
+        skip = ("### Library layer", "### Instructions (callgrind)",
+                "### Crypto ceiling", "### Stack layer")
+        kept, drop = [], False
+        for line in md:
+            if line.startswith("### "):
+                drop = line.startswith(skip)
+            if not drop:
+                kept.append(line)
+        md = kept
     with open(os.path.join(d, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     with open(os.path.join(d, "results.json"), "w") as f:

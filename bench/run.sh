@@ -6,6 +6,13 @@
 #                           every scenario under callgrind, 10,000 idle
 #                           connections, source-built mbedTLS record-size
 #                           builds for the heap table)
+#   bench/run.sh --memory   the memory layers only (issue 11): heap per
+#                           connection in every build (distribution,
+#                           recommended and small source-built records)
+#                           with record buffers released and kept, RSS per
+#                           idle connection at 1/100/1,000/10,000 (released
+#                           and kept) against Node, and the instruction
+#                           overhead of releasing buffers (callgrind)
 #
 # Options: --out DIR (default build-bench/results/<UTC time>), --repeats N,
 #          --no-build, --no-stack, --no-callgrind, --smoke (seconds-long run
@@ -31,13 +38,14 @@ do_cg=1
 while [ $# -gt 0 ]; do
   case "$1" in
   --full) mode=full ;;
+  --memory) mode=memory ;;
   --smoke) mode=smoke ;;
   --out) out="$2"; shift ;;
   --repeats) repeats="$2"; shift ;;
   --no-build) do_build=0 ;;
   --no-stack) do_stack=0 ;;
   --no-callgrind) do_cg=0 ;;
-  -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
   *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -55,7 +63,17 @@ default) R=3; LIB_S=0.1; LIB_N=3; LIB_MB=4; CG_N=2; STACK_S=1
 full) R=5; LIB_S=0.5; LIB_N=10; LIB_MB=32; CG_N=4; STACK_S=3
   IDLE="1 100 1000 10000"; CG_SCEN="all"; CG_IMPLS="petls mbedtls openssl"
   CRYPTO_S=1 ;;
+memory) R=1; LIB_S=0; LIB_N=2; LIB_MB=1; CG_N=2; STACK_S=0
+  IDLE="1 100 1000 10000"; CG_SCEN=""; CG_IMPLS=""; CRYPTO_S=0 ;;
 esac
+# The release-overhead scenarios (callgrind, buffers kept vs released):
+# every mode but smoke, which measures nothing.
+REL_SCEN="full-tls13-ecdsa resume-tls12-ticket resume-tls13-psk_dhe_ke resume-tls13-psk_ke bulk-tls13-aes128gcm"
+[ "$mode" = smoke ] && REL_SCEN=""
+# Idle-connection servers: petls-kept is the petls server with
+# --keep-buffers (record buffers kept while idle).
+RSS_SERVERS="petls petls-kept node mbedtls"
+[ "$mode" = smoke ] && RSS_SERVERS="petls node mbedtls"
 # The stack layer repeats at most 3 times (each repeat restarts 4 servers),
 # once in the default run (its time budget).
 STACK_R=$((R < 3 ? R : 3))
@@ -115,16 +133,19 @@ impls=(petls mbedtls)
 # The mbedTLS record-size builds for the heap table (--full): mbedTLS from
 # source with port/mbedtls/petls_mbedtls_full.h plus a record-size overlay.
 mem_builds=()
-if [ "$mode" = full ] && [ "$do_build" = 1 ] &&
+if { [ "$mode" = full ] || [ "$mode" = memory ]; } && [ "$do_build" = 1 ] &&
   [ -d "$root/.deps/mbedtls-src" ]; then
-  for v in recommended small; do
+  vs="recommended small"
+  for v in $vs; do
     sub "building mbedTLS from source ($v record buffers)"
     d="$build-$v"
+    # "full": the source build's own 16K/16K records (no overlay).
+    overlay=()
+    [ "$v" = full ] || overlay=(-DMBEDTLS_USER_CONFIG_FILE="$here/configs/records_$v.h")
     cmake -S "$root" -B "$d" -DPETLS_BUILD_BENCH=ON -DPETLS_BUILD_TESTS=OFF \
       -DPETLS_BUILD_TOOLS=OFF -DCMAKE_BUILD_TYPE=Release \
       -DPETLS_MBEDTLS_SOURCE_DIR="$root/.deps/mbedtls-src" \
-      -DPETLS_MBEDTLS_CONFIG=full \
-      -DMBEDTLS_USER_CONFIG_FILE="$here/configs/records_$v.h" >>"$log" 2>&1 &&
+      -DPETLS_MBEDTLS_CONFIG=full "${overlay[@]}" >>"$log" 2>&1 &&
       cmake --build "$d" -j2 --target mem_petls mem_mbedtls >>"$log" 2>&1 &&
       mem_builds+=("$v:$d/bench") || echo "($v build failed; see $log)" >&2
   done
@@ -155,12 +176,12 @@ cat >"$out/machine.json" <<EOF
 "gcc":"$(json_str "$(gcc --version | head -1)")",
 "valgrind":"$(valgrind --version 2>/dev/null || echo none)",
 "mode":"$mode","repeats":$R,"date":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
-"command":"$(json_str "bench/run.sh${mode/default/}" | sed 's/smoke/ --smoke/; s/full/ --full/')"}
+"command":"$(json_str "bench/run.sh${mode/default/}" | sed 's/smoke/ --smoke/; s/full/ --full/; s/memory/ --memory/')"}
 EOF
 
 # ---- 3. Library layer, time ------------------------------------------------
 progress "library layer (time, $R repeats)"
-for r in $(seq 1 "$R"); do
+[ "$mode" = memory ] || for r in $(seq 1 "$R"); do
   for impl in "${impls[@]}"; do
     sub "library layer: $impl, repeat $r/$R"
     "$B/lib_$impl" --certs "$certs" --iters "$LIB_N" --seconds "$LIB_S" \
@@ -170,13 +191,34 @@ done
 
 # ---- 4. Crypto ceiling ---------------------------------------------------
 progress "crypto ceiling (mbedTLS through PSA/PK)"
-for r in $(seq 1 "$R"); do
+[ "$mode" = memory ] || for r in $(seq 1 "$R"); do
   "$B/lib_mbedtls" --certs "$certs" --crypto "$CRYPTO_S" --scenario none \
     2>>"$log" | tag "\"rep\":$r" >>"$raw" || true
 done
 
 # ---- 5. Instructions (callgrind) -------------------------------------------
 progress "instruction counts (callgrind)"
+# cg_measure IMPL SCENARIO: prints "ITERS CLIENT_IR SERVER_IR" (per
+# iteration) or nothing. The environment passes through (the release
+# overhead runs set PETLS_BENCH_KEEP_BUFFERS).
+cg_measure() {
+  local impl=$1 sc=$2 f line iters ci si
+  f="$cgdir/$impl.$sc.$$.out"
+  line=$(valgrind --tool=callgrind --callgrind-out-file="$f" \
+    "$B/lib_$impl" --certs "$certs" --scenario "$sc" --iters "$CG_N" \
+    --mb 2 2>>"$log" | tail -1) || true
+  case "$line" in *'"iters"'*) ;; *) echo "$line" | tag '"layer2":"cg"' >>"$log"; rm -f "$f"; return 0 ;; esac
+  iters=$(echo "$line" | sed 's/.*"iters":\([0-9]*\).*/\1/')
+  # Inclusive instructions of every cgc_* (client) and cgs_* (server)
+  # entry point.
+  read -r ci si < <(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
+    awk '/=>/ {next}  # call-edge lines repeat the callee costs
+         /:cgc_[a-z_]+ / {gsub(",","",$1); c+=$1}
+         /:cgs_[a-z_]+ / {gsub(",","",$1); s+=$1}
+         END {printf "%d %d\n", c, s}')
+  rm -f "$f"
+  echo "$iters $((ci / iters)) $((si / iters))"
+}
 if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
   cgdir="$out/callgrind"
   mkdir -p "$cgdir"
@@ -186,21 +228,20 @@ if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
     for sc in $scen_list; do
       case ",$CG_SCEN," in *",$sc,"* | ",all,") ;; *) continue ;; esac
       sub "callgrind: $impl $sc"
-      f="$cgdir/$impl.$sc.out"
-      line=$(valgrind --tool=callgrind --callgrind-out-file="$f" \
-        "$B/lib_$impl" --certs "$certs" --scenario "$sc" --iters "$CG_N" \
-        --mb 2 2>>"$log" | tail -1) || true
-      case "$line" in *'"iters"'*) ;; *) echo "$line" | tag '"layer2":"cg"' >>"$log"; continue ;; esac
-      iters=$(echo "$line" | sed 's/.*"iters":\([0-9]*\).*/\1/')
-      # Inclusive instructions of every cgc_* (client) and cgs_* (server)
-      # entry point.
-      read -r ci si < <(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
-        awk '/=>/ {next}  # call-edge lines repeat the callee costs
-             /:cgc_[a-z_]+ / {gsub(",","",$1); c+=$1}
-             /:cgs_[a-z_]+ / {gsub(",","",$1); s+=$1}
-             END {printf "%d %d\n", c, s}')
-      echo "{\"layer\":\"cg\",\"impl\":\"$impl\",\"scenario\":\"$sc\",\"iters\":$iters,\"client_ir\":$((ci / iters)),\"server_ir\":$((si / iters))}" >>"$raw"
-      rm -f "$f"
+      read -r iters ci si < <(cg_measure "$impl" "$sc") || continue
+      [ -n "${si:-}" ] || continue
+      echo "{\"layer\":\"cg\",\"impl\":\"$impl\",\"scenario\":\"$sc\",\"iters\":$iters,\"client_ir\":$ci,\"server_ir\":$si}" >>"$raw"
+    done
+  done
+  # Release overhead (issue 11 item 7): petls with record buffers kept
+  # (PETLS_BENCH_KEEP_BUFFERS=1) and released (the default), same
+  # scenario, same binary.
+  for sc in $REL_SCEN; do
+    for keep in 1 0; do
+      sub "callgrind: release overhead, $sc, kept=$keep"
+      read -r iters ci si < <(PETLS_BENCH_KEEP_BUFFERS=$keep cg_measure petls "$sc") || continue
+      [ -n "${si:-}" ] || continue
+      echo "{\"layer\":\"cg_release\",\"impl\":\"petls\",\"scenario\":\"$sc\",\"kept\":$keep,\"iters\":$iters,\"client_ir\":$ci,\"server_ir\":$si}" >>"$raw"
     done
   done
 fi
@@ -211,14 +252,21 @@ for impl in petls mbedtls; do
   "$B/mem_$impl" --certs "$certs" --build distribution-16K \
     2>>"$log" >>"$raw" || true
 done
+# Record buffers kept (petls_config_set_release_buffers(cfg, 0)).
+PETLS_BENCH_KEEP_BUFFERS=1 "$B/mem_petls" --certs "$certs" \
+  --build "distribution-16K, kept" 2>>"$log" >>"$raw" || true
 for mb in "${mem_builds[@]:-}"; do
   [ -n "$mb" ] || continue
   label=${mb%%:*}
   dir=${mb#*:}
   for impl in petls mbedtls; do
-    "$dir/mem_$impl" --certs "$certs" --build "$label" --scenario full-tls13-ecdsa \
+    "$dir/mem_$impl" --certs "$certs" --build "$label" \
+      --scenario full-tls13-ecdsa,resume-tls13-psk_dhe_ke \
       2>>"$log" >>"$raw" || true
   done
+  PETLS_BENCH_KEEP_BUFFERS=1 "$dir/mem_petls" --certs "$certs" \
+    --build "$label, kept" --scenario full-tls13-ecdsa,resume-tls13-psk_dhe_ke \
+    2>>"$log" >>"$raw" || true
 done
 
 # ---- 7/8. Stack layer --------------------------------------------------------
@@ -243,12 +291,14 @@ start_server() {
   local cert="$certs/server-$kt.pem" key="$certs/server-$kt.key"
   : >"$err"
   case "$name" in
-  petls)
+  petls | petls-kept)
     [ -n "$PETLS_CLI" ] || return 1
+    local extra=()
+    [ "$name" = petls-kept ] && extra=(--keep-buffers)
     (ulimit -n 20000 2>/dev/null || true
      exec "$PETLS_CLI" server --listen "127.0.0.1:$port" --cert "$cert" \
-       --key "$key" --echo --max-conns 20000 --groups X25519:P-256 \
-       >/dev/null 2>"$err") &
+       --key "$key" --echo --max-conns 20000 --idle-timeout 0 \
+       --groups X25519:P-256 "${extra[@]}" >/dev/null 2>"$err") &
     ;;
   node)
     (ulimit -n 20000 2>/dev/null || true
@@ -285,9 +335,9 @@ lg() { # loadgen ARGS...: one JSON line
 }
 
 progress "stack layer: handshakes, latency, throughput over loopback"
-if [ "$do_stack" = 1 ]; then
+p=$port_base
+if [ "$do_stack" = 1 ] && [ "$mode" != memory ]; then
   servers=(petls node openssl mbedtls)
-  p=$port_base
   for r in $(seq 1 "$STACK_R"); do
     for s in "${servers[@]}"; do
       p=$((p + 1))
@@ -318,7 +368,7 @@ fi
 progress "stack layer: RSS per idle connection (petls server vs Node)"
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
 if [ "$do_stack" = 1 ]; then
-  for s in petls node mbedtls; do
+  for s in $RSS_SERVERS; do
     for n in $IDLE; do
       p=$((p + 1))
       sub "idle connections: $s server, $n connections"
@@ -339,7 +389,8 @@ if [ "$do_stack" = 1 ]; then
       lgpid=$!
       exec 9>"$fifo"
       ok=0
-      for _ in $(seq 1 1800); do
+      # 10,000 handshakes take minutes on a loaded 2-core box.
+      for _ in $(seq 1 $((n >= 10000 ? 6000 : 1800))); do
         grep -q ready "$out/idle.out" 2>/dev/null && { ok=1; break; }
         kill -0 "$lgpid" 2>/dev/null || break
         sleep 0.1

@@ -306,7 +306,7 @@ static int preparse_run(struct petls *ctx, char *err, size_t errlen)
         pre->state = PRE_REPLAY;
     }
     if (ctx->conn == NULL && petls_conn_start(ctx) != 0) {
-        petls_session_errmsg(err, errlen, ctx->err.msg);
+        petls_session_errmsg(err, errlen, petls_err_text(&ctx->err));
         return PB_ERR;
     }
     return 0;

@@ -40,6 +40,9 @@ struct petls_config *petls_config_new(void)
     if (c == NULL)
         return NULL;
     c->mutex = petls_port_mutex_new();
+    /* A config's message buffer comes with it: a frozen config is shared by
+     * threads, which must not race to allocate it. */
+    c->err.buf = petls_port_calloc(1, PETLS_ERRBUF_SIZE);
     c->pb = pb_config_new(err, sizeof(err));
     /* The features' config_init: the ticket key ring (PETLS_WITH_TICKETS;
      * NULL without). */
@@ -51,6 +54,7 @@ struct petls_config *petls_config_new(void)
             pb_config_free(c->pb);
         petls_features_config_free(c);
         petls_port_mutex_free(c->mutex);
+        petls_err_free(&c->err);
         petls_explicit_bzero(c, sizeof(*c));
         petls_port_free(c);
         return NULL;
@@ -115,6 +119,7 @@ void petls_config_free(struct petls_config *c)
     pending_cert_clear(c);
     pending_key_clear(c);
     petls_port_mutex_free(c->mutex);
+    petls_err_free(&c->err);
     petls_explicit_bzero(c, sizeof(*c));
     petls_port_free(c);
 }

@@ -167,6 +167,8 @@ void petls_free(struct petls *ctx)
     petls_conn_state_free(ctx);
     petls_session_offer_free(ctx);
     release_config(ctx);
+    petls_err_free(&ctx->err);
+    petls_err_free(&ctx->io_err);
     petls_explicit_bzero(ctx, sizeof(*ctx));
     petls_port_free(ctx);
 }

@@ -132,7 +132,7 @@ int petls_features_pre_handshake(struct petls *ctx, char *err, size_t errlen)
             return rc;
     }
     if (ctx->conn == NULL && petls_conn_start(ctx) != 0) {
-        petls_session_errmsg(err, errlen, ctx->err.msg);
+        petls_session_errmsg(err, errlen, petls_err_text(&ctx->err));
         return PB_ERR;
     }
     return 0;

@@ -125,7 +125,8 @@ static int fail(struct petls *ctx, const char *backend_err, const char *what)
 {
     ctx->fatal = 1;
     if (ctx->io_err.set)
-        petls_set_error_code(ctx, PETLS_ERROR_IO, "%s", ctx->io_err.msg);
+        petls_set_error_code(ctx, PETLS_ERROR_IO, "%s",
+                             petls_err_text(&ctx->io_err));
     else if (backend_err[0] != '\0')
         petls_set_error_code(ctx, PETLS_ERROR_PROTOCOL, "%s", backend_err);
     else
@@ -207,11 +208,13 @@ int petls_handshake(struct petls *ctx)
                             "certificates: %s; set SSL_CERT_FILE or "
                             "SSL_CERT_DIR, or give the CA with "
                             "petls_config_set_ca_file())",
-                            ctx->auth_code, ctx->auth_msg,
+                            ctx->auth_code,
+                            petls_conn_authorization_message(ctx),
                             petls_config_ca_hint(ctx->config));
         else if (ctx->auth_code != NULL)
             petls_set_error(ctx, "certificate verification failed: %s: %s",
-                            ctx->auth_code, ctx->auth_msg);
+                            ctx->auth_code,
+                            petls_conn_authorization_message(ctx));
         else
             petls_set_error(ctx, "certificate verification failed: %s",
                             err[0] ? err : "unknown reason");
@@ -219,7 +222,8 @@ int petls_handshake(struct petls *ctx)
     case PB_EOF:
         ctx->fatal = 1;
         if (ctx->io_err.set)
-            petls_set_error_code(ctx, PETLS_ERROR_IO, "%s", ctx->io_err.msg);
+            petls_set_error_code(ctx, PETLS_ERROR_IO, "%s",
+                                 petls_err_text(&ctx->io_err));
         else
             petls_set_error_code(ctx, PETLS_ERROR_IO,
                                  "handshake failed: connection closed by "

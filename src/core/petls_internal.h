@@ -19,20 +19,27 @@
 #include "sigalgs.h"
 #include "sigalgs/shared_sigalgs.h"
 
-/* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). Each
- * connection has three, so this is the engine's largest per-connection
- * cost after the backend's record buffers. */
+/* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). A context's
+ * error and its transport's error are allocated when their first message
+ * is set (error.c) and kept until the context is freed, so an idle
+ * connection that never failed holds neither; the verification message
+ * (auth_msg) and a config's buffer come with their object. */
 #ifndef PETLS_ERRBUF_SIZE
 #define PETLS_ERRBUF_SIZE 512
 #endif
 #define PETLS_CTX_HASH_LEN 16
 #define PETLS_MAX_GROUPS 16
 
-/* An error buffer: set is 0 while no error was recorded. */
+/* An error: set is 0 while no error was recorded. buf (PETLS_ERRBUF_SIZE
+ * bytes) is allocated with the first message; text is the message: buf,
+ * or, when buf could not be allocated, a static text that names the kind
+ * (the code stays exact: recording a failure never fails). Read it with
+ * petls_err_text(). */
 struct petls_err {
     int set;
     int code; /* PETLS_ERROR_*, PETLS_ERROR_NONE while set is 0 */
-    char msg[PETLS_ERRBUF_SIZE];
+    char *buf;
+    const char *text;
 };
 
 struct petls_config {
@@ -222,6 +229,12 @@ struct petls {
 /* ---- error.c ---- */
 
 void petls_err_clear(struct petls_err *e);
+/* Frees the message buffer (the object that holds e is being freed). */
+void petls_err_free(struct petls_err *e);
+/* The message, "" while none was set. */
+const char *petls_err_text(const struct petls_err *e);
+/* The message buffer of e, allocated now if it was not (NULL: no memory). */
+char *petls_err_buf(struct petls_err *e);
 void petls_err_set(struct petls_err *e, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -8,9 +8,20 @@ void *__wrap_petls_port_calloc(size_t n, size_t size);
 
 static atomic_int watching;
 static atomic_size_t range_lo, range_hi, calls, in_range, last_in_range;
+static atomic_size_t fail_size, fail_count;
+
+void alloc_watch_fail(size_t size, size_t count)
+{
+    atomic_store(&fail_size, size);
+    atomic_store(&fail_count, count);
+}
 
 void *__wrap_petls_port_calloc(size_t n, size_t size)
 {
+    if (atomic_load(&fail_count) > 0 && n * size == atomic_load(&fail_size)) {
+        atomic_fetch_sub(&fail_count, 1);
+        return NULL;
+    }
     if (atomic_load(&watching)) {
         size_t want = n * size;
 

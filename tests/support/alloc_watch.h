@@ -15,5 +15,9 @@ void alloc_watch_stop(void);
 size_t alloc_watch_calls(void);
 size_t alloc_watch_in_range(void);
 size_t alloc_watch_last_in_range(void);
+/* The next count requests of exactly size bytes fail (NULL); count 0
+ * stops. Tests run in parallel processes, never threads, so no other
+ * test's requests are affected. */
+void alloc_watch_fail(size_t size, size_t count);
 
 #endif

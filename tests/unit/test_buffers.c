@@ -11,6 +11,7 @@
 #include "backend/backend_nego.h"
 #include "test_backend_util.h"
 #include "test_resume_util.h"
+#include "petls_internal.h"
 
 struct bw {
     struct pb_config *ccfg, *scfg;
@@ -377,5 +378,123 @@ Test(buffers, tls13_tickets_after_release)
 Test(buffers, tls13_tickets_with_buffers_kept)
 {
     tickets_after_release(0);
+}
+#endif
+
+#if PETLS_WITH_TICKETS
+/* A client write interrupted by WANT_POLLOUT (its record queued in the
+ * output buffer), then a read that meets the server's TLS 1.3
+ * NewSessionTicket: mbedTLS's handshake step for the ticket flushes the
+ * queued record, and the repeated write used to write the chunk a second
+ * time (the server read it twice; found by fuzz_release_buffers). Both
+ * orders: the read's flush blocked, then the write again; and the read's
+ * flush passing, then the write again. */
+struct gq {
+    uint8_t buf[65536];
+    size_t len, off;
+};
+
+struct gend {
+    struct gq *in, *out;
+    int blocked; /* the write callback would block */
+};
+
+static ssize_t g_read(struct petls *ctx, void *buf, size_t len, void *arg)
+{
+    struct gend *e = arg;
+    size_t n = e->in->len - e->in->off;
+
+    (void)ctx;
+    if (n == 0)
+        return PETLS_WANT_POLLIN;
+    n = n < len ? n : len;
+    memcpy(buf, e->in->buf + e->in->off, n);
+    e->in->off += n;
+    return (ssize_t)n;
+}
+
+static ssize_t g_write(struct petls *ctx, const void *buf, size_t len,
+                       void *arg)
+{
+    struct gend *e = arg;
+
+    (void)ctx;
+    if (e->blocked)
+        return PETLS_WANT_POLLOUT;
+    cr_assert(len <= sizeof(e->out->buf) - e->out->len);
+    memcpy(e->out->buf + e->out->len, buf, len);
+    e->out->len += len;
+    return (ssize_t)len;
+}
+
+static void write_pending_then_ticket(int flush_in_read)
+{
+    static struct gq c2s, s2c;
+    struct gend ce = {&s2c, &c2s, 0}, se = {&c2s, &s2c, 0};
+    struct rfx f;
+    struct petls *cli, *srv = NULL;
+    uint8_t data[3000], got[8192];
+    ssize_t n, total = 0;
+    int i, rc = -1, rs = -1;
+
+    memset(&c2s, 0, sizeof(c2s));
+    memset(&s2c, 0, sizeof(s2c));
+    for (size_t k = 0; k < sizeof(data); k++)
+        data[k] = (uint8_t)(k * 7 + 1);
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_3);
+    rfx_server(&f);
+    cli = petls_client();
+    cr_assert(cli != NULL && petls_configure(cli, f.ccfg) == 0);
+    cr_assert_eq(petls_accept_cbs(f.server, &srv, g_read, g_write, &se), 0);
+    cr_assert_eq(petls_connect_cbs(cli, g_read, g_write, &ce, "localhost"), 0);
+    for (i = 0; i < 50 && (rc != 0 || rs != 0); i++) {
+        rc = petls_handshake(cli);
+        rs = petls_handshake(srv);
+        cr_assert(rc == 0 || rc == PETLS_WANT_POLLIN, "%s", petls_error(cli));
+        cr_assert(rs == 0 || rs == PETLS_WANT_POLLIN, "%s", petls_error(srv));
+    }
+    cr_assert(rc == 0 && rs == 0);
+    cr_assert(s2c.len > s2c.off, "no NewSessionTicket waiting");
+    /* The write's record is queued. */
+    ce.blocked = 1;
+    cr_assert_eq(petls_write(cli, data, sizeof(data)), PETLS_WANT_POLLOUT);
+    /* A read meets the ticket; its handshake step flushes first. */
+    ce.blocked = !flush_in_read;
+    n = petls_read(cli, got, sizeof(got));
+    cr_assert(n == PETLS_WANT_POLLIN || n == PETLS_WANT_POLLOUT, "%zd: %s", n,
+              petls_error(cli));
+    ce.blocked = 0;
+    n = petls_write(cli, data, sizeof(data));
+    cr_assert_eq(n, (ssize_t)sizeof(data), "%zd: %s", n, petls_error(cli));
+    /* The server reads the data once. */
+    for (i = 0; i < 20; i++) {
+        n = petls_read(srv, got + total, sizeof(got) - (size_t)total);
+        if (n == PETLS_WANT_POLLIN)
+            break;
+        cr_assert(n > 0, "%zd: %s", n, petls_error(srv));
+        total += n;
+    }
+    cr_assert_eq(total, (ssize_t)sizeof(data), "the server read %zd bytes",
+                 total);
+    cr_assert_eq(memcmp(got, data, sizeof(data)), 0);
+    /* The client took the ticket. */
+    n = petls_read(cli, got, sizeof(got));
+    cr_assert_eq(n, PETLS_WANT_POLLIN);
+    cr_assert(f.last_conn_sessions >= 1 || f.sess_len > 0, "no ticket taken");
+    cr_assert_eq(pb_conn_buffers_released(cli->conn), 1);
+    cr_assert_eq(pb_conn_buffers_released(srv->conn), 1);
+    petls_free(cli);
+    petls_free(srv);
+    rfx_free(&f);
+}
+
+Test(buffers, tls13_ticket_read_while_write_pending_blocked)
+{
+    write_pending_then_ticket(0);
+}
+
+Test(buffers, tls13_ticket_read_while_write_pending_flushed)
+{
+    write_pending_then_ticket(1);
 }
 #endif

@@ -205,7 +205,7 @@ Test(error_code, timeout)
 Test(error_code, fixed_kinds_and_copy)
 {
     struct petls_config *cfg = petls_config_new();
-    struct petls_err a, b;
+    struct petls_err a = {0}, b = {0};
 
     petls_config_set_error(cfg, "out of memory");
     CONFIG_ERR_IS(cfg, PETLS_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -222,9 +222,11 @@ Test(error_code, fixed_kinds_and_copy)
     petls_err_copy(&b, &a);
     cr_assert_eq(b.set, 1);
     cr_assert_eq(b.code, PETLS_ERROR_OUT_OF_MEMORY);
-    cr_assert_str_eq(b.msg, "out of memory (session)");
+    cr_assert_str_eq(petls_err_text(&b), "out of memory (session)");
     petls_err_clear(&a);
     petls_err_copy(&b, &a);
     cr_assert_eq(b.set, 0);
     cr_assert_eq(b.code, PETLS_ERROR_NONE);
+    petls_err_free(&a);
+    petls_err_free(&b);
 }

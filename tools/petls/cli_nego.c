@@ -29,6 +29,7 @@ enum {
     NOPT_RENEGOTIATE,
     NOPT_EXPORT,
     NOPT_RENEG_DISABLE_AFTER,
+    NOPT_KEEP_BUFFERS,
 };
 
 const struct cli_option nego_options[] = {
@@ -45,6 +46,8 @@ const struct cli_option nego_options[] = {
      "renegotiations (Node's disableRenegotiation(); 0: at accept)"},
     {"max-fragment", "N", NOPT_MAX_FRAGMENT, CLI_ROLE_BOTH,
      "send records of at most N plaintext bytes (512..16384)"},
+    {"keep-buffers", NULL, NOPT_KEEP_BUFFERS, CLI_ROLE_BOTH,
+     "keep record buffers while idle (default: released; for measuring)"},
     {"max-fragment-length", "N", NOPT_MAX_FRAG_LEN, CLI_ROLE_CLIENT,
      "offer max_fragment_length N (512, 1024, 2048, 4096)"},
     {"renegotiate", NULL, NOPT_RENEGOTIATE, CLI_ROLE_CLIENT,
@@ -115,6 +118,9 @@ int nego_opts_apply(struct nego_opts *o, const struct cli_option *opt,
                      value);
             return -1;
         }
+        return 1;
+    case NOPT_KEEP_BUFFERS:
+        o->keep_buffers = 1;
         return 1;
     case NOPT_MAX_FRAG_LEN:
         if (cli_parse_count(value, 512, 4096, &o->max_frag_len) != 0 ||
@@ -232,6 +238,8 @@ int nego_apply(const struct nego_opts *o, struct petls_config *cfg,
         goto config_error;
     if (o->max_frag_len != 0 &&
         petls_config_set_max_fragment_length(cfg, (size_t)o->max_frag_len) != 0)
+        goto config_error;
+    if (o->keep_buffers && petls_config_set_release_buffers(cfg, 0) != 0)
         goto config_error;
     if (st->keylog_fd >= 0 &&
         petls_config_set_keylog_cb(cfg, keylog_write, st) != 0)

@@ -28,6 +28,7 @@ struct nego_opts {
     long reneg_disable_after; /* server: -1 none, 0 at accept, N after N */
     long max_fragment;        /* 0: default */
     long max_frag_len;        /* client offer, 0: none */
+    int keep_buffers;         /* --keep-buffers */
     int renegotiate;          /* client: once after the handshake */
     const char *export_label; /* client --export LABEL:LEN */
     long export_len;

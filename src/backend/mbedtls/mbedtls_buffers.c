@@ -106,6 +106,10 @@ _Static_assert(PB_OUT_BUFFER_LEN == MBEDTLS_SSL_OUT_BUFFER_LEN,
                "output record buffer size differs from mbedTLS's");
 #endif
 
+#if !defined(PB_MBEDTLS_SSL_MISC_H) || defined(__clang_analyzer__)
+int mbedtls_ssl_flush_output(mbedtls_ssl_context *ssl); /* ssl_misc.h */
+#endif
+
 #define PB_CTR_LEN 8 /* MBEDTLS_SSL_SEQUENCE_NUMBER_LEN */
 
 /* ssl->renego_status values (ssl_misc.h, not installed). */
@@ -294,6 +298,39 @@ int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
 int pb_conn_buffers_released(const struct pb_conn *c)
 {
     return c->bufs.released;
+}
+
+/* ---- A write interrupted by WANT_* ----
+ * mbedtls_ssl_write() that returns WANT_* from flushing its record expects
+ * the same call again, which only flushes (ssl_write_real: out_left != 0).
+ * But a read in between may flush that record first: reading a TLS 1.3
+ * NewSessionTicket (or a HelloRequest) runs a handshake step, which starts
+ * by flushing the output; the repeated write then finds the buffer empty
+ * and writes the chunk a second time (found by fuzz_release_buffers: the
+ * peer read the data twice). conn_write flushes such a record itself. */
+
+size_t pb_mbedtls_write_queued(const struct pb_conn *c, size_t chunk)
+{
+    int max;
+
+    if (c->ssl.out_left == 0 || c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        return 0;
+    }
+    /* ssl_write_real() puts at most one record's payload in it. */
+    max = mbedtls_ssl_get_max_out_record_payload(&c->ssl);
+    if (max <= 0) {
+        return 0;
+    }
+    return chunk < (size_t)max ? chunk : (size_t)max;
+}
+
+int pb_mbedtls_flush(struct pb_conn *c)
+{
+    struct pb_conn *prev = pb_mbedtls_enter(c);
+    int ret = mbedtls_ssl_flush_output(&c->ssl);
+
+    pb_mbedtls_leave(prev);
+    return ret;
 }
 
 /* ---- TLS 1.3 handshake leftovers ---- */

@@ -461,14 +461,29 @@ static ssize_t conn_write(struct pb_conn *c, const void *buf, size_t len,
     /* mbedtls_ssl_write sends at most one record; loop so that a positive
      * return covers all of len. After WANT_*, the caller repeats the call
      * with the same data and write_done resumes where it stopped. */
-    if (c->write_done > len) {
+    if (c->write_done + c->write_queued > len) {
         c->write_done = 0;
+        c->write_queued = 0;
     }
     while (c->write_done < len) {
+        size_t chunk;
+
         c->io_status = 0;
-        ret = pb_mbedtls_session_write(
-            c, p + c->write_done,
-            pb_mbedtls_nego_write_chunk(c, len - c->write_done));
+        if (c->write_queued > 0) {
+            /* The chunk's record is written: flush it (a read may have
+             * done so already), never write it again
+             * (pb_mbedtls_write_queued in mbedtls_buffers.c). */
+            ret = pb_mbedtls_flush(c);
+            if (ret != 0) {
+                return record_failure(c,
+                                      map_error(c, ret, "write", err, errlen));
+            }
+            c->write_done += c->write_queued;
+            c->write_queued = 0;
+            continue;
+        }
+        chunk = pb_mbedtls_nego_write_chunk(c, len - c->write_done);
+        ret = pb_mbedtls_session_write(c, p + c->write_done, chunk);
         if (ret > 0) {
             c->write_done += (size_t)ret;
             continue;
@@ -476,6 +491,10 @@ static ssize_t conn_write(struct pb_conn *c, const void *buf, size_t len,
         if (ret == 0) {
             pb_mbedtls_msg(err, errlen, "write: no progress");
             return record_failure(c, PB_ERR);
+        }
+        if (ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
+            ret == MBEDTLS_ERR_SSL_WANT_READ) {
+            c->write_queued = pb_mbedtls_write_queued(c, chunk);
         }
         return record_failure(c, map_error(c, ret, "write", err, errlen));
     }

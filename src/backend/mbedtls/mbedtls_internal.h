@@ -168,7 +168,9 @@ struct pb_conn {
     void *io;
     int io_status; /* PB_ERR_TIMEOUT / PB_ERR from the hooks, else 0 */
 
-    size_t write_done; /* bytes of the pending pb_conn_write already sent */
+    size_t write_done;   /* bytes of the pending pb_conn_write already sent */
+    size_t write_queued; /* bytes of it whose record waits in the output
+                          * buffer (pb_mbedtls_write_queued) */
     int handshake_done;
     int failed;      /* the PB_* code of a fatal error, then sticky */
     int peer_closed; /* close_notify received */
@@ -391,6 +393,13 @@ int pb_mbedtls_buffers_acquire(struct pb_conn *c, const char *op, char *err,
  * transforms mbedTLS 3.6 keeps (a client taking tickets keeps the emptied
  * handshake structure for NewSessionTickets). */
 void pb_mbedtls_handshake_leftovers(struct pb_conn *c);
+/* A write of chunk bytes interrupted by WANT_* (mbedtls_conn.c's
+ * conn_write): the bytes of the chunk whose record waits in the output
+ * buffer (mbedtls_ssl_write returned WANT from the flush, after the
+ * handshake), or 0. */
+size_t pb_mbedtls_write_queued(const struct pb_conn *c, size_t chunk);
+/* Sends what waits in the output buffer: 0, or mbedTLS's WANT_* / error. */
+int pb_mbedtls_flush(struct pb_conn *c);
 
 /* ---- mbedtls_alert.c ---- */
 
