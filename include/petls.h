@@ -150,6 +150,14 @@ int petls_config_set_ecdhecurves(struct petls_config *config,
  * fails when none is left. NULL: the default list. -1 with "unknown
  * signature algorithm 'x'" for a name petls does not know. */
 int petls_config_set_sigalgs(struct petls_config *config, const char *sigalgs);
+/* Node's `dhparam` / libtls's tls_config_set_dheparams(): the group of a
+ * server's TLS 1.2 DHE suites. "auto" (or NULL; the default): RFC 7919
+ * ffdhe2048; "none": the server offers no DHE suite; anything else: a file
+ * of PKCS#3 DH parameters (PEM "DH PARAMETERS" or DER), whose prime must
+ * have 2048 to 8192 bits. The _mem variant takes the PEM or DER bytes. */
+int petls_config_set_dheparams(struct petls_config *config, const char *params);
+int petls_config_set_dheparams_mem(struct petls_config *config,
+                                   const uint8_t *params, size_t len);
 /* Node's tls.DEFAULT_MIN_VERSION and tls.DEFAULT_MAX_VERSION: the version
  * range of a config that sets none ("TLSv1.2" and "TLSv1.3"), in the
  * spelling petls_config_set_min_version() takes. Never NULL. */
@@ -753,6 +761,26 @@ int petls_config_set_check_server_identity(struct petls_config *config,
 int petls_check_server_identity(const char *hostname,
                                 const struct petls_cert_details *cert,
                                 struct petls_identity_error *error);
+
+/* ---- Tracing --------------------------------------------------------- */
+
+/* Node's enableTrace(): the TLS library's debug output for the
+ * connections of config, one line at a time (no newline) with its level
+ * and the connection (NULL where the library cannot tell). Off unless a
+ * callback is set (NULL turns it off). Levels (mbed TLS's): 1 errors, 2
+ * the handshake's states and messages (the default, what Node prints), 3
+ * details, 4 every record in hex. Levels 3 and 4 print secrets (master
+ * and traffic secrets, keys): never in production. Fails with
+ * PETLS_ERROR_NOT_BUILT_IN when mbed TLS was built without MBEDTLS_DEBUG_C.
+ * The callback runs on the connection's thread, inside the call that
+ * drives it. */
+#define PETLS_TRACE_LEVEL_DEFAULT 2
+#define PETLS_TRACE_LEVEL_MAX 4
+typedef void (*petls_trace_cb)(struct petls *ctx, int level, const char *line,
+                               void *arg);
+int petls_config_set_trace_cb(struct petls_config *config, petls_trace_cb cb,
+                              void *arg);
+int petls_config_set_trace_level(struct petls_config *config, int level);
 
 /* ---- Negotiation: ALPN, renegotiation, key log, records, exporter ----- */
 /* docs/negotiation.md maps each of these from Node's tls options. */

@@ -60,7 +60,8 @@ struct tls_config {
     char *ciphers;
     int prefer_client;
     char *curves;
-    int dheparams; /* 0 none, 1 auto, 2 legacy: no effect (no DHE suites) */
+    int dheparams; /* 0 none (libtls's default), 1 auto, 2 legacy (petls:
+                    * auto, it has no 1024-bit group) */
     char *alpn;
     struct tls_blob ca;
     char *ca_path;

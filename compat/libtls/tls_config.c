@@ -849,6 +849,12 @@ static int apply(struct tls_config *c, struct petls_config *pc,
         petls_config_prefer_ciphers_server(pc);
     if (c->curves != NULL && petls_config_set_groups(pc, c->curves) != 0)
         return pc_fail(pc, err, "ecdhe curves");
+    /* libtls: "none" (the default) negotiates no DHE suite, "auto" a
+     * group for the key, "legacy" a 1024-bit one; petls refuses groups
+     * below 2048 bits, so both give RFC 7919 ffdhe2048. */
+    if (petls_config_set_dheparams(pc, c->dheparams == 0 ? "none" : "auto") !=
+        0)
+        return pc_fail(pc, err, "dheparams");
     if (c->alpn != NULL && petls_config_set_alpn(pc, c->alpn) != 0)
         return pc_fail(pc, err, "alpn");
     if (c->ca.data != NULL) {

@@ -153,6 +153,12 @@ struct pb_settings {
     /* ALPN, renegotiation, max_fragment_length (backend_nego.h); NULL:
      * none of them, renegotiation refused. */
     const struct pb_nego_settings *nego;
+    /* Node's enableTrace(): the library's debug lines up to trace_level
+     * (1..4), each without its newline, with the connection's owner (NULL
+     * when unknown). NULL: no tracing (and no cost). */
+    void (*trace)(void *arg, void *owner, int level, const char *text);
+    void *trace_arg;
+    int trace_level;
 
     /* External PSKs (psk.c): a server looks keys up through
      * pb_vhost_hooks.psk_lookup; with the default cipher list (n_ciphers
@@ -239,6 +245,19 @@ int pb_config_add_keypair(struct pb_config *cfg, const uint8_t *cert,
                           const char *passphrase, char *err, size_t errlen);
 /* Drops every keypair (for petls_config_set_keypair_*). */
 void pb_config_clear_keypairs(struct pb_config *cfg);
+/* A server's finite-field DHE (TLS 1.2 DHE-RSA and DHE-PSK suites). */
+#define PB_DHE_AUTO 0 /* the RFC 7919 ffdhe2048 group (the default) */
+#define PB_DHE_NONE 1 /* no DHE: a server leaves those suites out */
+#define PB_DHE_CUSTOM                                                          \
+    2 /* params: PKCS#3 DH parameters, PEM ("DH                                \
+       * PARAMETERS") or DER */
+/* Sets the mode; CUSTOM parses and checks params (a prime of min_bits to
+ * 8192 bits, a generator in [2, p-2]) and keeps its p and g, writing the
+ * prime's size to *bits. PB_ERR with err ("DH parameters of 1536 bits:
+ * at least 2048 are required", "cannot parse the DH parameters (...)"). */
+int pb_config_set_dhe(struct pb_config *cfg, int mode, const uint8_t *params,
+                      size_t len, size_t min_bits, size_t *bits, char *err,
+                      size_t errlen);
 /* Adds trust anchors / CRLs (PEM, possibly many, or one DER). */
 int pb_config_add_ca(struct pb_config *cfg, const uint8_t *ca, size_t len,
                      char *err, size_t errlen);
@@ -476,6 +495,8 @@ int pb_conn_peer_cert_details(struct pb_conn *c, size_t depth,
 /* 1 when the backend can send and verify certificates; 0 in a PSK-only
  * build (mbedTLS without X.509), where a client has no name to verify. */
 int pb_supports_certificates(void);
+/* 1 when the backend has debug output to trace (mbedTLS: MBEDTLS_DEBUG_C). */
+int pb_supports_trace(void);
 
 /* ---- Primitives the engine builds on (tickets, stores) ---- */
 

@@ -234,6 +234,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     s.keep_buffers = c->keep_buffers;
     session_settings(c, &s);
     s.nego = petls_nego_settings(c);
+    petls_trace_settings(c, &s);
     petls_features_freeze(c, &s);
     berr[0] = '\0';
     if (pb_config_freeze(c->pb, &s, berr, sizeof(berr)) != 0) {

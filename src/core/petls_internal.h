@@ -50,6 +50,11 @@ struct petls_config {
     struct petls_err err;
     struct pb_config *pb;
 
+    /* Tracing (trace.c): Node's enableTrace(). */
+    petls_trace_cb trace_cb;
+    void *trace_cb_arg;
+    int trace_level; /* 0: PETLS_TRACE_LEVEL_DEFAULT */
+
     /* Protocols: libtls's set, narrowed by Node's min/max versions. */
     uint32_t protocols;
     uint32_t min_bit; /* 0: no lower bound */
@@ -304,6 +309,8 @@ const char *petls_config_ca_hint(const struct petls_config *config);
 /* Setters may only run before the config is shared: 1 (with the config's
  * error set) when it is frozen, else 0. */
 int petls_config_frozen(struct petls_config *c);
+/* trace.c, at freeze: the trace hook into the backend settings. */
+void petls_trace_settings(struct petls_config *c, struct pb_settings *s);
 /* Effective protocol bits (set, narrowed by min/max). */
 uint32_t petls_config_effective_protocols(const struct petls_config *config);
 

@@ -23,7 +23,8 @@ mkdir -p "$artifacts"
 
 targets="fuzz_cipher_list fuzz_protocols fuzz_groups fuzz_hostname
     fuzz_client_hello fuzz_ticket_open fuzz_store_blob fuzz_alpn_list
-    fuzz_hello_watch fuzz_certinfo fuzz_sigalgs fuzz_release_buffers"
+    fuzz_hello_watch fuzz_certinfo fuzz_sigalgs fuzz_release_buffers
+    fuzz_dhparam"
 failed=0
 
 # fuzz_certinfo's seeds are certificates made now (no key is committed):
@@ -43,6 +44,17 @@ for k in rsa ec-P-256 ec-P-384; do
         echo "run-fuzz: openssl could not make the $k seed" >&2
 done
 rm -f "$scratch/seed.key"
+# fuzz_dhparam's seeds: DH parameters made now (named groups: instant), PEM
+# and DER, one below the 2048-bit minimum.
+dh_seeds=$scratch/seeds-fuzz_dhparam
+mkdir -p "$dh_seeds"
+for g in ffdhe2048 modp_1536; do
+    openssl genpkey -genparam -algorithm DH -pkeyopt "group:$g" \
+        -out "$dh_seeds/$g.pem" >/dev/null 2>&1 &&
+        openssl dhparam -in "$dh_seeds/$g.pem" -outform DER \
+            -out "$dh_seeds/$g.der" >/dev/null 2>&1 ||
+        echo "run-fuzz: openssl could not make the $g seed" >&2
+done
 for t in $targets; do
     exe=$bin_dir/$t
     if [ ! -x "$exe" ]; then
@@ -52,6 +64,7 @@ for t in $targets; do
     mkdir -p "$scratch/$t"
     corpus=$here/corpus/$t
     [ "$t" = fuzz_certinfo ] && corpus=$certinfo_seeds
+    [ "$t" = fuzz_dhparam ] && corpus=$dh_seeds
     echo "run-fuzz: $t for ${seconds}s"
     # -jobs/-workers stay at 1: the machine is shared.
     if ! "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \

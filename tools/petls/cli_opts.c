@@ -139,6 +139,7 @@ enum {
     OPT_CIPHERS,
     OPT_GROUPS,
     OPT_SIGALGS,
+    OPT_DHPARAM,
     OPT_HANDSHAKE_TIMEOUT,
     OPT_VERIFY_CLIENT,
     OPT_INSECURE,
@@ -148,6 +149,7 @@ enum {
     OPT_JSON,
     OPT_PEER_CERT,
     OPT_FINISHED,
+    OPT_TRACE,
 };
 
 const struct cli_option cli_tls_options[] = {
@@ -184,6 +186,9 @@ const struct cli_option cli_tls_options[] = {
      "key exchange groups, e.g. X25519:P-256"},
     {"sigalgs", "LIST", OPT_SIGALGS, CLI_ROLE_BOTH,
      "signature algorithms, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256"},
+    {"dhparam", "FILE", OPT_DHPARAM, CLI_ROLE_SERVER,
+     "DH parameters of the DHE suites (PEM), or auto (ffdhe2048, the "
+     "default) or none"},
     {"handshake-timeout", "SECONDS", OPT_HANDSHAKE_TIMEOUT, CLI_ROLE_BOTH,
      "give up on a handshake after this long (default: client 10, server "
      "30; 0: never)"},
@@ -195,6 +200,9 @@ const struct cli_option cli_tls_options[] = {
     {"finished", NULL, OPT_FINISHED, CLI_ROLE_BOTH,
      "print both Finished messages' verify_data after the handshake (Node's "
      "getFinished()/getPeerFinished(), one JSON line)"},
+    {"trace", NULL, OPT_TRACE, CLI_ROLE_BOTH,
+     "print the TLS library's handshake trace to stderr (Node's "
+     "enableTrace())"},
     {NULL, NULL, 0, 0, NULL},
 };
 
@@ -247,6 +255,9 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
     case OPT_SIGALGS:
         o->sigalgs = value;
         return 0;
+    case OPT_DHPARAM:
+        o->dhparam = value;
+        return 0;
     case OPT_HANDSHAKE_TIMEOUT:
         if (cli_parse_seconds(value, &o->handshake_timeout_ms) != 0) {
             snprintf(err, errlen,
@@ -297,6 +308,9 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
         return 0;
     case OPT_FINISHED:
         o->finished = 1;
+        return 0;
+    case OPT_TRACE:
+        o->trace = 1;
         return 0;
     default:
         snprintf(err, errlen, "internal error: option '--%s' not handled",
@@ -416,6 +430,16 @@ static int is_directory(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* --trace: one stderr line per trace line, as Node's enableTrace() writes
+ * to stderr. */
+static void trace_stderr(struct petls *ctx, int level, const char *line,
+                         void *arg)
+{
+    (void)ctx;
+    (void)arg;
+    fprintf(stderr, "trace %d: %s\n", level, line);
+}
+
 static int set_version(struct petls_config *cfg, const char *opt,
                        const char *value, int max, char *err, size_t errlen)
 {
@@ -502,6 +526,8 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
         CHECK(petls_config_set_groups(cfg, o->groups), "--groups");
     if (o->sigalgs != NULL)
         CHECK(petls_config_set_sigalgs(cfg, o->sigalgs), "--sigalgs");
+    if (o->dhparam != NULL)
+        CHECK(petls_config_set_dheparams(cfg, o->dhparam), "--dhparam");
     CHECK(petls_config_set_handshake_timeout(cfg, o->handshake_timeout_ms),
           "--handshake-timeout");
     if (role == CLI_ROLE_SERVER)
@@ -520,6 +546,8 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
         CHECK(petls_config_set_check_server_identity(cfg, check_identity, NULL),
               "--check-identity");
     }
+    if (o->trace)
+        CHECK(petls_config_set_trace_cb(cfg, trace_stderr, NULL), "--trace");
 #undef CHECK
     return cfg;
 

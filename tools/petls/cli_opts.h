@@ -73,6 +73,7 @@ struct cli_tls_opts {
     const char *ciphers;
     const char *groups;
     const char *sigalgs;
+    const char *dhparam; /* server */
     uint32_t handshake_timeout_ms;
     int verify_client; /* PETLS_VERIFY_CLIENT_*, server only */
     int insecure;      /* noverifycert + noverifyname, client only */
@@ -82,6 +83,7 @@ struct cli_tls_opts {
     int json;
     int peer_cert; /* --peer-cert: cert_json_print after the handshake */
     int finished;  /* --finished: report_finished_json after it */
+    int trace;     /* --trace: the library's trace on stderr */
 };
 
 /* The table of TLS options (ids are private to cli_opts.c). */

@@ -279,6 +279,9 @@ void pb_config_free(struct pb_config *cfg)
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
     petls_port_free(cfg->sig_algs);
+    petls_port_free(cfg->server_ciphers);
+    petls_port_free(cfg->dh_p);
+    petls_port_free(cfg->dh_g);
     petls_port_free(cfg);
 }
 
@@ -650,6 +653,189 @@ int pb_config_add_crl(struct pb_config *cfg, const uint8_t *crl, size_t len,
  * versions the list can serve. Node/OpenSSL semantics: a list naming no
  * TLS 1.3 suite leaves TLS 1.3 on its default suites; a list naming only
  * TLS 1.3 suites leaves TLS 1.2 with nothing, so TLS 1.2 is off. */
+static void dh_clear(struct pb_config *cfg)
+{
+    petls_port_free(cfg->dh_p);
+    petls_port_free(cfg->dh_g);
+    cfg->dh_p = cfg->dh_g = NULL;
+    cfg->dh_p_len = cfg->dh_g_len = 0;
+}
+
+#if defined(MBEDTLS_DHM_C)
+/* p and g of a parsed context into cfg (big-endian, no leading zeros). */
+static int dh_keep(struct pb_config *cfg, const mbedtls_dhm_context *dhm,
+                   char *err, size_t errlen)
+{
+    mbedtls_mpi p, g;
+    int ret;
+
+    mbedtls_mpi_init(&p);
+    mbedtls_mpi_init(&g);
+    ret = mbedtls_dhm_get_value(dhm, MBEDTLS_DHM_PARAM_P, &p);
+    if (ret == 0) {
+        ret = mbedtls_dhm_get_value(dhm, MBEDTLS_DHM_PARAM_G, &g);
+    }
+    if (ret == 0) {
+        /* The generator: 1 < g < p - 1 (RFC 7919 5.1 asks it of the
+         * peer's value; a fixed bad g is worse). */
+        mbedtls_mpi pm1;
+        mbedtls_mpi_init(&pm1);
+        if (mbedtls_mpi_sub_int(&pm1, &p, 1) != 0 ||
+            mbedtls_mpi_cmp_int(&g, 2) < 0 ||
+            mbedtls_mpi_cmp_mpi(&g, &pm1) >= 0) {
+            ret = -1;
+        }
+        mbedtls_mpi_free(&pm1);
+        if (ret != 0) {
+            pb_mbedtls_msg(err, errlen,
+                           "the DH parameters' generator is not in [2, p-2]");
+            goto out;
+        }
+        cfg->dh_p_len = mbedtls_mpi_size(&p);
+        cfg->dh_g_len = mbedtls_mpi_size(&g);
+        cfg->dh_p = petls_port_calloc(1, cfg->dh_p_len);
+        cfg->dh_g = petls_port_calloc(1, cfg->dh_g_len);
+        if (cfg->dh_p == NULL || cfg->dh_g == NULL) {
+            dh_clear(cfg);
+            pb_mbedtls_msg(err, errlen, "out of memory");
+            ret = -1;
+            goto out;
+        }
+        ret = mbedtls_mpi_write_binary(&p, cfg->dh_p, cfg->dh_p_len);
+        if (ret == 0) {
+            ret = mbedtls_mpi_write_binary(&g, cfg->dh_g, cfg->dh_g_len);
+        }
+    }
+    if (ret != 0) {
+        dh_clear(cfg);
+        pb_mbedtls_err(err, errlen, ret, "cannot read the DH parameters");
+    }
+out:
+    mbedtls_mpi_free(&p);
+    mbedtls_mpi_free(&g);
+    return ret == 0 ? 0 : PB_ERR;
+}
+#endif
+
+int pb_config_set_dhe(struct pb_config *cfg, int mode, const uint8_t *params,
+                      size_t len, size_t min_bits, size_t *bits, char *err,
+                      size_t errlen)
+{
+    if (not_frozen(cfg, err, errlen) != 0) {
+        return PB_ERR;
+    }
+    if (mode != PB_DHE_CUSTOM) {
+        dh_clear(cfg);
+        cfg->dhe_mode = mode == PB_DHE_NONE ? PB_DHE_NONE : PB_DHE_AUTO;
+        return 0;
+    }
+#if defined(MBEDTLS_DHM_C)
+    {
+        mbedtls_dhm_context dhm;
+        unsigned char *copy = NULL;
+        const unsigned char *in = params;
+        size_t in_len = len, nbits;
+        int ret;
+
+        if (params == NULL || len == 0) {
+            pb_mbedtls_msg(err, errlen, "no DH parameters given");
+            return PB_ERR;
+        }
+        /* mbedTLS reads PEM from a NUL-terminated buffer only. */
+        if (params[len - 1] != '\0' && len >= 5 &&
+            memchr(params, '-', len) != NULL) {
+            copy = petls_port_calloc(1, len + 1);
+            if (copy == NULL) {
+                pb_mbedtls_msg(err, errlen, "out of memory");
+                return PB_ERR;
+            }
+            memcpy(copy, params, len);
+            in = copy;
+            in_len = len + 1;
+        }
+        mbedtls_dhm_init(&dhm);
+        ret = mbedtls_dhm_parse_dhm(&dhm, in, in_len);
+        petls_port_free(copy);
+        if (ret != 0) {
+            mbedtls_dhm_free(&dhm);
+            pb_mbedtls_err(err, errlen, ret,
+                           "cannot parse the DH parameters (PKCS#3 \"DH "
+                           "PARAMETERS\", PEM or DER, expected)");
+            return PB_ERR;
+        }
+        nbits = mbedtls_dhm_get_bitlen(&dhm);
+        if (nbits < min_bits || nbits > 8192) {
+            mbedtls_dhm_free(&dhm);
+            if (nbits < min_bits) {
+                pb_mbedtls_msg(err, errlen,
+                               "DH parameters of %zu bits: at least %zu are "
+                               "required",
+                               nbits, min_bits);
+            } else {
+                pb_mbedtls_msg(err, errlen,
+                               "DH parameters of %zu bits: at most 8192 are "
+                               "supported",
+                               nbits);
+            }
+            return PB_ERR;
+        }
+        dh_clear(cfg);
+        ret = dh_keep(cfg, &dhm, err, errlen);
+        mbedtls_dhm_free(&dhm);
+        if (ret != 0) {
+            return PB_ERR;
+        }
+        cfg->dhe_mode = PB_DHE_CUSTOM;
+        if (bits != NULL) {
+            *bits = nbits;
+        }
+        return 0;
+    }
+#else
+    (void)params;
+    (void)len;
+    (void)min_bits;
+    (void)bits;
+    pb_mbedtls_msg(
+        err, errlen,
+        "this mbed TLS build has no finite-field DHE (MBEDTLS_DHM_C)");
+    return PB_ERR;
+#endif
+}
+
+/* A server without DHE: the cipher list without the DHE suites. */
+static int build_server_ciphers(struct pb_config *cfg, char *err, size_t errlen)
+{
+    size_t n = 0, i, kept = 0;
+
+    if (cfg->dhe_mode != PB_DHE_NONE) {
+        return 0;
+    }
+    while (cfg->ciphers[n] != 0) {
+        n++;
+    }
+    cfg->server_ciphers = petls_port_calloc(n + 1, sizeof(int));
+    if (cfg->server_ciphers == NULL) {
+        pb_mbedtls_msg(err, errlen, "out of memory");
+        return PB_ERR;
+    }
+    for (i = 0; i < n; i++) {
+        const mbedtls_ssl_ciphersuite_t *info =
+            mbedtls_ssl_ciphersuite_from_id(cfg->ciphers[i]);
+        if (info != NULL && (info->MBEDTLS_PRIVATE(key_exchange) ==
+                                 MBEDTLS_KEY_EXCHANGE_DHE_RSA ||
+                             info->MBEDTLS_PRIVATE(key_exchange) ==
+                                 MBEDTLS_KEY_EXCHANGE_DHE_PSK)) {
+            continue;
+        }
+        cfg->server_ciphers[kept++] = cfg->ciphers[i];
+    }
+    /* A list of DHE suites only leaves a server nothing to negotiate
+     * (no shared cipher suite); a client config of it still works, so
+     * the freeze does not fail. */
+    return 0;
+}
+
 static int build_ciphers(struct pb_config *cfg, const struct pb_settings *s,
                          uint32_t *protocols, char *err, size_t errlen)
 {
@@ -841,7 +1027,10 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
      * TLS 1.3, takes the first of the client's suites it supports. So
      * prefer_server_ciphers=0 (petls_config_prefer_ciphers_client) cannot
      * be honoured for TLS 1.2 on a stock build: the server's order wins. */
-    mbedtls_ssl_conf_ciphersuites(conf, cfg->ciphers);
+    mbedtls_ssl_conf_ciphersuites(conf, endpoint == MBEDTLS_SSL_IS_SERVER &&
+                                                cfg->server_ciphers != NULL
+                                            ? cfg->server_ciphers
+                                            : cfg->ciphers);
     mbedtls_ssl_conf_groups(conf, cfg->groups);
 #if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
     mbedtls_ssl_conf_sig_algs(conf, cfg->sig_algs);
@@ -868,15 +1057,18 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
         mbedtls_ssl_conf_sni(conf, pb_mbedtls_sni_cb, NULL);
 #endif
 #if defined(MBEDTLS_DHM_C)
-        {
-            /* RFC 7919 ffdhe2048 for the DHE-RSA suites instead of the
-             * library's RFC 3526 default. */
+        if (cfg->dhe_mode != PB_DHE_NONE) {
+            /* RFC 7919 ffdhe2048 for the DHE suites instead of the
+             * library's RFC 3526 default, or the user's group. */
             static const unsigned char p[] =
                 MBEDTLS_DHM_RFC7919_FFDHE2048_P_BIN;
             static const unsigned char g[] =
                 MBEDTLS_DHM_RFC7919_FFDHE2048_G_BIN;
-            ret =
-                mbedtls_ssl_conf_dh_param_bin(conf, p, sizeof(p), g, sizeof(g));
+            int custom = cfg->dhe_mode == PB_DHE_CUSTOM && cfg->dh_p != NULL;
+            ret = mbedtls_ssl_conf_dh_param_bin(
+                conf, custom ? cfg->dh_p : p,
+                custom ? cfg->dh_p_len : sizeof(p), custom ? cfg->dh_g : g,
+                custom ? cfg->dh_g_len : sizeof(g));
             if (ret != 0) {
                 pb_mbedtls_err(err, errlen, ret,
                                "cannot set the DHE parameters");
@@ -911,6 +1103,7 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
     /* Sessions (tickets, cache, TLS 1.3 modes): pb_mbedtls_session_conf,
      * which pb_config_freeze calls after this. */
     /* ALPN, renegotiation, max_fragment_length (mbedtls_nego.c). */
+    pb_mbedtls_trace_conf(cfg, conf, s);
     if (pb_mbedtls_nego_conf(cfg, conf, endpoint, s, err, errlen) != 0) {
         return PB_ERR;
     }
@@ -951,6 +1144,9 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
 #endif
     if (build_ciphers(cfg, s, &protocols, err, errlen) != 0) {
         return PB_ERR;
+    }
+    if (build_server_ciphers(cfg, err, errlen) != 0) {
+        goto fail;
     }
     if (build_groups(cfg, s, err, errlen) != 0 ||
         build_sig_algs(cfg, s, err, errlen) != 0) {
@@ -1003,6 +1199,8 @@ fail:
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
     petls_port_free(cfg->sig_algs);
+    petls_port_free(cfg->server_ciphers);
+    cfg->server_ciphers = NULL;
     cfg->ciphers = NULL;
     cfg->groups = NULL;
     cfg->sig_algs = NULL;

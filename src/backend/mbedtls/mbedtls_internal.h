@@ -36,6 +36,10 @@ struct pb_keypair {
 };
 
 struct pb_config {
+    /* pb_settings.trace (mbedtls_trace.c) */
+    void (*trace)(void *arg, void *owner, int level, const char *text);
+    void *trace_arg;
+    int trace_level;
     struct pb_keypair *keypairs; /* in the order they were added; always
                                   * NULL without MBEDTLS_X509_CRT_PARSE_C */
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
@@ -54,10 +58,17 @@ struct pb_config {
      * ID. Same certificates, keys, CAs and lists as server. */
     mbedtls_ssl_config server_noticket;
     int have_server_noticket;
-    int *ciphers;       /* 0-terminated; both ssl configs point to it */
-    uint16_t *groups;   /* 0-terminated; likewise */
-    uint16_t *sig_algs; /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
-                         * in builds without certificates) */
+    int *ciphers;        /* 0-terminated; both ssl configs point to it */
+    uint16_t *groups;    /* 0-terminated; likewise */
+    uint16_t *sig_algs;  /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
+                          * in builds without certificates) */
+    int dhe_mode;        /* PB_DHE_* */
+    unsigned char *dh_p; /* PB_DHE_CUSTOM: big-endian prime and generator */
+    size_t dh_p_len;
+    unsigned char *dh_g;
+    size_t dh_g_len;
+    int *server_ciphers; /* PB_DHE_NONE: ciphers without the DHE suites,
+                          * for the server configs; else NULL */
 
     int verify_cert;
     int verify_time;
@@ -333,6 +344,11 @@ int pb_mbedtls_suite_is_psk(int id);
 /* Makes c the connection the session callbacks act for on this thread;
  * returns the previous one, to pass to pb_mbedtls_leave. */
 struct pb_conn *pb_mbedtls_enter(struct pb_conn *c);
+/* The connection entered on this thread, or NULL. */
+struct pb_conn *pb_mbedtls_current(void);
+/* mbedtls_trace.c: installs the trace hook of s on conf. */
+void pb_mbedtls_trace_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
+                           const struct pb_settings *s);
 void pb_mbedtls_leave(struct pb_conn *prev);
 /* Installs the session settings (tickets, cache, TLS 1.3 modes) on one
  * ssl config; with_tickets 0 leaves the ticket callbacks out. */

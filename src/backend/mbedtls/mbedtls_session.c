@@ -108,6 +108,11 @@ void pb_mbedtls_leave(struct pb_conn *prev)
     g_current = prev;
 }
 
+struct pb_conn *pb_mbedtls_current(void)
+{
+    return g_current;
+}
+
 /* ---- The verification record ---- */
 
 void pb_mbedtls_kept_free(struct pb_conn *c)

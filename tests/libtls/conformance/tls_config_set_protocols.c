@@ -133,6 +133,35 @@ Test(tls_config_set_protocols, dheparams_keywords)
     tls_config_free(c);
 }
 
+/* What the keywords do (libtls: "none", the default, negotiates no DHE;
+ * petls gives "auto" and "legacy" the RFC 7919 ffdhe2048 group): a TLS
+ * 1.2 client offering only DHE-RSA against an RSA server. */
+Test(tls_config_set_protocols, dheparams_negotiated)
+{
+    static const char *modes[] = {NULL, "none", "auto", "legacy"};
+    static const int want[] = {-1, -1, 0, 0};
+    size_t i;
+
+    for (i = 0; i < 4; i++) {
+        struct tls_config *s = lt_server_config(), *c = lt_client_config();
+        struct lt_pair p;
+
+        cr_assert_eq(tls_config_set_keypair_file(s, lt_cert("server-rsa.pem"),
+                                                 lt_cert("server-rsa.key")),
+                     0);
+        if (modes[i] != NULL)
+            cr_assert_eq(tls_config_set_dheparams(s, modes[i]), 0);
+        cr_assert_eq(tls_config_set_protocols(c, TLS_PROTOCOL_TLSv1_2), 0);
+        cr_assert_eq(tls_config_set_ciphers(c, "DHE-RSA-AES128-GCM-SHA256"), 0);
+        cr_assert_eq(lt_pair_open(&p, s, c, "localhost"), 0);
+        cr_assert_eq(lt_pair_handshake(&p, NULL, NULL), want[i], "%s",
+                     modes[i] != NULL ? modes[i] : "(default)");
+        lt_pair_close(&p);
+        tls_config_free(s);
+        tls_config_free(c);
+    }
+}
+
 /* "tls_config_set_ecdhecurves() specifies the names of the elliptic curves
  * that may be used during Elliptic Curve Diffie-Hellman Ephemeral (ECDHE)
  * key exchange. This is a comma separated list, given in order of
