@@ -105,7 +105,17 @@ one() {
     local pres
     pres=$(result "$(grep -E '"event":"(handshake|handshake_failed)"' \
         "$TMP/$pname.out" | head -n1)")
-    assert_eq "$tag: petls as node" "$nres" "$pres"
+    if [ "$mode" = builtin ] &&
+        [ "$pres" = "refused: ERR_TLS_CERT_ALTNAME_INVALID: $ALT: $name is not in them" ]; then
+        # A PETLS_COMPACT_MESSAGES build (tests/run/features-off.sh): the
+        # built-in check's short message (docs/porting.md); the code and
+        # the refusal are still Node's. The callback's is Node's in full.
+        echo "note: $tag: compact built-in message"
+        assert_eq "$tag: petls as node (code)" \
+            "${nres%%"$ALT: "*}$ALT: " "${pres%%"$ALT: "*}$ALT: "
+    else
+        assert_eq "$tag: petls as node" "$nres" "$pres"
+    fi
     assert_eq "$tag: node" "$expect" "${nres:0:${#expect}}"
 }
 
