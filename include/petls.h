@@ -739,6 +739,14 @@ int petls_config_set_reneg_cb(struct petls_config *config, petls_reneg_cb cb,
 int petls_renegotiate(struct petls *ctx, int verify_client);
 /* Completed renegotiations on this connection (both sides). */
 int petls_conn_renegotiations(struct petls *ctx);
+/* Node's disableRenegotiation(): refuses every later TLS 1.2
+ * renegotiation on this connection only, exactly as
+ * petls_config_set_renegotiation(config, 0) does for all of a config's
+ * (the peer's attempt gets a no_renegotiation warning alert; this side's
+ * petls_renegotiate() fails). Other connections of the config are not
+ * affected. May be called at any time, also before the handshake; it
+ * cannot be undone. Returns 0 or -1. */
+int petls_conn_disable_renegotiation(struct petls *ctx);
 
 /* Node's 'keylog' event: called with each NSS key-log line (no newline)
  * of the connections of this config: "CLIENT_RANDOM <client random>

@@ -68,6 +68,10 @@ struct pb_nego_params {
     /* Largest plaintext per record this side sends (512..16384, 0: the
      * backend's maximum); Node's setMaxSendFragment. */
     size_t max_send_fragment;
+    /* Node's disableRenegotiation() before the connection existed: this
+     * connection refuses renegotiation as if the config's
+     * renegotiation(_server) were 0. */
+    int renegotiation_off;
 };
 
 /* Longest plaintext record the backend can send (mbedTLS:
@@ -92,6 +96,10 @@ int pb_conn_renegotiate(struct pb_conn *c, int verify_client, char *err,
                         size_t errlen);
 /* Completed renegotiations on this connection. */
 unsigned int pb_conn_renegotiations(const struct pb_conn *c);
+/* From now on this connection refuses renegotiation as a config with
+ * renegotiation 0 does (a no_renegotiation warning alert; its own
+ * pb_conn_renegotiate fails). Other connections are not affected. */
+int pb_conn_disable_renegotiation(struct pb_conn *c, char *err, size_t errlen);
 
 /* RFC 5705 (TLS 1.2) / RFC 8446 7.5 (TLS 1.3) exporter, after the
  * handshake. context NULL: no context (differs from an empty one in TLS

@@ -50,6 +50,7 @@ void petls_nego_conn_params(struct petls *ctx, struct pb_conn_params *p)
 
     memset(np, 0, sizeof(*np));
     np->hooks = &nego_hooks;
+    np->renegotiation_off = n->reneg_off;
     np->max_send_fragment = n->max_send_fragment != 0
                                 ? n->max_send_fragment
                                 : ctx->config->nego.max_send_fragment;
@@ -73,5 +74,6 @@ void petls_nego_conn_free(struct petls *ctx)
     n->alpn_choice = NULL;
     n->alpn_offered_len = 0;
     n->alpn_decided = 0;
+    n->reneg_off = 0;
     memset(&n->limiter, 0, sizeof(n->limiter));
 }

@@ -114,6 +114,10 @@ struct petls_nego_conn {
      * completed. */
     int reneg_verify_plus1;
     int reneg_verify_done_plus1;
+    /* petls_conn_disable_renegotiation (Node's disableRenegotiation()):
+     * this connection refuses renegotiation; handed to the backend when
+     * the connection starts, or at once when it exists already. */
+    int reneg_off;
 };
 
 /* ---- nego.c: glue ---- */

@@ -34,8 +34,21 @@ const char *petls_verify_code(const struct petls_verify_facts *facts)
      * the host name only once the chain has been accepted. */
     if (fl & PETLS_VF_NO_CERT)
         return "UNABLE_TO_GET_ISSUER_CERT";
-    if (fl & PETLS_VF_NOT_TRUSTED)
-        return untrusted_code(facts);
+    if (fl & PETLS_VF_NOT_TRUSTED) {
+        const char *code = untrusted_code(facts);
+        /* Node's verify callback accepts every problem and reads OpenSSL's
+         * result afterwards, which is the last problem reported. The
+         * purpose check runs after the chain was built, so a wrong
+         * purpose replaces what building found (a self-signed leaf or
+         * root, a missing issuer of a chain); only
+         * UNABLE_TO_VERIFY_LEAF_SIGNATURE comes from the signature pass
+         * that follows it. Measured against Node 20 (OpenSSL 3.0),
+         * tests/interop/purpose_node.sh. */
+        if ((fl & PETLS_VF_BAD_USAGE) &&
+            strcmp(code, "UNABLE_TO_VERIFY_LEAF_SIGNATURE") != 0)
+            return "INVALID_PURPOSE";
+        return code;
+    }
     if (facts->depth_exceeded)
         return "CERT_CHAIN_TOO_LONG";
     if (fl & PETLS_VF_BAD_SIGNATURE)

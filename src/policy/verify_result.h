@@ -17,7 +17,10 @@
  * CERT_SIGNATURE_FAILURE, CERT_REVOKED, CRL_HAS_EXPIRED, CERT_HAS_EXPIRED,
  * CERT_NOT_YET_VALID, INVALID_PURPOSE, CERT_REJECTED (PETLS_VF_BAD_KEY,
  * PETLS_VF_OTHER), ERR_TLS_CERT_ALTNAME_INVALID (only when nothing else is
- * wrong, as Node checks the name after the chain). */
+ * wrong, as Node checks the name after the chain). A wrong purpose
+ * (PETLS_VF_BAD_USAGE) replaces the trust codes found while building the
+ * chain, except UNABLE_TO_VERIFY_LEAF_SIGNATURE, as OpenSSL's last
+ * reported problem does for Node. */
 const char *petls_verify_code(const struct petls_verify_facts *facts);
 
 /* Node's/OpenSSL's message for a code ("certificate has expired"), or

@@ -84,12 +84,65 @@ assert_json "server (node)" "$ev" event renegotiation
 assert_json "server (node)" "$ev" count 1
 stop_bg "$SERVER_PID"
 
+section "petls server --reneg-disable-after 1: one connection disabled (Node's disableRenegotiation())"
+# Two connections of one server (one config that allows renegotiation):
+# each may renegotiate once, then petls_conn_disable_renegotiation() turns
+# it off for that connection alone; the next R on it is refused exactly
+# as with --no-reneg below, while the other connection still renegotiates.
+start_petls_server dis "${KEYPAIR[@]}" --reneg-limit 5/600 \
+    --reneg-disable-after 1 --json --echo
+s_client_open sc-a -tls1_2 -CAfile "$CERTS/ca.pem"
+A_PID=$SC_PID
+exec 8>&7 7>&-
+printf 'R\n' >&8
+wait_for_lines "$TMP/dis.out" 2 10 || true
+ev=$(nth_line "$TMP/dis.out" 2)
+assert_json "connection A renegotiation 1" "$ev" event renegotiation
+assert_json "connection A renegotiation 1" "$ev" count 1
+assert_json "connection A renegotiation 1" "$ev" refused false
+printf 'a-after-1\n' >&8
+wait_for_file_line "$TMP/sc-a.out" "a-after-1" 10 || true
+assert_line "connection A echo after renegotiation" "$(cat "$TMP/sc-a.out")" \
+    "a-after-1"
+# Connection B, while A has renegotiation disabled.
+s_client_open sc-b -tls1_2 -CAfile "$CERTS/ca.pem"
+B_PID=$SC_PID
+ev=$(server_event dis 3)
+assert_json "connection B" "$ev" event handshake
+# A's second R: refused, as by a config with renegotiation off.
+printf 'R\n' >&8
+STATUS=0
+wait "$A_PID" || STATUS=$?
+exec 8>&-
+assert_contains "connection A refused" "$(cat "$TMP/sc-a.err")" \
+    "no renegotiation"
+wait_for_file_match "$TMP/dis.err" "gave up" 10 || true
+assert_contains "server error (connection A)" "$(cat "$TMP/dis.err")" \
+    "read: the peer gave up after its renegotiation was refused (renegotiation is off; peer sent fatal alert handshake_failure)"
+assert_eq "server events after A's refusal" 3 "$(wc -l <"$TMP/dis.out")"
+# B still renegotiates and carries data.
+printf 'R\n' >&7
+wait_for_lines "$TMP/dis.out" 4 10 || true
+ev=$(nth_line "$TMP/dis.out" 4)
+assert_json "connection B renegotiation 1" "$ev" event renegotiation
+assert_json "connection B renegotiation 1" "$ev" count 1
+assert_json "connection B renegotiation 1" "$ev" refused false
+printf 'b-after-1\n' >&7
+wait_for_file_line "$TMP/sc-b.out" "b-after-1" 10 || true
+assert_line "connection B echo after renegotiation" "$(cat "$TMP/sc-b.out")" \
+    "b-after-1"
+exec 7>&-
+wait "$B_PID" || true
+assert_eq "refusals logged" 1 "$(grep -c 'gave up' "$TMP/dis.err")"
+stop_bg "$SERVER_PID"
+
 # Servers refuse client renegotiation by default (as libtls and nginx);
-# --no-reneg says so explicitly.
-for flag in default --no-reneg; do
+# --no-reneg says so explicitly; --reneg-disable-after 0 disables it on
+# each connection at accept, over a config that allows it.
+for flag in default --no-reneg "--reneg-limit 3/600 --reneg-disable-after 0"; do
 section "petls server ($flag): renegotiation refused"
 args=()
-[ "$flag" = default ] || args=("$flag")
+[ "$flag" = default ] || read -ra args <<<"$flag"
 start_petls_server norene "${KEYPAIR[@]}" "${args[@]}" --json --echo
 s_client_open sc-no -tls1_2 -CAfile "$CERTS/ca.pem"
 printf 'R\n' >&7

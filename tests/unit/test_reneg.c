@@ -95,23 +95,29 @@ static void start_tls12(struct tlspair *p)
 
 /* The client renegotiates while the server reads. Returns the client's
  * final petls_renegotiate result; *srv gets the server's last read. */
-static int client_renegotiates(struct tlspair *p, ssize_t *srv)
+static int renegotiates(struct petls *client, struct petls *sconn,
+                        ssize_t *srv)
 {
     char buf[64];
     int rc = PETLS_WANT_POLLIN, round;
 
     *srv = PETLS_WANT_POLLIN;
     for (round = 0; round < 100; round++) {
-        rc = petls_renegotiate(p->client, -1);
+        rc = petls_renegotiate(client, -1);
         if (rc != PETLS_WANT_POLLIN && rc != PETLS_WANT_POLLOUT)
             break;
-        *srv = petls_read(p->sconn, buf, sizeof(buf));
+        *srv = petls_read(sconn, buf, sizeof(buf));
         if (*srv != PETLS_WANT_POLLIN && *srv != PETLS_WANT_POLLOUT)
             break;
     }
     if (rc == PETLS_WANT_POLLIN || rc == PETLS_WANT_POLLOUT)
-        rc = petls_renegotiate(p->client, -1);
+        rc = petls_renegotiate(client, -1);
     return rc;
+}
+
+static int client_renegotiates(struct tlspair *p, ssize_t *srv)
+{
+    return renegotiates(p->client, p->sconn, srv);
 }
 
 Test(reneg, client_initiated_then_session_attack)
@@ -288,4 +294,136 @@ Test(reneg, server_asks_for_client_cert_late)
     tlspair_transfer(p.client, p.sconn, "after", 5);
     tlspair_transfer(p.sconn, p.client, "after", 5);
     tlspair_free(&p);
+}
+
+/* Node's disableRenegotiation(): one connection of a config that allows
+ * renegotiation refuses it exactly as a config with renegotiation off
+ * does; a second connection of the same server context goes on
+ * renegotiating. */
+static void disable_one_of_two(int before_handshake)
+{
+    struct reneg_seen seen = {0, 0, 0};
+    struct tlspair p;
+    struct tlsconn c2;
+    ssize_t srv;
+    int rc;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 1), 0);
+    cr_assert_eq(petls_config_set_reneg_cb(p.scfg, reneg_cb, &seen), 0);
+    cr_assert_eq(petls_config_set_protocols(p.ccfg, PETLS_PROTOCOL_TLSv1_2),
+                 0);
+    tlspair_start(&p, "localhost");
+    if (before_handshake)
+        cr_assert_eq(petls_conn_disable_renegotiation(p.sconn), 0);
+    cr_assert_eq(tlspair_handshake(&p), 0, "client '%s', server '%s'",
+                 petls_error(p.client), petls_error(p.sconn));
+    if (!before_handshake)
+        cr_assert_eq(petls_conn_disable_renegotiation(p.sconn), 0, "%s",
+                     petls_error(p.sconn));
+    /* Twice is fine. */
+    cr_assert_eq(petls_conn_disable_renegotiation(p.sconn), 0);
+
+    tlsconn_start(&c2, p.server, p.ccfg, NULL, 0, "localhost");
+    cr_assert_eq(tlsconn_handshake(&c2), 0);
+
+    cr_assert_eq(petls_renegotiate(p.sconn, -1), -1);
+    cr_assert_str_eq(petls_error(p.sconn),
+                     "renegotiate: renegotiation is disabled");
+    rc = client_renegotiates(&p, &srv);
+    cr_assert_eq(rc, -1);
+    cr_assert_str_eq(petls_error(p.client),
+                     "renegotiate: the server refused (no_renegotiation "
+                     "alert)");
+    cr_assert_eq(seen.calls, 0);
+    cr_assert_eq(petls_conn_renegotiations(p.sconn), 0);
+
+    /* The other connection of the same config is not affected. */
+    rc = renegotiates(c2.client, c2.sconn, &srv);
+    cr_assert_eq(rc, 0, "%s", petls_error(c2.client));
+    cr_assert_eq(seen.calls, 1);
+    tlspair_transfer(c2.client, c2.sconn, "x", 1);
+    cr_assert_eq(petls_conn_renegotiations(c2.sconn), 1);
+    tlsconn_free(&c2);
+    tlspair_free(&p);
+}
+
+Test(reneg, disable_one_connection_after_handshake)
+{
+    disable_one_of_two(0);
+}
+
+Test(reneg, disable_one_connection_before_handshake)
+{
+    disable_one_of_two(1);
+}
+
+/* A server with an ALPN choice of its own already has a config copy. */
+Test(reneg, disable_with_alpn)
+{
+    struct tlspair p;
+    ssize_t srv;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 1), 0);
+    cr_assert_eq(petls_config_set_alpn(p.scfg, "h2,http/1.1"), 0);
+    cr_assert_eq(petls_config_set_alpn(p.ccfg, "http/1.1"), 0);
+    start_tls12(&p);
+    cr_assert_str_eq(petls_conn_alpn_selected(p.sconn), "http/1.1");
+    cr_assert_eq(petls_conn_disable_renegotiation(p.sconn), 0);
+    cr_assert_eq(client_renegotiates(&p, &srv), -1);
+    cr_assert_str_eq(petls_error(p.client),
+                     "renegotiate: the server refused (no_renegotiation "
+                     "alert)");
+    tlspair_free(&p);
+}
+
+/* A client's HelloRequest refusal, per connection as with the config's
+ * set_renegotiation(c, 0): the server's renegotiation never completes
+ * and both go on exchanging data. */
+static void client_refuses_hello_request(int per_conn)
+{
+    struct tlspair p;
+    char buf[64];
+    int round;
+
+    tlspair_init(&p);
+    cr_assert_eq(petls_config_set_renegotiation(p.scfg, 1), 0);
+    if (!per_conn)
+        cr_assert_eq(petls_config_set_renegotiation(p.ccfg, 0), 0);
+    start_tls12(&p);
+    if (per_conn)
+        cr_assert_eq(petls_conn_disable_renegotiation(p.client), 0);
+    cr_assert_eq(petls_renegotiate(p.client, -1), -1);
+    cr_assert_str_eq(petls_error(p.client),
+                     "renegotiate: renegotiation is disabled");
+    cr_assert_eq(petls_renegotiate(p.sconn, -1), 0, "%s",
+                 petls_error(p.sconn));
+    for (round = 0; round < 10; round++) {
+        ssize_t c = petls_read(p.client, buf, sizeof(buf));
+        ssize_t s = petls_read(p.sconn, buf, sizeof(buf));
+        cr_assert(c == PETLS_WANT_POLLIN || c == PETLS_WANT_POLLOUT,
+                  "client read %zd: %s", c, petls_error(p.client));
+        cr_assert(s == PETLS_WANT_POLLIN || s == PETLS_WANT_POLLOUT,
+                  "server read %zd: %s", s, petls_error(p.sconn));
+    }
+    cr_assert_eq(petls_conn_renegotiations(p.client), 0);
+    cr_assert_eq(petls_conn_renegotiations(p.sconn), 0);
+    tlspair_transfer(p.client, p.sconn, "after", 5);
+    tlspair_free(&p);
+}
+
+Test(reneg, client_config_refuses_hello_request)
+{
+    client_refuses_hello_request(0);
+}
+
+Test(reneg, client_conn_refuses_hello_request)
+{
+    client_refuses_hello_request(1);
+}
+
+Test(reneg, disable_null)
+{
+    cr_assert_eq(petls_conn_disable_renegotiation(NULL), -1);
 }

@@ -41,6 +41,21 @@ Test(verify_result, code_selection_in_openssl_order)
         {"chain, unknown issuer",
          {PETLS_VF_NOT_TRUSTED, 2, 0, 0, 0},
          "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"},
+        /* OpenSSL's purpose check comes after chain building and
+         * replaces its result (Node reads the last problem), but not the
+         * leaf-signature one found after it. */
+        {"purpose over self-signed leaf",
+         {PETLS_VF_NOT_TRUSTED | PETLS_VF_BAD_USAGE, 1, 1, 1, 0},
+         "INVALID_PURPOSE"},
+        {"purpose over self-signed root sent",
+         {PETLS_VF_NOT_TRUSTED | PETLS_VF_BAD_USAGE, 3, 0, 1, 0},
+         "INVALID_PURPOSE"},
+        {"purpose over chain with unknown issuer",
+         {PETLS_VF_NOT_TRUSTED | PETLS_VF_BAD_USAGE, 2, 0, 0, 0},
+         "INVALID_PURPOSE"},
+        {"leaf signature over purpose",
+         {PETLS_VF_NOT_TRUSTED | PETLS_VF_BAD_USAGE, 1, 0, 0, 0},
+         "UNABLE_TO_VERIFY_LEAF_SIGNATURE"},
         {"trust before expiry",
          {PETLS_VF_NOT_TRUSTED | PETLS_VF_EXPIRED, 1, 1, 1, 0},
          "DEPTH_ZERO_SELF_SIGNED_CERT"},

@@ -28,6 +28,7 @@ enum {
     NOPT_MAX_FRAG_LEN,
     NOPT_RENEGOTIATE,
     NOPT_EXPORT,
+    NOPT_RENEG_DISABLE_AFTER,
 };
 
 const struct cli_option nego_options[] = {
@@ -39,6 +40,9 @@ const struct cli_option nego_options[] = {
      "allow N client renegotiations per S seconds (default: none; Node 3/600)"},
     {"no-reneg", NULL, NOPT_NO_RENEG, CLI_ROLE_BOTH,
      "refuse every TLS 1.2 renegotiation"},
+    {"reneg-disable-after", "N", NOPT_RENEG_DISABLE_AFTER, CLI_ROLE_SERVER,
+     "disable renegotiation on a connection after N of its client "
+     "renegotiations (Node's disableRenegotiation(); 0: at accept)"},
     {"max-fragment", "N", NOPT_MAX_FRAGMENT, CLI_ROLE_BOTH,
      "send records of at most N plaintext bytes (512..16384)"},
     {"max-fragment-length", "N", NOPT_MAX_FRAG_LEN, CLI_ROLE_CLIENT,
@@ -53,6 +57,7 @@ const struct cli_option nego_options[] = {
 void nego_opts_init(struct nego_opts *o)
 {
     memset(o, 0, sizeof(*o));
+    o->reneg_disable_after = -1;
 }
 
 static int parse_limit(const char *value, long *limit, long *window)
@@ -93,6 +98,14 @@ int nego_opts_apply(struct nego_opts *o, const struct cli_option *opt,
         return 1;
     case NOPT_NO_RENEG:
         o->no_reneg = 1;
+        return 1;
+    case NOPT_RENEG_DISABLE_AFTER:
+        if (cli_parse_count(value, 0, 1000000, &o->reneg_disable_after) != 0) {
+            snprintf(err, errlen,
+                     "--reneg-disable-after: '%s' is not a count (0..1000000)",
+                     value);
+            return -1;
+        }
         return 1;
     case NOPT_MAX_FRAGMENT:
         if (cli_parse_count(value, PETLS_MAX_SEND_FRAGMENT_MIN,
@@ -156,7 +169,6 @@ static void reneg_report(struct petls *conn, unsigned int count, int refused,
 {
     struct nego_state *st = arg;
 
-    (void)conn;
     if (st->json) {
         struct json_line j;
         json_begin(&j);
@@ -168,6 +180,11 @@ static void reneg_report(struct petls *conn, unsigned int count, int refused,
         fprintf(stderr, "server: client renegotiation %u%s\n", count,
                 refused ? " refused: ERR_TLS_SESSION_ATTACK" : "");
     }
+    /* --reneg-disable-after N: this one was the N-th let through; the
+     * next is refused on this connection only. */
+    if (!refused && st->reneg_disable_after > 0 &&
+        count >= (unsigned long)st->reneg_disable_after)
+        (void)petls_conn_disable_renegotiation(conn);
 }
 
 int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
@@ -178,6 +195,7 @@ int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
 
     st->keylog_fd = -1;
     st->json = json;
+    st->reneg_disable_after = o->reneg_disable_after;
     /* The variable is read by the tool only: the library never looks at
      * the environment. */
     if (keylog == NULL)
@@ -223,6 +241,17 @@ int nego_apply(const struct nego_opts *o, struct petls_config *cfg,
 config_error:
     snprintf(err, errlen, "%s", petls_config_error(cfg));
     return -1;
+}
+
+int nego_server_conn(const struct nego_state *st, struct petls *conn, char *err,
+                     size_t errlen)
+{
+    if (st->reneg_disable_after == 0 &&
+        petls_conn_disable_renegotiation(conn) != 0) {
+        snprintf(err, errlen, "%s", petls_error(conn));
+        return -1;
+    }
+    return 0;
 }
 
 void nego_teardown(struct nego_state *st)

@@ -1,8 +1,8 @@
 /*
  * Negotiation options of both subcommands (--alpn, --keylog, --reneg-limit,
- * --no-reneg, --max-fragment, --max-fragment-length, --renegotiate):
- * parsing, applying them to the petls_config, the key-log file, and the
- * client's renegotiation after the handshake.
+ * --no-reneg, --reneg-disable-after, --max-fragment, --max-fragment-length,
+ * --renegotiate): parsing, applying them to the petls_config, the key-log file,
+ * and the client's renegotiation after the handshake.
  */
 #ifndef PETLS_CLI_NEGO_H
 #define PETLS_CLI_NEGO_H
@@ -25,6 +25,7 @@ struct nego_opts {
     long reneg_limit;
     long reneg_window;
     int no_reneg;
+    long reneg_disable_after; /* server: -1 none, 0 at accept, N after N */
     long max_fragment;        /* 0: default */
     long max_frag_len;        /* client offer, 0: none */
     int renegotiate;          /* client: once after the handshake */
@@ -41,6 +42,7 @@ int nego_opts_apply(struct nego_opts *o, const struct cli_option *opt,
 struct nego_state {
     int keylog_fd; /* -1: none */
     int json;
+    long reneg_disable_after; /* --reneg-disable-after, -1: none */
 };
 
 /* Applies o to cfg and opens the key log (made once, before any worker is
@@ -54,6 +56,11 @@ int nego_setup(const struct nego_opts *o, struct petls_config *cfg,
 int nego_apply(const struct nego_opts *o, struct petls_config *cfg,
                unsigned role, struct nego_state *st, char *err, size_t errlen);
 void nego_teardown(struct nego_state *st);
+
+/* Server: a connection was accepted (--reneg-disable-after 0 disables its
+ * renegotiation). Returns 0, or -1 with err. */
+int nego_server_conn(const struct nego_state *st, struct petls *conn, char *err,
+                     size_t errlen);
 
 /* Client --renegotiate: a new TLS 1.2 handshake on the connected fd,
  * waiting up to timeout_ms (0: no limit). Returns 0, or -1 with err. */

@@ -544,7 +544,7 @@ int client_main(int argc, char **argv)
     char host[NET_HOST_MAX], port[NET_PORT_MAX];
     char err[1024];
     int status = CLI_EXIT_FAIL;
-    struct nego_state ns = {-1, 0};
+    struct nego_state ns = {-1, 0, -1};
 
     memset(&r, 0, sizeof(r));
     host[0] = '\0';

@@ -818,6 +818,10 @@ static void server_accept(struct server *s)
             c->state = ST_DONE;
         } else if (petls_accept_socket(s->tls, &c->ctx, fd) != 0) {
             conn_fail_handshake(s, c, petls_error(s->tls));
+        } else {
+            char nerr[256];
+            if (nego_server_conn(s->ns, c->ctx, nerr, sizeof(nerr)) != 0)
+                conn_fail_handshake(s, c, nerr);
         }
         s->conns[s->nconns++] = c;
     }
@@ -985,7 +989,7 @@ int server_main(int argc, char **argv)
     struct server_opts o;
     struct server s;
     struct resume_state rs;
-    struct nego_state ns = {-1, 0};
+    struct nego_state ns = {-1, 0, -1};
     char host[NET_HOST_MAX], port[NET_PORT_MAX], bound[NET_ADDR_MAX];
     char err[1024];
     int status = CLI_EXIT_FAIL;

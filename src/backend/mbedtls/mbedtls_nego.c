@@ -119,7 +119,13 @@ pb_mbedtls_nego_conn_conf(struct pb_conn *c, const mbedtls_ssl_config *conf,
     if (pb_mbedtls_alpn_conn(c, conf, np, err, errlen) != 0) {
         return NULL;
     }
-    return c->nego.conf_copy != NULL ? c->nego.conf_copy : conf;
+    if (c->nego.conf_copy != NULL) {
+        conf = c->nego.conf_copy;
+    }
+    if (np->renegotiation_off) {
+        return pb_mbedtls_reneg_off(c, conf, err, errlen);
+    }
+    return conf;
 }
 
 void pb_mbedtls_nego_conn_attach(struct pb_conn *c)

@@ -27,8 +27,9 @@ struct pb_nego_cfg {
 
 /* Renegotiation is on for c's endpoint. */
 #define PB_MBEDTLS_RENEG_ON(c)                                                 \
-    ((c)->is_server ? (c)->cfg->nego.renegotiation_server                      \
-                    : (c)->cfg->nego.renegotiation)
+    (!(c)->nego.reneg_off &&                                                   \
+     ((c)->is_server ? (c)->cfg->nego.renegotiation_server                     \
+                     : (c)->cfg->nego.renegotiation))
 
 /* In struct pb_conn. */
 struct pb_nego_conn {
@@ -51,6 +52,7 @@ struct pb_nego_conn {
     int reneg_authmode;  /* for that renegotiation, or -1 */
     int reneg_refused;   /* the client_reneg hook said no */
     int reneg_declined;  /* we sent no_renegotiation (renegotiation off) */
+    int reneg_off;       /* pb_conn_disable_renegotiation: this one only */
     char reneg_err[256];
 };
 
@@ -108,6 +110,12 @@ void pb_mbedtls_export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
                                mbedtls_tls_prf_types tls_prf_type);
 /* mbedtls_reneg.c */
 void pb_mbedtls_reneg_conf(mbedtls_ssl_config *conf, int endpoint, int enabled);
+/* Before mbedtls_ssl_setup (conf NULL: after it, on c->ssl.conf): turns
+ * renegotiation off for c alone, on a copy of its config. Returns the
+ * config to use, or NULL (out of memory, err filled). */
+const mbedtls_ssl_config *pb_mbedtls_reneg_off(struct pb_conn *c,
+                                               const mbedtls_ssl_config *conf,
+                                               char *err, size_t errlen);
 void pb_mbedtls_reneg_check_done(struct pb_conn *c);
 /* A read failed: was it the peer giving up after we declined its
  * renegotiation? 1 when err was written. */

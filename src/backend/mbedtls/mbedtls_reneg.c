@@ -21,6 +21,7 @@
 
 #include "backend/mbedtls/mbedtls_internal.h"
 #include "backend/mbedtls/mbedtls_nego.h"
+#include "petls_port.h"
 
 /* ssl->renego_status values, from mbedTLS's private library/ssl_misc.h
  * (unchanged since 2.x): the installed headers do not carry them. */
@@ -163,6 +164,57 @@ int pb_mbedtls_reneg_explain(const struct pb_conn *c, int ret, const char *op,
 unsigned int pb_conn_renegotiations(const struct pb_conn *c)
 {
     return c->nego.renegotiations;
+}
+
+const mbedtls_ssl_config *pb_mbedtls_reneg_off(struct pb_conn *c,
+                                               const mbedtls_ssl_config *conf,
+                                               char *err, size_t errlen)
+{
+    const mbedtls_ssl_config *base = conf != NULL ? conf : c->ssl.conf;
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+    mbedtls_ssl_config *own = NULL;
+
+    /* mbedTLS reads the setting from the shared config only: this
+     * connection gets a copy of its own (or the one it has already, for
+     * an ALPN choice or psk_ke), whose pointers stay the shared config's. */
+    if (base == c->nego.conf_copy) {
+        own = c->nego.conf_copy;
+    } else if (base == c->psk_ke_conf) {
+        own = c->psk_ke_conf;
+    } else if (c->nego.conf_copy == NULL) {
+        c->nego.conf_copy = petls_port_calloc(1, sizeof(*c->nego.conf_copy));
+        if (c->nego.conf_copy == NULL) {
+            pb_mbedtls_msg(err, errlen, "out of memory");
+            return NULL;
+        }
+        memcpy(c->nego.conf_copy, base, sizeof(*c->nego.conf_copy));
+        own = c->nego.conf_copy;
+    } else {
+        pb_mbedtls_msg(err, errlen,
+                       "disable renegotiation: unexpected connection config");
+        return NULL;
+    }
+    mbedtls_ssl_conf_renegotiation(own, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+    if (conf == NULL) {
+        c->ssl.conf = own;
+    }
+    c->nego.reneg_off = 1;
+    return own;
+#else
+    /* Without renegotiation in mbedTLS there is nothing to refuse. */
+    (void)err;
+    (void)errlen;
+    c->nego.reneg_off = 1;
+    return base;
+#endif
+}
+
+int pb_conn_disable_renegotiation(struct pb_conn *c, char *err, size_t errlen)
+{
+    if (c->nego.reneg_off) {
+        return 0;
+    }
+    return pb_mbedtls_reneg_off(c, NULL, err, errlen) != NULL ? 0 : PB_ERR;
 }
 
 static int conn_renegotiate(struct pb_conn *c, int verify_client, char *err,

@@ -153,3 +153,19 @@ int petls_conn_renegotiations(struct petls *ctx)
         return 0;
     return (int)pb_conn_renegotiations(ctx->conn);
 }
+
+int petls_conn_disable_renegotiation(struct petls *ctx)
+{
+    char err[128];
+
+    if (ctx == NULL)
+        return -1;
+    petls_err_clear(&ctx->err);
+    ctx->nego.reneg_off = 1;
+    if (ctx->conn != NULL &&
+        pb_conn_disable_renegotiation(ctx->conn, err, sizeof(err)) != 0) {
+        petls_set_error(ctx, "%s", err);
+        return -1;
+    }
+    return 0;
+}

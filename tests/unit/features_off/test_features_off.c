@@ -280,6 +280,10 @@ Test(features_off, renegotiation)
     cr_assert_str_eq(petls_error(pair.sconn), RENEG_MSG);
     cr_assert_eq(petls_error_code(pair.sconn), PETLS_ERROR_NOT_BUILT_IN);
     cr_assert_eq(petls_conn_renegotiations(pair.sconn), 0);
+    /* Already refused on every connection: asking for it succeeds. */
+    cr_assert_eq(petls_conn_disable_renegotiation(pair.sconn), 0);
+    cr_assert_eq(petls_conn_disable_renegotiation(pair.client), 0);
+    cr_assert_eq(petls_conn_disable_renegotiation(NULL), -1);
     tlspair_free(&pair);
 }
 #endif
