@@ -141,6 +141,15 @@ int petls_config_set_ciphers(struct petls_config *config,
 int petls_config_set_groups(struct petls_config *config, const char *groups);
 int petls_config_set_ecdhecurves(struct petls_config *config,
                                  const char *curves);
+/* Node's `sigalgs` option: the signature algorithms offered and accepted,
+ * in preference order, for both roles and both TLS versions, by IANA name
+ * ("ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:rsa_pkcs1_sha256") or
+ * OpenSSL's form ("ECDSA+SHA256:RSA-PSS+SHA256:RSA+SHA256"), ':' or ','
+ * separated. Names mbed TLS cannot use (ed25519, ed448, rsa_pss_pss_*,
+ * the SHA-1 ones) are accepted and skipped; the first use of the config
+ * fails when none is left. NULL: the default list. -1 with "unknown
+ * signature algorithm 'x'" for a name petls does not know. */
+int petls_config_set_sigalgs(struct petls_config *config, const char *sigalgs);
 /* Node's tls.DEFAULT_MIN_VERSION and tls.DEFAULT_MAX_VERSION: the version
  * range of a config that sets none ("TLSv1.2" and "TLSv1.3"), in the
  * spelling petls_config_set_min_version() takes. Never NULL. */
@@ -575,6 +584,13 @@ int petls_set_session(struct petls *ctx, const uint8_t *session, size_t len);
  * ticket) as opaque bytes. Writes at most len bytes into buf (buf NULL:
  * size query) and returns the full size, or -1 when there is none yet. */
 ssize_t petls_conn_session(struct petls *ctx, uint8_t *buf, size_t len);
+/* Node's getTLSTicket() (client): the session ticket the server sent,
+ * as it came on the wire (TLS 1.2 NewSessionTicket, or the newest TLS 1.3
+ * one; a resumed TLS 1.2 session without a new one: the ticket it resumed
+ * with). Writes at most len bytes into buf (buf NULL: size query) and
+ * returns the full size, or -1 when there is none (servers, no ticket, the
+ * handshake not complete). */
+ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len);
 
 /* ---- Connection facts (valid after the handshake) ---------------------- */
 
@@ -590,6 +606,18 @@ const char *petls_conn_cipher_iana(struct petls *ctx);
  * petls_error(). Any out pointer may be NULL. */
 int petls_conn_ephemeral_key(struct petls *ctx, const char **type,
                              const char **name, int *size); /* IANA name */
+/* Node's tlsSocket.getSharedSigalgs() on a server connection after the
+ * handshake: the signature algorithms both the client's ClientHello and
+ * this config allow, in the server's order (petls_config_prefer_ciphers_
+ * server, the default, as Node's honorCipherOrder) or the client's. Writes
+ * at most max entries: names[i] Node's name ("ECDSA+SHA256",
+ * "RSA-PSS+SHA256", "RSA+SHA256"; static strings), ids[i] the IANA code
+ * point (0x0403, 0x0804, 0x0401); either array may be NULL. Returns how
+ * many are shared (0 when the client sent no signature_algorithms), or -1
+ * before the handshake or on a client connection (mbed TLS 3.6 does not
+ * keep the server's CertificateRequest list). */
+int petls_conn_shared_sigalgs(struct petls *ctx, const char **names,
+                              uint16_t *ids, size_t max);
 int petls_conn_cipher_strength(struct petls *ctx);    /* symmetric bits */
 const char *petls_conn_servername(struct petls *ctx); /* SNI, or NULL */
 /* 1 exactly when this handshake resumed a session (ticket or session ID),

@@ -19,6 +19,7 @@
 #define MAX_EXTENSIONS 256
 
 #define EXT_SERVER_NAME 0
+#define EXT_SIGNATURE_ALGORITHMS 13
 #define EXT_ALPN 16
 #define EXT_SESSION_TICKET 35
 #define EXT_PRE_SHARED_KEY 41
@@ -196,6 +197,22 @@ static int parse_alpn(const uint8_t *d, size_t n,
     return 0;
 }
 
+static int parse_sig_algs(const uint8_t *d, size_t n,
+                          struct petls_client_hello *out, char *err,
+                          size_t errlen)
+{
+    struct bytes_reader r = {d, n, 0};
+    const uint8_t *list;
+    size_t list_len;
+
+    if (bytes_take_vec(&r, 2, &list, &list_len) != 0 || r.left != 0 ||
+        list_len == 0 || list_len % 2 != 0)
+        return fail(err, errlen, "ClientHello: malformed signature_algorithms");
+    out->sig_algs = list;
+    out->sig_algs_len = list_len;
+    return 0;
+}
+
 static int parse_supported_versions(const uint8_t *d, size_t n,
                                     struct petls_client_hello *out, char *err,
                                     size_t errlen)
@@ -317,6 +334,9 @@ static int parse_extensions(struct bytes_reader *r,
             break;
         case EXT_ALPN:
             ret = parse_alpn(d, n, out, err, errlen);
+            break;
+        case EXT_SIGNATURE_ALGORITHMS:
+            ret = parse_sig_algs(d, n, out, err, errlen);
             break;
         case EXT_SUPPORTED_VERSIONS:
             ret = parse_supported_versions(d, n, out, err, errlen);

@@ -38,6 +38,10 @@ struct petls_client_hello {
     uint32_t psk_obfuscated_age[PETLS_CH_MAX_PSK_IDENTITIES];
     unsigned int psk_modes;  /* PETLS_CH_PSK_* offered; unknown modes are
                               * ignored, 0 without the extension */
+    const uint8_t *sig_algs; /* signature_algorithms: the raw list of 2-byte
+                              * SignatureScheme code points (without its
+                              * length), NULL without the extension */
+    size_t sig_algs_len;     /* its length in bytes (even, > 0) */
     int duplicate;           /* parse failed on an extension seen twice */
     uint16_t duplicate_type; /* that extension's type */
 };

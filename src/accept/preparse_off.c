@@ -65,7 +65,7 @@ int petls_preparse_answer(struct petls *ctx, int kind, const uint8_t *id,
 void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p)
 {
     /* What mbedTLS does not check, as with the pre-parse. */
-    p->hello_check = petls_client_hello_judge;
+    p->hello_check = petls_sigalgs_hello_check;
     /* Stateful mode needs the pre-parse: without it TLS 1.2 tickets are
      * what the mode says. */
     p->no_tls12_tickets = !ctx->config->tickets;

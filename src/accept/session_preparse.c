@@ -161,7 +161,7 @@ void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p)
     struct petls_config *c = ctx->config;
 
     /* Every server connection: what mbedTLS does not check. */
-    p->hello_check = petls_client_hello_judge;
+    p->hello_check = petls_sigalgs_hello_check;
     if (ctx->pre != NULL)
         p->no_tls12_tickets = ctx->pre->no_tls12_tickets;
     else

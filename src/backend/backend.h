@@ -105,8 +105,18 @@ struct pb_settings {
      * then the only enabled protocol). mbedTLS servers always choose TLS
      * 1.2 suites in their own order: prefer_server_ciphers=0 is not
      * honoured there. */
-    const uint16_t *groups;    /* IANA named groups in preference order */
-    size_t n_groups;           /* 0: the backend's default */
+    const uint16_t *groups; /* IANA named groups in preference order */
+    size_t n_groups;        /* 0: the backend's default */
+    /* Signature algorithms (IANA SignatureScheme code points) in
+     * preference order, for both roles and both versions: what a client
+     * offers in signature_algorithms, what a server accepts from a client
+     * and signs with, what either accepts in the peer's CertificateVerify
+     * or ServerKeyExchange. Entries the backend cannot use are skipped
+     * (freeze fails when none remains, or none for TLS 1.2 when that is
+     * the only version; pb_config_sigalgs says what a version uses). 0:
+     * the backend's default. */
+    const uint16_t *sigalgs;
+    size_t n_sigalgs;
     int prefer_server_ciphers; /* 1: server order wins */
     int verify_cert;           /* client: verify the server's chain */
     int verify_time;           /* check validity dates */
@@ -245,6 +255,15 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
 /* Does the backend implement this suite / group? */
 int pb_cipher_supported(uint16_t iana_id);
 int pb_group_supported(uint16_t iana_group);
+/* Does the backend sign and verify TLS handshakes with this signature
+ * algorithm (IANA SignatureScheme)? */
+int pb_sigalg_supported(uint16_t iana_sigalg);
+/* The signature algorithms a frozen config uses in a handshake of version
+ * (0x0303, 0x0304; 0: either), in its order (what pb_settings.sigalgs
+ * left, or the backend's default): writes at most max into out and
+ * returns the full count (0 for a build without certificates). */
+size_t pb_config_sigalgs(const struct pb_config *cfg, uint16_t version,
+                         uint16_t *out, size_t max);
 /* Can the backend negotiate this suite given the secrets it needs (PSK
  * suites with a PSK)? pb_cipher_supported() leaves PSK suites out. */
 int pb_cipher_listed(uint16_t iana_id);
@@ -291,10 +310,11 @@ struct pb_conn_params {
     /* Server: the ClientHello stage's judgement of a ClientHello body the
      * backend parsed and accepted, before anything answers it: 0, or the
      * alert (RFC 8446 6.2 description) to refuse it with, why saying what
-     * is wrong with it ("has key_share (extension 51) twice"). NULL:
-     * none. */
-    int (*hello_check)(const uint8_t *hello, size_t hello_len, char *why,
-                       size_t whylen);
+     * is wrong with it ("has key_share (extension 51) twice"). Called
+     * with owner on every ClientHello (also the second one after a
+     * HelloRetryRequest). NULL: none. */
+    int (*hello_check)(void *owner, const uint8_t *hello, size_t hello_len,
+                       char *why, size_t whylen);
     /* Client: session bytes (from hooks->client_session) to offer. */
     const uint8_t *session;
     size_t session_len;
@@ -356,9 +376,19 @@ int pb_conn_close_notify(struct pb_conn *c, char *err, size_t errlen);
 
 uint16_t pb_conn_version(const struct pb_conn *c);     /* 0x0303, 0x0304 */
 uint16_t pb_conn_ciphersuite(const struct pb_conn *c); /* IANA id */
+/* The alert this side sent to end the connection: its description, 256
+ * when one was sent but its description is unknown (encrypted), -1 when
+ * none was sent. */
+int pb_conn_alert_sent(const struct pb_conn *c);
 /* 1 when the completed handshake resumed a session (TLS 1.2 session ID or
  * ticket, TLS 1.3 ticket PSK; an external PSK is not a resumption). */
 int pb_conn_resumed(const struct pb_conn *c);
+/* Client: the session ticket the server sent (TLS 1.2 NewSessionTicket or
+ * the newest TLS 1.3 one, else the ticket of the session it resumed):
+ * *ticket points into the connection until its next read. PB_ERR with err
+ * when there is none (and on servers). */
+int pb_conn_tls_ticket(const struct pb_conn *c, const uint8_t **ticket,
+                       size_t *len, char *err, size_t errlen);
 /* 1 while the record buffers are released (pb_settings.keep_buffers 0 and
  * the connection idle). */
 int pb_conn_buffers_released(const struct pb_conn *c);

@@ -225,6 +225,8 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
                  !petls_sni_serves(c);
     s.groups = c->groups;
     s.n_groups = c->n_groups;
+    s.sigalgs = c->sigalgs;
+    s.n_sigalgs = c->n_sigalgs;
     s.prefer_server_ciphers = c->prefer_server_ciphers;
     s.verify_cert = c->verify_cert;
     s.verify_time = c->verify_time;

@@ -243,6 +243,30 @@ int petls_conn_session_resumed(struct petls *ctx)
     return pb_conn_resumed(ctx->conn) ? 1 : 0;
 }
 
+ssize_t petls_conn_tls_ticket(struct petls *ctx, uint8_t *buf, size_t len)
+{
+    const uint8_t *t = NULL;
+    size_t n = 0;
+    char err[128];
+
+    if (ctx == NULL)
+        return -1;
+    petls_err_clear(&ctx->err);
+    if (ctx->conn == NULL || !ctx->hs_done) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT,
+                             "no session ticket: the handshake is not "
+                             "complete");
+        return -1;
+    }
+    if (pb_conn_tls_ticket(ctx->conn, &t, &n, err, sizeof(err)) != 0) {
+        petls_set_error_code(ctx, PETLS_ERROR_INVALID_CONTEXT, "%s", err);
+        return -1;
+    }
+    if (buf != NULL)
+        memcpy(buf, t, len < n ? len : n);
+    return (ssize_t)n;
+}
+
 int petls_conn_session_psk_ke(struct petls *ctx)
 {
     if (ctx == NULL || ctx->conn == NULL || !ctx->hs_done)

@@ -85,6 +85,7 @@ void petls_conn_state_free(struct petls *ctx)
     ctx->cert_state = 0;
     memset(&ctx->cert, 0, sizeof(ctx->cert));
     petls_hello_watch_init(&ctx->hello);
+    memset(&ctx->sigalgs, 0, sizeof(ctx->sigalgs));
 }
 
 static void release_config(struct petls *ctx)

@@ -220,8 +220,15 @@ int petls_handshake(struct petls *ctx)
                                  "handshake failed: connection closed by "
                                  "peer");
         return -1;
-    default:
+    default: {
+        /* No shared signature algorithm: said as such, not as the
+         * backend's "no shared cipher suite". */
+        char why[PETLS_ERRBUF_SIZE];
+
+        if (petls_sigalgs_explain(ctx, why, sizeof(why)))
+            return fail(ctx, why, "handshake");
         return fail(ctx, err, "handshake");
+    }
     }
 }
 

@@ -16,6 +16,8 @@
 #include "sni.h"
 #include "nego.h"
 #include "hello_watch.h"
+#include "sigalgs.h"
+#include "sigalgs/shared_sigalgs.h"
 
 /* Bytes per message buffer (CMake: PETLS_ERROR_BUFFER_SIZE). Each
  * connection has three, so this is the engine's largest per-connection
@@ -50,6 +52,8 @@ struct petls_config {
     size_t n_ciphers;
     uint16_t groups[PETLS_MAX_GROUPS];
     size_t n_groups;
+    uint16_t sigalgs[PETLS_MAX_SIGALGS]; /* IANA SignatureSchemes */
+    size_t n_sigalgs;                    /* 0: the backend's default */
     int prefer_server_ciphers;
 
     int verify_cert;
@@ -178,6 +182,9 @@ struct petls {
     /* Client: the server's ephemeral key, read off the start of the
      * handshake (feature/keyinfo). */
     struct petls_hello_watch hello;
+
+    /* Server: the client's signature_algorithms (feature/sigalgs). */
+    struct petls_sigalgs_conn sigalgs;
 
     /* Server connection: the SNI context chosen (sni.c). */
     struct petls_sni_conn sni;

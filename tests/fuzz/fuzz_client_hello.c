@@ -45,6 +45,11 @@ static void check_parsed(const uint8_t *msg, size_t len)
     if (ch.ticket != NULL)
         FUZZ_CHECK(ch.has_ticket_ext &&
                    inside(ch.ticket, ch.ticket_len, msg, len));
+    if (ch.sig_algs != NULL)
+        FUZZ_CHECK(ch.sig_algs_len > 0 && ch.sig_algs_len % 2 == 0 &&
+                   inside(ch.sig_algs, ch.sig_algs_len, msg, len));
+    else
+        FUZZ_CHECK(ch.sig_algs_len == 0);
     FUZZ_CHECK(ch.n_psk_identities <= PETLS_CH_MAX_PSK_IDENTITIES);
     FUZZ_CHECK((ch.psk_modes & ~(PETLS_CH_PSK_KE | PETLS_CH_PSK_DHE_KE)) == 0);
     for (i = 0; i < ch.n_psk_identities; i++)

@@ -23,7 +23,7 @@ mkdir -p "$artifacts"
 
 targets="fuzz_cipher_list fuzz_protocols fuzz_groups fuzz_hostname
     fuzz_client_hello fuzz_ticket_open fuzz_store_blob fuzz_alpn_list
-    fuzz_hello_watch fuzz_certinfo"
+    fuzz_hello_watch fuzz_certinfo fuzz_sigalgs"
 failed=0
 
 # fuzz_certinfo's seeds are certificates made now (no key is committed):

@@ -138,6 +138,7 @@ enum {
     OPT_MAX_VERSION,
     OPT_CIPHERS,
     OPT_GROUPS,
+    OPT_SIGALGS,
     OPT_HANDSHAKE_TIMEOUT,
     OPT_VERIFY_CLIENT,
     OPT_INSECURE,
@@ -175,6 +176,8 @@ const struct cli_option cli_tls_options[] = {
      "cipher suites (OpenSSL/IANA names or secure, compat, ...)"},
     {"groups", "LIST", OPT_GROUPS, CLI_ROLE_BOTH,
      "key exchange groups, e.g. X25519:P-256"},
+    {"sigalgs", "LIST", OPT_SIGALGS, CLI_ROLE_BOTH,
+     "signature algorithms, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256"},
     {"handshake-timeout", "SECONDS", OPT_HANDSHAKE_TIMEOUT, CLI_ROLE_BOTH,
      "give up on a handshake after this long (default: client 10, server "
      "30; 0: never)"},
@@ -231,6 +234,9 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
         return 0;
     case OPT_GROUPS:
         o->groups = value;
+        return 0;
+    case OPT_SIGALGS:
+        o->sigalgs = value;
         return 0;
     case OPT_HANDSHAKE_TIMEOUT:
         if (cli_parse_seconds(value, &o->handshake_timeout_ms) != 0) {
@@ -435,6 +441,8 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
         CHECK(petls_config_set_ciphers(cfg, o->ciphers), "--ciphers");
     if (o->groups != NULL)
         CHECK(petls_config_set_groups(cfg, o->groups), "--groups");
+    if (o->sigalgs != NULL)
+        CHECK(petls_config_set_sigalgs(cfg, o->sigalgs), "--sigalgs");
     CHECK(petls_config_set_handshake_timeout(cfg, o->handshake_timeout_ms),
           "--handshake-timeout");
     if (role == CLI_ROLE_SERVER)

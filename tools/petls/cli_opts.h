@@ -72,6 +72,7 @@ struct cli_tls_opts {
     const char *max_version;
     const char *ciphers;
     const char *groups;
+    const char *sigalgs;
     uint32_t handshake_timeout_ms;
     int verify_client; /* PETLS_VERIFY_CLIENT_*, server only */
     int insecure;      /* noverifycert + noverifyname, client only */

@@ -12,6 +12,7 @@
 #include "cli_nego.h"
 #include "cli_sni_psk.h"
 #include "client_session.h"
+#include "json_out.h"
 #include "net.h"
 #include "report.h"
 
@@ -32,6 +33,7 @@ enum {
     COPT_SESS_OUT,
     COPT_SESSION_WAIT,
     COPT_CONNECT_TIMEOUT,
+    COPT_TLS_TICKET,
 };
 
 /* The client's defaults: a silent or unreachable port is reported in
@@ -59,6 +61,9 @@ static const struct cli_option client_options[] = {
      "save the newest session received into FILE (mode 0600)"},
     {"session-wait", "SECONDS", COPT_SESSION_WAIT, CLI_ROLE_CLIENT,
      "how long to wait for TLS 1.3 tickets after the handshake (default 1)"},
+    {"tls-ticket", NULL, COPT_TLS_TICKET, CLI_ROLE_CLIENT,
+     "print the server's session ticket as JSON at the end (Node's "
+     "getTLSTicket())"},
     {"help", NULL, COPT_HELP, CLI_ROLE_CLIENT, "this help"},
     {NULL, NULL, 0, 0, NULL},
 };
@@ -87,6 +92,7 @@ struct client_opts {
     const char *sess_out;
     uint32_t session_wait_ms;
     uint32_t connect_timeout_ms;
+    int tls_ticket;
     struct nego_opts nego;
     struct sni_psk_opts snipsk;
 };
@@ -153,6 +159,9 @@ static int parse_args(struct client_opts *o, int argc, char **argv)
             break;
         case COPT_SESS_OUT:
             o->sess_out = value;
+            break;
+        case COPT_TLS_TICKET:
+            o->tls_ticket = 1;
             break;
         case COPT_CONNECT_TIMEOUT:
             if (cli_parse_seconds(value, &o->connect_timeout_ms) != 0) {
@@ -442,6 +451,26 @@ struct client_run {
 
 /* One connection: offers the newest session, reports, exchanges data,
  * collects the session(s) it gets. Returns the exit status. */
+/* --tls-ticket: {"event":"tls_ticket","length":N,"ticket":"<hex>"}, or
+ * {"event":"tls_ticket","error":"..."} when there is none. */
+static void print_tls_ticket(struct petls *ctx)
+{
+    struct json_line j;
+    ssize_t n = petls_conn_tls_ticket(ctx, NULL, 0);
+    unsigned char *t = n > 0 ? malloc((size_t)n) : NULL;
+
+    json_begin(&j);
+    json_str(&j, "event", "tls_ticket");
+    if (t != NULL && petls_conn_tls_ticket(ctx, t, (size_t)n) == n) {
+        json_int(&j, "length", (long long)n);
+        json_hex(&j, "ticket", t, (size_t)n);
+    } else {
+        json_str(&j, "error", n < 0 ? petls_error(ctx) : "out of memory");
+    }
+    json_end(&j, stdout);
+    free(t);
+}
+
 static int client_connect_once(struct client_run *r)
 {
     struct client_opts *o = r->o;
@@ -524,9 +553,11 @@ static int client_connect_once(struct client_run *r)
         if (stream_stdin(ctx, fd, r->stream_read_on, o->idle_ms) != 0)
             status = CLI_EXIT_FAIL;
     }
-    if ((o->reconnect > 0 || o->sess_out != NULL) &&
+    if ((o->reconnect > 0 || o->sess_out != NULL || o->tls_ticket) &&
         r->sessions.received == before)
         wait_for_session(ctx, fd, &r->sessions, before, o->session_wait_ms);
+    if (o->tls_ticket)
+        print_tls_ticket(ctx);
     fflush(stdout);
     close_gently(ctx, fd);
 

@@ -167,6 +167,22 @@ void json_int(struct json_line *j, const char *k, long long value)
     append_cstr(j, num);
 }
 
+void json_hex(struct json_line *j, const char *k, const unsigned char *bytes,
+              size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char pair[2];
+
+    key(j, k);
+    append_cstr(j, "\"");
+    for (size_t i = 0; i < len; i++) {
+        pair[0] = digits[bytes[i] >> 4];
+        pair[1] = digits[bytes[i] & 0x0F];
+        append(j, pair, 2);
+    }
+    append_cstr(j, "\"");
+}
+
 int json_end(struct json_line *j, FILE *out)
 {
     int rc = -1;

@@ -22,6 +22,9 @@ void json_begin(struct json_line *j);
 void json_str(struct json_line *j, const char *key, const char *value);
 void json_bool(struct json_line *j, const char *key, int value);
 void json_int(struct json_line *j, const char *key, long long value);
+/* bytes as a string of lower-case hex digits. */
+void json_hex(struct json_line *j, const char *key, const unsigned char *bytes,
+              size_t len);
 /* A value already in JSON form (an object or array built by the caller). */
 void json_raw(struct json_line *j, const char *key, const char *json);
 /* Closes the object, writes it plus '\n' to out, flushes, frees the buffer.

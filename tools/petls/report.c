@@ -28,6 +28,10 @@ void conn_facts_get(struct petls *ctx, struct conn_facts *f)
     f->ephemeral_type = NULL;
     f->ephemeral_name = NULL;
     f->ephemeral_size = 0;
+    f->n_shared_sigalgs =
+        petls_conn_shared_sigalgs(ctx, f->shared_sigalgs, NULL, 16);
+    if (f->n_shared_sigalgs > 16)
+        f->n_shared_sigalgs = 16;
 }
 
 void conn_facts_ephemeral(struct petls *ctx, struct conn_facts *f)
@@ -61,6 +65,25 @@ void report_handshake_json(FILE *out, const char *peer,
     json_str(&j, "psk_identity", f->psk_identity);
     if (f->worker >= 0)
         json_int(&j, "worker", f->worker);
+    if (f->n_shared_sigalgs >= 0) {
+        /* Node's getSharedSigalgs(): an array of names (static ASCII
+         * strings of the library, nothing to escape) */
+        char arr[16 * 20 + 3];
+        size_t used = 0;
+        int i;
+
+        arr[used++] = '[';
+        for (i = 0; i < f->n_shared_sigalgs; i++) {
+            int w = snprintf(arr + used, sizeof(arr) - used, "%s\"%s\"",
+                             i ? "," : "", f->shared_sigalgs[i]);
+            if (w < 0 || (size_t)w >= sizeof(arr) - used - 1)
+                break;
+            used += (size_t)w;
+        }
+        arr[used++] = ']';
+        arr[used] = '\0';
+        json_raw(&j, "shared_sigalgs", arr);
+    }
     if (f->ephemeral >= 0) {
         /* Node's getEphemeralKeyInfo(): type, name, size (null: {}) */
         json_str(&j, "ephemeral_type", f->ephemeral_type);
@@ -89,6 +112,14 @@ void report_server_line(FILE *out, const char *peer, const struct conn_facts *f)
             or_dash(f->version), or_dash(f->cipher), or_dash(f->servername),
             f->authorized ? "yes" : "no");
     fprintf(out, " resumed=%s", f->resumed ? "yes" : "no");
+    if (f->n_shared_sigalgs >= 0) {
+        int i;
+        fprintf(out, " shared_sigalgs=");
+        for (i = 0; i < f->n_shared_sigalgs; i++)
+            fprintf(out, "%s%s", i ? ":" : "", f->shared_sigalgs[i]);
+        if (f->n_shared_sigalgs == 0)
+            fputc('-', out);
+    }
     if (f->worker >= 0)
         fprintf(out, " worker=%d", f->worker);
     if (f->authorization_error != NULL)

@@ -34,6 +34,10 @@ struct conn_facts {
     const char *ephemeral_type; /* "ECDH" or "DH" */
     const char *ephemeral_name; /* "X25519", ...; NULL for DH */
     int ephemeral_size;         /* bits */
+    /* Server: Node's getSharedSigalgs() (petls_conn_shared_sigalgs): how
+     * many (-1: not known) and the names, colon-joined. */
+    int n_shared_sigalgs;
+    const char *shared_sigalgs[16];
 };
 
 /* Reads the facts of ctx after its handshake (worker -1). Strings are owned
@@ -49,7 +53,8 @@ void report_handshake_json(FILE *out, const char *peer,
 void report_failure_json(FILE *out, const char *peer, const char *error);
 
 /* ACCEPT <peer> <version> <cipher> servername=<name|-> authorized=<yes|no>
- * resumed=<yes|no> [worker=<N>] [authorizationError=<CODE>]
+ * resumed=<yes|no> [shared_sigalgs=<A:B:...|->] [worker=<N>]
+ * [authorizationError=<CODE>]
  * [psk_identity=<identity>] [peer_subject=<subject>] */
 void report_server_line(FILE *out, const char *peer,
                         const struct conn_facts *f);

@@ -611,6 +611,20 @@ static void drop_unsent(struct pb_conn *c)
     s->out_msg = s->out_iv;
 }
 
+void pb_mbedtls_alert_hello_failed(struct pb_conn *c)
+{
+    const mbedtls_ssl_context *s = &c->ssl;
+    char why[8];
+
+    if (c->alert.hello_check != NULL && s->in_msg != NULL && s->in_hslen >= 4 &&
+        s->in_hslen <= s->in_msglen &&
+        s->in_msg[0] == MBEDTLS_SSL_HS_CLIENT_HELLO) {
+        /* Its judgement does not matter: mbedTLS refused the hello. */
+        (void)c->alert.hello_check(c->owner, s->in_msg + 4, s->in_hslen - 4,
+                                   why, sizeof(why));
+    }
+}
+
 int pb_mbedtls_alert_hello(struct pb_conn *c)
 {
     const mbedtls_ssl_context *s = &c->ssl;
@@ -620,7 +634,7 @@ int pb_mbedtls_alert_hello(struct pb_conn *c)
         s->in_msg[0] != MBEDTLS_SSL_HS_CLIENT_HELLO) {
         return 0;
     }
-    a = c->alert.hello_check(s->in_msg + 4, s->in_hslen - 4,
+    a = c->alert.hello_check(c->owner, s->in_msg + 4, s->in_hslen - 4,
                              c->alert.refused_why,
                              sizeof(c->alert.refused_why));
     if (a <= 0 || a > 255) {
@@ -706,6 +720,11 @@ void pb_mbedtls_alert_step(struct pb_conn *c)
 #else
     (void)c;
 #endif
+}
+
+int pb_conn_alert_sent(const struct pb_conn *c)
+{
+    return pb_mbedtls_alert_sent(c);
 }
 
 int pb_mbedtls_alert_sent(const struct pb_conn *c)

@@ -76,9 +76,10 @@ static const uint16_t default_groups[] = {
  * OpenSSL, GnuTLS and Node pick the first entry of the client's list they
  * can use, so listing PKCS#1 first makes TLS 1.2 servers sign with it,
  * while TLS 1.3 (where PKCS#1 is not allowed for handshake signatures)
- * still uses PSS. mbedTLS skips entries the build does not support. */
+ * still uses PSS. Entries the build does not support are left out
+ * (pb_sigalg_supported). */
 #if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
-static const uint16_t sig_algs[] = {
+static const uint16_t default_sig_algs[] = {
     MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
     MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
     MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
@@ -277,7 +278,92 @@ void pb_config_free(struct pb_config *cfg)
 #endif
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
+    petls_port_free(cfg->sig_algs);
     petls_port_free(cfg);
+}
+
+int pb_sigalg_supported(uint16_t iana_sigalg)
+{
+    /* What mbedTLS 3.6 signs and verifies in TLS 1.2 and 1.3. Not
+     * EdDSA or rsa_pss_pss_* (mbedTLS 3.6 has neither in TLS), nor SHA-1
+     * (petls never signs or accepts SHA-1 handshake signatures). */
+    switch (iana_sigalg) {
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
+#if defined(MBEDTLS_PK_CAN_ECDSA_SOME)
+#if defined(PSA_WANT_ECC_SECP_R1_256) && defined(MBEDTLS_MD_CAN_SHA256)
+    case MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256:
+        return 1;
+#endif
+#if defined(PSA_WANT_ECC_SECP_R1_384) && defined(MBEDTLS_MD_CAN_SHA384)
+    case MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384:
+        return 1;
+#endif
+#if defined(PSA_WANT_ECC_SECP_R1_521) && defined(MBEDTLS_MD_CAN_SHA512)
+    case MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512:
+        return 1;
+#endif
+#endif /* MBEDTLS_PK_CAN_ECDSA_SOME */
+#if defined(MBEDTLS_RSA_C) && defined(MBEDTLS_PKCS1_V15)
+#if defined(MBEDTLS_MD_CAN_SHA256)
+    case MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256:
+        return 1;
+#endif
+#if defined(MBEDTLS_MD_CAN_SHA384)
+    case MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384:
+        return 1;
+#endif
+#if defined(MBEDTLS_MD_CAN_SHA512)
+    case MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512:
+        return 1;
+#endif
+#endif
+#if defined(MBEDTLS_RSA_C) && defined(MBEDTLS_PKCS1_V21)
+#if defined(MBEDTLS_MD_CAN_SHA256)
+    case MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256:
+        return 1;
+#endif
+#if defined(MBEDTLS_MD_CAN_SHA384)
+    case MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384:
+        return 1;
+#endif
+#if defined(MBEDTLS_MD_CAN_SHA512)
+    case MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512:
+        return 1;
+#endif
+#endif
+#endif /* MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED */
+    default:
+        return 0;
+    }
+}
+
+/* mbedTLS 3.6 signs and verifies TLS 1.2 handshakes with PKCS#1 v1.5 and
+ * ECDSA only: it leaves RSA-PSS out of a TLS 1.2 ClientHello and never
+ * picks it for a TLS 1.2 ServerKeyExchange. */
+static int tls12_usable(uint16_t a)
+{
+    return (a & 0xff) == 0x01 /* rsa_pkcs1_* */ ||
+           (a & 0xff) == 0x03 /* ecdsa_* */;
+}
+
+size_t pb_config_sigalgs(const struct pb_config *cfg, uint16_t version,
+                         uint16_t *out, size_t max)
+{
+    size_t i, n = 0;
+
+    if (cfg == NULL || cfg->sig_algs == NULL) {
+        return 0;
+    }
+    for (i = 0; cfg->sig_algs[i] != MBEDTLS_TLS1_3_SIG_NONE; i++) {
+        if (version == 0x0303 && !tls12_usable(cfg->sig_algs[i])) {
+            continue;
+        }
+        if (out != NULL && n < max) {
+            out[n] = cfg->sig_algs[i];
+        }
+        n++;
+    }
+    return n;
 }
 
 static int not_frozen(const struct pb_config *cfg, char *err, size_t errlen)
@@ -668,6 +754,58 @@ static int build_groups(struct pb_config *cfg, const struct pb_settings *s,
     return 0;
 }
 
+static int build_sig_algs(struct pb_config *cfg, const struct pb_settings *s,
+                          char *err, size_t errlen)
+{
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
+    size_t n_in = s->n_sigalgs > 0 ? s->n_sigalgs : N_ELEMS(default_sig_algs);
+    size_t i, n = 0, n12 = 0;
+    uint16_t *out;
+
+    out = petls_port_calloc(n_in + 1, sizeof(uint16_t));
+    if (out == NULL) {
+        pb_mbedtls_msg(err, errlen, "out of memory");
+        return PB_ERR;
+    }
+    for (i = 0; i < n_in; i++) {
+        uint16_t a = s->n_sigalgs > 0 ? s->sigalgs[i] : default_sig_algs[i];
+        if (a != MBEDTLS_TLS1_3_SIG_NONE && pb_sigalg_supported(a)) {
+            out[n++] = a;
+            n12 += tls12_usable(a) ? 1 : 0;
+        }
+    }
+    if (n > 0 && n12 == 0 && s->n_sigalgs > 0 &&
+        (s->protocols & PB_PROTOCOLS_ALL) == PB_PROTOCOL_TLSv1_2) {
+        petls_port_free(out);
+        pb_mbedtls_msg(err, errlen,
+                       "none of the configured signature algorithms works "
+                       "in TLS 1.2 with mbed TLS 3.6 (RSA-PSS is TLS 1.3 "
+                       "only there: add rsa_pkcs1_* or ecdsa_*)");
+        return PB_ERR;
+    }
+    if (n == 0 && s->n_sigalgs > 0) {
+        petls_port_free(out);
+        pb_mbedtls_msg(err, errlen,
+                       "none of the configured signature algorithms is "
+                       "supported by mbed TLS (it has ECDSA with P-256, "
+                       "P-384, P-521; RSA PKCS#1 v1.5 and RSA-PSS (rsae) with "
+                       "SHA-256, SHA-384, SHA-512)");
+        return PB_ERR;
+    }
+    out[n] = MBEDTLS_TLS1_3_SIG_NONE;
+    cfg->sig_algs = out;
+    return 0;
+#else
+    (void)cfg;
+    if (s->n_sigalgs > 0) {
+        pb_mbedtls_msg(err, errlen, "%s: signature algorithms cannot be set",
+                       PB_MBEDTLS_NO_X509_MSG);
+        return PB_ERR;
+    }
+    return 0;
+#endif
+}
+
 static mbedtls_ssl_protocol_version wire_version(uint32_t bit)
 {
     return bit == PB_PROTOCOL_TLSv1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
@@ -706,7 +844,7 @@ static int setup_role(struct pb_config *cfg, mbedtls_ssl_config *conf,
     mbedtls_ssl_conf_ciphersuites(conf, cfg->ciphers);
     mbedtls_ssl_conf_groups(conf, cfg->groups);
 #if defined(MBEDTLS_SSL_HANDSHAKE_WITH_CERT_ENABLED)
-    mbedtls_ssl_conf_sig_algs(conf, sig_algs);
+    mbedtls_ssl_conf_sig_algs(conf, cfg->sig_algs);
 #endif
 
     if (endpoint == MBEDTLS_SSL_IS_CLIENT) {
@@ -814,7 +952,8 @@ int pb_config_freeze(struct pb_config *cfg, const struct pb_settings *s,
     if (build_ciphers(cfg, s, &protocols, err, errlen) != 0) {
         return PB_ERR;
     }
-    if (build_groups(cfg, s, err, errlen) != 0) {
+    if (build_groups(cfg, s, err, errlen) != 0 ||
+        build_sig_algs(cfg, s, err, errlen) != 0) {
         goto fail;
     }
     cfg->verify_cert = s->verify_cert;
@@ -863,7 +1002,9 @@ fail:
     cfg->hooks = NULL;
     petls_port_free(cfg->ciphers);
     petls_port_free(cfg->groups);
+    petls_port_free(cfg->sig_algs);
     cfg->ciphers = NULL;
     cfg->groups = NULL;
+    cfg->sig_algs = NULL;
     return PB_ERR;
 }

@@ -53,8 +53,10 @@ struct pb_config {
      * ID. Same certificates, keys, CAs and lists as server. */
     mbedtls_ssl_config server_noticket;
     int have_server_noticket;
-    int *ciphers;     /* 0-terminated; both ssl configs point to it */
-    uint16_t *groups; /* 0-terminated; likewise */
+    int *ciphers;       /* 0-terminated; both ssl configs point to it */
+    uint16_t *groups;   /* 0-terminated; likewise */
+    uint16_t *sig_algs; /* MBEDTLS_TLS1_3_SIG_NONE-terminated; likewise (NULL
+                         * in builds without certificates) */
 
     int verify_cert;
     int verify_time;
@@ -127,8 +129,8 @@ struct pb_alert_state {
     int sent_desc;  /* its description when it was readable, else -1 */
     /* Server: the ClientHello stage's judge (pb_conn_params.hello_check),
      * the alert it refused the ClientHello with (0: none) and why. */
-    int (*hello_check)(const uint8_t *hello, size_t hello_len, char *why,
-                       size_t whylen);
+    int (*hello_check)(void *owner, const uint8_t *hello, size_t hello_len,
+                       char *why, size_t whylen);
     int refused;
     char refused_why[64];
     const char *refused_msg; /* the message refused ("ClientHello") */
@@ -411,6 +413,10 @@ void pb_mbedtls_alert_step(struct pb_conn *c);
  * ClientHello stage's judgement of it. 0, or an mbedTLS error (the
  * alert to send is kept for pb_mbedtls_alert_abort). */
 int pb_mbedtls_alert_hello(struct pb_conn *c);
+/* Server, after the handshake step that failed parsing a ClientHello:
+ * hands it to the ClientHello stage (which records what it wants of it)
+ * without judging it. */
+void pb_mbedtls_alert_hello_failed(struct pb_conn *c);
 /* Server, after the handshake step that parsed a TLS 1.2
  * ClientKeyExchange: refuses an ECDH point in compressed form (RFC 8422
  * 5.1.2), which mbedTLS 3.6 accepts. 0 or an mbedTLS error, as above. */

@@ -820,6 +820,12 @@ static int drive_handshake(struct pb_conn *c)
         if (ret != 0 && end_at_lost_ticket(c, ret)) {
             ret = 0;
         } else if (ret != 0) {
+            if (hello) {
+                /* A TLS 1.2 ClientHello mbedTLS refused in the step that
+                 * parsed it (no suite, no signature algorithm): the
+                 * ClientHello stage still sees it, to say why. */
+                pb_mbedtls_alert_hello_failed(c);
+            }
             break;
         }
         if (hello && c->ssl.state != MBEDTLS_SSL_CLIENT_HELLO &&
@@ -954,4 +960,39 @@ int pb_mbedtls_session_explain(struct pb_conn *c, int pb, char *err,
 int pb_conn_resumed(const struct pb_conn *c)
 {
     return c->handshake_done && c->resumed;
+}
+
+int pb_conn_tls_ticket(const struct pb_conn *c, const uint8_t **ticket,
+                       size_t *len, char *err, size_t errlen)
+{
+    if (c->is_server) {
+        pb_mbedtls_msg(err, errlen,
+                       "no session ticket: a server does not receive one");
+        return PB_ERR;
+    }
+    if (!c->handshake_done) {
+        pb_mbedtls_msg(err, errlen,
+                       "no session ticket: the handshake is not complete");
+        return PB_ERR;
+    }
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    /* mbedTLS keeps the ticket in the session: a TLS 1.2 NewSessionTicket
+     * (or the ticket resumed with), each TLS 1.3 one replacing the last. */
+    if (c->ssl.session != NULL && c->ssl.session->ticket != NULL &&
+        c->ssl.session->ticket_len > 0) {
+        *ticket = c->ssl.session->ticket;
+        *len = c->ssl.session->ticket_len;
+        return 0;
+    }
+    pb_mbedtls_msg(err, errlen,
+                   "no session ticket received on this "
+                   "connection");
+#else
+    (void)ticket;
+    (void)len;
+    pb_mbedtls_msg(err, errlen,
+                   "no session ticket: this mbed TLS build has no session "
+                   "tickets (MBEDTLS_SSL_SESSION_TICKETS)");
+#endif
+    return PB_ERR;
 }

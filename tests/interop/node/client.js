@@ -9,7 +9,8 @@
 // Exits 0 when the handshake (and echo, if asked) succeeded, 1 otherwise.
 //
 // Options: --port P [--servername N] [--ca F] [--cert F --key F]
-//   [--min-version V] [--max-version V] [--ciphers C] [--insecure]
+//   [--min-version V] [--max-version V] [--ciphers C] [--sigalgs LIST]
+//   [--insecure]
 //   [--send DATA] [--timeout MS]
 const fs = require('fs');
 const tls = require('tls');
@@ -30,6 +31,7 @@ if (opts.key) conn.key = fs.readFileSync(opts.key);
 if (opts['min-version']) conn.minVersion = opts['min-version'];
 if (opts['max-version']) conn.maxVersion = opts['max-version'];
 if (opts.ciphers) conn.ciphers = opts.ciphers;
+if (opts.sigalgs) conn.sigalgs = opts.sigalgs;
 
 let failed = false;
 const timer = setTimeout(() => {

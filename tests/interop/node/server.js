@@ -3,18 +3,21 @@
 // prints JSON lines on stdout:
 //   {"event":"listening","port":N}
 //   {"event":"secure","protocol":..,"cipher":..,"servername":..,
-//    "authorized":..,"authorizationError":..}  per handshake
+//    "authorized":..,"authorizationError":..,
+//    "shared_sigalgs":[..]}  per handshake (getSharedSigalgs())
 //   {"event":"error","code":..,"message":..}   per failed handshake
 // Echoes whatever a client sends.
 //
 // Options: --cert F --key F [--ca F] [--request-cert] [--reject-unauthorized]
-//   [--min-version V] [--max-version V] [--ciphers C]
+//   [--min-version V] [--max-version V] [--ciphers C] [--sigalgs LIST]
+//   [--client-order] (honorCipherOrder: false; Node's server default is
+//   true)
 const fs = require('fs');
 const tls = require('tls');
 const parseArgs = require('./args');
 
 const opts = parseArgs(process.argv.slice(2),
-  ['request-cert', 'reject-unauthorized']);
+  ['request-cert', 'reject-unauthorized', 'client-order']);
 const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 
 const conf = {
@@ -27,6 +30,8 @@ if (opts.ca) conf.ca = fs.readFileSync(opts.ca);
 if (opts['min-version']) conf.minVersion = opts['min-version'];
 if (opts['max-version']) conf.maxVersion = opts['max-version'];
 if (opts.ciphers) conf.ciphers = opts.ciphers;
+if (opts.sigalgs) conf.sigalgs = opts.sigalgs;
+if (opts['client-order']) conf.honorCipherOrder = false;
 
 const server = tls.createServer(conf, (socket) => {
   const c = socket.getCipher();
@@ -38,6 +43,7 @@ const server = tls.createServer(conf, (socket) => {
     authorized: socket.authorized,
     authorizationError: socket.authorizationError
       ? String(socket.authorizationError) : null,
+    shared_sigalgs: socket.getSharedSigalgs(),
   });
   socket.on('error', () => {});
   socket.pipe(socket);
