@@ -69,8 +69,10 @@ if(PETLS_WITH_TICKETS OR PETLS_WITH_SESSION_CACHE)
 endif()
 
 # Replaces, in the source list <var> (paths relative to src/: the engine's
-# or the backend's), each compiled-out feature's files by its stub; a stub
-# is added only to the list its files were in.
+# or the backend's), each compiled-out feature's files by the stub of its
+# public calls (none: the files just go); a stub is added only to the list
+# its files were in. The feature's hooks need no stub: it is absent from
+# the feature table (src/core/features.c).
 function(petls_feature_sources var)
   set(srcs ${${var}})
   # feature | files | stub
@@ -86,8 +88,8 @@ function(petls_feature_sources var)
     "KEYLOG|feature/keylog/keylog.c|feature/keylog/keylog_off.c"
     "EXPORTER|feature/records/exporter.c|feature/records/exporter_off.c"
     # The backend's side, where it splits cleanly.
-    "ALPN|backend/mbedtls/mbedtls_alpn.c|backend/mbedtls/features_off/mbedtls_alpn_off.c"
-    "KEYLOG|backend/mbedtls/mbedtls_keylog.c|backend/mbedtls/features_off/mbedtls_keylog_off.c")
+    "ALPN|backend/mbedtls/mbedtls_alpn.c|"
+    "KEYLOG|backend/mbedtls/mbedtls_keylog.c|")
   foreach(entry IN LISTS _map)
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 f)
@@ -98,7 +100,7 @@ function(petls_feature_sources var)
       list(LENGTH srcs before)
       list(REMOVE_ITEM srcs ${files})
       list(LENGTH srcs after)
-      if(NOT before EQUAL after)
+      if(stub AND NOT before EQUAL after)
         list(APPEND srcs ${stub})
       endif()
     endif()

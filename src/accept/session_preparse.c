@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client_hello.h"
+#include "feature.h"
 #include "petls_features.h"
 #include "petls_internal.h"
 #include "util.h"
@@ -307,10 +308,9 @@ static int collect(struct petls *ctx, char *err, size_t errlen)
         if (rc == 1 && petls_client_hello_parse(msg, msg_len, &ch, perr,
                                                 sizeof(perr)) == 0) {
             decide(ctx, &ch);
-            /* SNI callback (sni.c): may answer later. */
-            (void)petls_sni_client_hello(ctx, ch.sni, ch.sni_len);
-            /* ALPN callback (alpn.c). */
-            petls_nego_client_hello(ctx, &ch);
+            /* The features' ClientHello hooks: the SNI callback (may
+             * answer later), the ALPN callback. */
+            (void)petls_features_client_hello(ctx, &ch);
         }
         return 0;
     }
@@ -330,7 +330,7 @@ int petls_preparse_run(struct petls *ctx, char *err, size_t errlen)
         if (pre->state == PRE_READING)
             pre->state = PRE_REPLAY;
     }
-    if (petls_sni_client_hello(ctx, NULL, 0) == PETLS_WANT_SNI)
+    if (petls_features_client_hello(ctx, NULL) == PETLS_WANT_SNI)
         return PETLS_WANT_SNI;
     if (pre->state == PRE_WAIT_STORE) {
         if (pre->answer == ANSWER_PENDING)

@@ -12,7 +12,7 @@
 #include "hostname.h"
 #include "petls_internal.h"
 #include "protocols.h"
-#include "psk.h"
+#include "feature.h"
 #include "session_cache.h"
 #include "ticket_keys.h"
 #include "util.h"
@@ -110,9 +110,7 @@ void petls_config_free(struct petls_config *c)
         return;
 
     pb_config_free(c->pb);
-    petls_sni_config_free(c);
-    petls_psk_config_free(c);
-    petls_nego_config_free(c);
+    petls_features_config_free(c);
     petls_session_cache_free(c->cache);
     petls_session_cache_free(c->client_cache);
     petls_ticket_keys_free(c->ticket_keys);
@@ -180,7 +178,7 @@ static void session_settings(struct petls_config *c, struct pb_settings *s)
      * answer late, and stateful mode picks the backend variant without
      * TLS 1.2 tickets for clients that cannot do TLS 1.3. */
     c->preparse = (on && (c->have_store || (!c->tickets && tls13))) ||
-                  petls_sni_wants_preparse(c) || petls_nego_needs_preparse(c);
+                  petls_features_wants_preparse(c);
 }
 
 /* backend.h repeats these values so that the backend needs no petls.h. */
@@ -220,9 +218,10 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     }
     s.ciphers = c->ciphers;
     s.n_ciphers = c->n_ciphers;
-    s.psk = petls_psk_enabled(c);
-    s.psk_only = petls_psk_server_capable(c) && c->n_keypairs == 0 &&
-                 !petls_sni_serves(c);
+    /* Without a certificate of its own or of a host context, a server
+     * config serving PSKs offers only PSK suites. */
+    s.psk_only =
+        c->n_keypairs == 0 && petls_features_serve(c) == PETLS_SERVES_PSK;
     s.groups = c->groups;
     s.n_groups = c->n_groups;
     s.sigalgs = c->sigalgs;
@@ -235,6 +234,7 @@ static int config_freeze(struct petls_config *c, char *err, size_t errlen)
     s.keep_buffers = c->keep_buffers;
     session_settings(c, &s);
     s.nego = petls_nego_settings(c);
+    petls_features_freeze(c, &s);
     berr[0] = '\0';
     if (pb_config_freeze(c->pb, &s, berr, sizeof(berr)) != 0) {
         snprintf(err, errlen, "%s", berr[0] ? berr : "invalid configuration");

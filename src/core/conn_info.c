@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cipher_suites.h"
+#include "feature.h"
 #include "hostname.h"
 #include "petls_internal.h"
 #include "protocols.h"
@@ -153,8 +154,7 @@ void petls_conn_compute_auth(struct petls *ctx)
     /* Node: a server that did not ask for a certificate reports neither
      * authorized nor an error. */
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
-        petls_nego_verify_client(ctx, petls_sni_verify_client(ctx)) ==
-            PETLS_VERIFY_CLIENT_NONE) {
+        petls_features_verify_client(ctx) == PETLS_VERIFY_CLIENT_NONE) {
         ctx->auth_code = NULL;
         return;
     }
@@ -179,8 +179,7 @@ int petls_conn_authorized(struct petls *ctx)
     if (ctx == NULL || !ctx->hs_done || !ctx->verified)
         return 0;
     if ((ctx->flags & PETLS_CTX_SERVER_CONN) &&
-        petls_nego_verify_client(ctx, petls_sni_verify_client(ctx)) ==
-            PETLS_VERIFY_CLIENT_NONE)
+        petls_features_verify_client(ctx) == PETLS_VERIFY_CLIENT_NONE)
         return 0;
     return ctx->auth_code == NULL;
 }

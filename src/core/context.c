@@ -7,7 +7,7 @@
 
 #include "hostname.h"
 #include "petls_internal.h"
-#include "psk.h"
+#include "feature.h"
 #include "util.h"
 
 #define ERRLEN 256
@@ -55,8 +55,7 @@ void petls_conn_state_free(struct petls *ctx)
     if (ctx->conn != NULL)
         pb_conn_free(ctx->conn);
     ctx->conn = NULL;
-    petls_sni_conn_clear(ctx);
-    petls_nego_conn_free(ctx);
+    petls_features_conn_free(ctx);
     petls_preparse_free(ctx);
     petls_session_client_free(ctx);
     close_own_fds(ctx);
@@ -118,7 +117,7 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
     }
     if ((ctx->flags & PETLS_CTX_SERVER) && config->n_keypairs == 0 &&
         config->pending_cert == NULL && config->pending_key == NULL &&
-        !petls_psk_server_capable(config) && !petls_sni_serves(config)) {
+        petls_features_serve(config) == 0) {
         petls_set_error_code(ctx, PETLS_ERROR_INVALID_ARGUMENT,
                              "server config has no certificate and key");
         petls_config_free(fresh);
@@ -171,7 +170,7 @@ void petls_free(struct petls *ctx)
 
 int petls_conn_start(struct petls *ctx)
 {
-    struct petls_psk_scratch psk;
+    struct petls_conn_scratch scratch;
     struct pb_conn_params p;
     char err[ERRLEN];
 
@@ -183,16 +182,21 @@ int petls_conn_start(struct petls *ctx)
     p.recv = petls_io_recv;
     p.io = ctx;
     p.owner = ctx;
-    if (p.is_server)
+    if (p.is_server) {
         petls_session_server_params(ctx, &p);
-    else
+        /* The SNI and PSK callbacks of the features compiled in. */
+        p.vhost = &petls_vhost_hooks;
+    } else {
         petls_session_client_offer(ctx, &p);
-    if (petls_psk_conn_params(ctx, &p, &psk) != 0)
-        return -1;
+    }
     petls_nego_conn_params(ctx, &p);
+    if (petls_features_conn_params(ctx, &p, &scratch) != 0) {
+        petls_explicit_bzero(&scratch, sizeof(scratch));
+        return -1;
+    }
     err[0] = '\0';
     ctx->conn = pb_conn_new(ctx->config->pb, &p, err, sizeof(err));
-    petls_psk_scratch_clear(&psk);
+    petls_explicit_bzero(&scratch, sizeof(scratch));
     if (ctx->conn == NULL) {
         petls_set_error(ctx, "%s", err[0] ? err : "cannot create connection");
         return -1;

@@ -103,6 +103,13 @@ void petls_config_set_error(struct petls_config *config, const char *fmt, ...)
     va_end(ap);
 }
 
+int petls_config_feature_off(struct petls_config *config, const char *msg)
+{
+    if (config != NULL)
+        petls_config_set_error(config, "%s", msg);
+    return -1;
+}
+
 void petls_config_set_error_code(struct petls_config *config, int code,
                                  const char *fmt, ...)
 {

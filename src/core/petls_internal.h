@@ -227,6 +227,9 @@ void petls_config_set_error(struct petls_config *config, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* A compiled-out feature's public config call: msg (PETLS_FEATURE_OFF_MSG)
+ * on config unless NULL; returns -1. */
+int petls_config_feature_off(struct petls_config *config, const char *msg);
 /* The same with the kind of failure (PETLS_ERROR_*). The plain setters pass
  * PETLS_ERROR_UNKNOWN (context) and PETLS_ERROR_INVALID_ARGUMENT (config).
  * Messages with a fixed meaning override it wherever they are set: "out of

@@ -122,33 +122,20 @@ struct petls_nego_conn {
 
 /* ---- nego.c: glue ---- */
 
-/* config.c, at freeze: the backend settings (points into c). */
+/* config.c, at freeze: the backend settings (points into c): record
+ * sizes; the features' freeze hooks add theirs (ALPN, renegotiation). */
 const struct pb_nego_settings *petls_nego_settings(struct petls_config *c);
-/* config.c, at freeze: 1 when server connections must read the ClientHello
- * before the backend (an ALPN callback). */
-int petls_nego_needs_preparse(const struct petls_config *c);
-/* config.c, when the config is freed. */
-void petls_nego_config_free(struct petls_config *c);
-/* context.c, petls_conn_start: the per-connection parameters. */
+/* context.c, petls_conn_start: the per-connection parameters (the
+ * backend callbacks, the send fragment); the features' conn_params hooks
+ * add theirs (the ALPN choice). */
 void petls_nego_conn_params(struct petls *ctx, struct pb_conn_params *p);
-/* context.c, petls_conn_state_free. */
-void petls_nego_conn_free(struct petls *ctx);
-/* session_preparse.c, once the ClientHello is parsed: runs the ALPN
- * callback. */
-void petls_nego_client_hello(struct petls *ctx,
-                             const struct petls_client_hello *ch);
 
 /* The backend's callbacks (owner is the context): keylog.c,
- * renegotiation.c. */
+ * renegotiation.c; gathered in features.c. */
 void petls_nego_keylog(void *owner, const char *label,
                        const uint8_t *client_random, const uint8_t *secret,
                        size_t secret_len);
 int petls_nego_client_reneg(void *owner, char *err, size_t errlen);
 void petls_nego_renegotiated(void *owner);
-
-/* conn_info.c: the client verification mode that applies to the peer
- * facts: the one a server's petls_renegotiate() asked for once that
- * renegotiation completed, else configured. */
-int petls_nego_verify_client(const struct petls *ctx, int configured);
 
 #endif /* PETLS_NEGO_H */

@@ -16,6 +16,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "backend/backend.h"
+#include "backend/backend_features.h"
 #include "backend/mbedtls/mbedtls_nego.h"
 
 /* Builds without certificates (port/mbedtls/petls_mbedtls_psk12_min.h: no

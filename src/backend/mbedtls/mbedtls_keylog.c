@@ -1,8 +1,7 @@
 /*
- * Secrets for the NSS key log, from mbedTLS's per-context export-keys
- * callback. The same callback counts TLS 1.2 key derivations: mbedTLS
- * derives keys exactly once per TLS 1.2 handshake (full or resumed), so the
- * count after the first is the number of renegotiations.
+ * Secrets for the NSS key log (PETLS_WITH_KEYLOG), from mbedTLS's
+ * per-context export-keys callback (mbedtls_nego.c, which also counts
+ * TLS 1.2 key derivations for renegotiation).
  */
 #include <mbedtls/ssl.h>
 
@@ -31,20 +30,13 @@ static const char *label_of(mbedtls_ssl_key_export_type type)
     }
 }
 
-void pb_mbedtls_export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
-                               const unsigned char *secret, size_t secret_len,
-                               const unsigned char client_random[32],
-                               const unsigned char server_random[32],
-                               mbedtls_tls_prf_types tls_prf_type)
+void pb_mbedtls_keylog(const struct pb_conn *c,
+                       mbedtls_ssl_key_export_type type,
+                       const unsigned char *secret, size_t secret_len,
+                       const unsigned char client_random[32])
 {
-    struct pb_conn *c = p;
     const char *label;
 
-    (void)server_random;
-    (void)tls_prf_type;
-    if (type == MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET) {
-        c->nego.tls12_keys++;
-    }
     if (c->nego.hooks == NULL || c->nego.hooks->keylog == NULL) {
         return;
     }

@@ -62,9 +62,11 @@ int pb_mbedtls_nego_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
         cfg->nego.renegotiation = reneg;
     }
     pb_mbedtls_reneg_conf(conf, endpoint, reneg);
+#if PETLS_WITH_ALPN
     if (pb_mbedtls_alpn_conf(cfg, conf, n, err, errlen) != 0) {
         return PB_ERR;
     }
+#endif
     if (n != NULL && n->max_frag_len != 0 &&
         endpoint == MBEDTLS_SSL_IS_CLIENT) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
@@ -116,9 +118,11 @@ pb_mbedtls_nego_conn_conf(struct pb_conn *c, const mbedtls_ssl_config *conf,
             0) {
         return NULL;
     }
+#if PETLS_WITH_ALPN
     if (pb_mbedtls_alpn_conn(c, conf, np, err, errlen) != 0) {
         return NULL;
     }
+#endif
     if (c->nego.conf_copy != NULL) {
         conf = c->nego.conf_copy;
     }
@@ -128,9 +132,36 @@ pb_mbedtls_nego_conn_conf(struct pb_conn *c, const mbedtls_ssl_config *conf,
     return conf;
 }
 
+/* mbedTLS's export-keys callback (p = the conn). It counts TLS 1.2 key
+ * derivations: mbedTLS derives keys exactly once per TLS 1.2 handshake
+ * (full or resumed), so the count after the first is the number of
+ * renegotiations (mbedtls_reneg.c). With the key log compiled in, it also
+ * hands the secret to mbedtls_keylog.c. */
+static void export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
+                           const unsigned char *secret, size_t secret_len,
+                           const unsigned char client_random[32],
+                           const unsigned char server_random[32],
+                           mbedtls_tls_prf_types tls_prf_type)
+{
+    struct pb_conn *c = p;
+
+    (void)server_random;
+    (void)tls_prf_type;
+    if (type == MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET) {
+        c->nego.tls12_keys++;
+    }
+#if PETLS_WITH_KEYLOG
+    pb_mbedtls_keylog(c, type, secret, secret_len, client_random);
+#else
+    (void)secret;
+    (void)secret_len;
+    (void)client_random;
+#endif
+}
+
 void pb_mbedtls_nego_conn_attach(struct pb_conn *c)
 {
-    mbedtls_ssl_set_export_keys_cb(&c->ssl, pb_mbedtls_export_keys_cb, c);
+    mbedtls_ssl_set_export_keys_cb(&c->ssl, export_keys_cb, c);
 }
 
 void pb_mbedtls_nego_conn_free(struct pb_conn *c)

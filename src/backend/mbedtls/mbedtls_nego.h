@@ -95,19 +95,21 @@ int pb_mbedtls_nego_explain(const struct pb_conn *c, int ret, const char *op,
 
 /* ---- Inside the negotiation files ---- */
 
-/* mbedtls_alpn.c */
+/* mbedtls_alpn.c (PETLS_WITH_ALPN; without it the engine never hands the
+ * backend a protocol list or a choice, so no ALPN extension is sent or
+ * answered) */
 int pb_mbedtls_alpn_conf(struct pb_config *cfg, mbedtls_ssl_config *conf,
                          const struct pb_nego_settings *n, char *err,
                          size_t errlen);
 int pb_mbedtls_alpn_conn(struct pb_conn *c, const mbedtls_ssl_config *conf,
                          const struct pb_nego_params *np, char *err,
                          size_t errlen);
-/* mbedtls_keylog.c: the export-keys callback (p = the conn). */
-void pb_mbedtls_export_keys_cb(void *p, mbedtls_ssl_key_export_type type,
-                               const unsigned char *secret, size_t secret_len,
-                               const unsigned char client_random[32],
-                               const unsigned char server_random[32],
-                               mbedtls_tls_prf_types tls_prf_type);
+/* mbedtls_keylog.c (PETLS_WITH_KEYLOG): hands a secret mbedTLS exported
+ * to the engine's key-log hook, under its NSS label. */
+void pb_mbedtls_keylog(const struct pb_conn *c,
+                       mbedtls_ssl_key_export_type type,
+                       const unsigned char *secret, size_t secret_len,
+                       const unsigned char client_random[32]);
 /* mbedtls_reneg.c */
 void pb_mbedtls_reneg_conf(mbedtls_ssl_config *conf, int endpoint, int enabled);
 /* Before mbedtls_ssl_setup (conf NULL: after it, on c->ssl.conf): turns

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client_hello.h"
+#include "feature.h"
 #include "nego.h"
 #include "petls_internal.h"
 #include "util.h"
@@ -61,7 +62,7 @@ static void alpn_refuse(struct petls *ctx, const struct petls_client_hello *ch)
     n->alpn_decided = -1;
 }
 
-void petls_nego_client_hello(struct petls *ctx,
+static int alpn_client_hello(struct petls *ctx,
                              const struct petls_client_hello *ch)
 {
     struct petls_nego_config *nc = &ctx->config->nego;
@@ -70,12 +71,13 @@ void petls_nego_client_hello(struct petls *ctx,
     char err[128];
     int idx;
 
-    if (nc->alpn_cb == NULL || ch->alpn == NULL || ch->alpn_len == 0)
-        return;
+    if (ch == NULL || nc->alpn_cb == NULL || ch->alpn == NULL ||
+        ch->alpn_len == 0)
+        return 0;
     if (petls_alpn_split_wire(ch->alpn, ch->alpn_len, &offered, err,
                               sizeof(err)) != 0) {
         /* A malformed offer: mbedTLS rejects it with the right alert. */
-        return;
+        return 0;
     }
     sni[0] = '\0';
     if (ch->sni != NULL && ch->sni_len > 0 && ch->sni_len < sizeof(sni) &&
@@ -96,4 +98,63 @@ void petls_nego_client_hello(struct petls *ctx,
         alpn_refuse(ctx, ch);
     }
     petls_alpn_list_free(&offered);
+    return 0;
 }
+
+/* ---- Hooks (the feature table, core/features.c) ---- */
+
+static void alpn_config_free(struct petls_config *c)
+{
+    petls_alpn_list_free(&c->nego.alpn);
+}
+
+static void alpn_freeze(struct petls_config *c, struct pb_settings *s)
+{
+    (void)s;
+    c->nego.pb.alpn = (const char *const *)c->nego.alpn.names;
+}
+
+/* The callback runs on the ClientHello read before the backend. */
+static int alpn_wants_preparse(const struct petls_config *c)
+{
+    return c->nego.alpn_cb != NULL;
+}
+
+static int alpn_conn_params(struct petls *ctx, struct pb_conn_params *p,
+                            struct petls_conn_scratch *scratch)
+{
+    struct petls_nego_conn *n = &ctx->nego;
+
+    (void)p; /* p->nego is n->pb (nego.c) */
+    (void)scratch;
+    if (n->alpn_decided > 0) {
+        n->pb.alpn_select = n->alpn_choice;
+    } else if (n->alpn_decided < 0) {
+        n->pb.alpn_refuse = 1;
+        n->pb.alpn_offered = n->alpn_offered;
+        n->pb.alpn_offered_len = n->alpn_offered_len;
+    }
+    return 0;
+}
+
+static void alpn_conn_free(struct petls *ctx)
+{
+    struct petls_nego_conn *n = &ctx->nego;
+
+    petls_port_free(n->alpn_offered);
+    n->alpn_offered = NULL;
+    petls_port_free(n->alpn_choice);
+    n->alpn_choice = NULL;
+    n->alpn_offered_len = 0;
+    n->alpn_decided = 0;
+}
+
+const struct petls_feature petls_feature_alpn = {
+    .name = "alpn",
+    .config_free = alpn_config_free,
+    .freeze = alpn_freeze,
+    .wants_preparse = alpn_wants_preparse,
+    .conn_params = alpn_conn_params,
+    .client_hello = alpn_client_hello,
+    .conn_free = alpn_conn_free,
+};

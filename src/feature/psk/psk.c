@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "feature.h"
 #include "petls_internal.h"
 #include "psk.h"
-#include "sni.h"
 #include "util.h"
 
 struct psk_entry {
@@ -37,7 +37,7 @@ static struct petls_psk_conf *conf_get(struct petls_config *c)
     return c->psk;
 }
 
-void petls_psk_config_free(struct petls_config *c)
+static void psk_config_free(struct petls_config *c)
 {
     struct petls_psk_conf *p = c->psk;
     struct psk_entry *e, *next;
@@ -56,7 +56,9 @@ void petls_psk_config_free(struct petls_config *c)
     c->psk = NULL;
 }
 
-int petls_psk_enabled(const struct petls_config *c)
+/* Does the config use PSKs (as a server: identities to look up; as a
+ * client: a PSK to offer)? */
+static int psk_enabled(const struct petls_config *c)
 {
     const struct petls_psk_conf *p = c->psk;
 
@@ -64,11 +66,20 @@ int petls_psk_enabled(const struct petls_config *c)
            (p->entries != NULL || p->server_cb != NULL || p->client_cb != NULL);
 }
 
-int petls_psk_server_capable(const struct petls_config *c)
+/* A server config that can serve without a certificate. */
+static unsigned int psk_serves(const struct petls_config *c)
 {
     const struct petls_psk_conf *p = c->psk;
 
-    return p != NULL && (p->entries != NULL || p->server_cb != NULL);
+    return p != NULL && (p->entries != NULL || p->server_cb != NULL)
+               ? PETLS_SERVES_PSK
+               : 0;
+}
+
+/* Freezing: the backend's PSK callback (a server) or PSK (a client). */
+static void psk_freeze(struct petls_config *c, struct pb_settings *s)
+{
+    s->psk = psk_enabled(c);
 }
 
 static int identity_ok(struct petls_config *c, const char *identity)
@@ -198,23 +209,23 @@ int petls_config_set_psk_identity_hint(struct petls_config *config,
 
 /* ---- Connections ---- */
 
-void petls_psk_scratch_clear(struct petls_psk_scratch *scratch)
+static void scratch_clear(struct petls_psk_scratch *scratch)
 {
     petls_explicit_bzero(scratch, sizeof(*scratch));
 }
 
-int petls_psk_conn_params(struct petls *conn, struct pb_conn_params *p,
-                          struct petls_psk_scratch *scratch)
+/* A client's PSK to offer (asking the client callback, with no hint: the
+ * backend cannot deliver one before the handshake). A server looks its
+ * identities up through petls_vhost_hooks (core/features.c). 0, or -1 with
+ * the error set on conn. */
+static int psk_conn_params(struct petls *conn, struct pb_conn_params *p,
+                           struct petls_conn_scratch *cs)
 {
     struct petls_psk_conf *pc = conn->config->psk;
+    struct petls_psk_scratch *scratch = &cs->psk;
     int n;
 
-    if (p->is_server) {
-        p->vhost = &petls_vhost_hooks;
-        p->owner = conn;
-        return 0;
-    }
-    if (pc == NULL)
+    if (p->is_server || pc == NULL)
         return 0;
     if (pc->client_cb != NULL) {
         memset(scratch, 0, sizeof(*scratch));
@@ -222,7 +233,7 @@ int petls_psk_conn_params(struct petls *conn, struct pb_conn_params *p,
                           sizeof(scratch->identity), scratch->key,
                           sizeof(scratch->key), pc->client_arg);
         if (n < 0) {
-            petls_psk_scratch_clear(scratch);
+            scratch_clear(scratch);
             petls_set_error(conn, "PSK client callback failed");
             return -1;
         }
@@ -230,7 +241,7 @@ int petls_psk_conn_params(struct petls *conn, struct pb_conn_params *p,
             return 0; /* no PSK: a certificate handshake */
         scratch->identity[sizeof(scratch->identity) - 1] = '\0';
         if (scratch->identity[0] == '\0' || (size_t)n > sizeof(scratch->key)) {
-            petls_psk_scratch_clear(scratch);
+            scratch_clear(scratch);
             petls_set_error(conn,
                             "PSK client callback returned no identity "
                             "or a key longer than %d bytes",
@@ -294,3 +305,11 @@ const char *petls_conn_psk_identity(struct petls *ctx)
         return NULL;
     return pb_conn_psk_identity(ctx->conn);
 }
+
+const struct petls_feature petls_feature_psk = {
+    .name = "psk",
+    .config_free = psk_config_free,
+    .freeze = psk_freeze,
+    .serves = psk_serves,
+    .conn_params = psk_conn_params,
+};

@@ -1,31 +1,22 @@
 /*
  * PETLS_WITH_RENEG_LIMITS=OFF: TLS 1.2 renegotiation is refused in both
- * directions (nego.c tells the backend so), which needs no limiter. The
+ * directions (the feature is absent from the table, core/features.c, so
+ * the backend settings keep it off), which needs no limiter. The
  * renegotiation calls fail, except petls_config_set_renegotiation(c, 0),
  * which asks for what the build does anyway. Replaces renegotiation.c.
  */
-#include <stdio.h>
-
 #include "petls_features.h"
-#include "nego.h"
 #include "petls_internal.h"
 
 #define RENEG_OFF                                                              \
     PETLS_FEATURE_OFF_MSG("renegotiation", "PETLS_WITH_RENEG_LIMITS")
-
-static int config_off(struct petls_config *config)
-{
-    if (config != NULL)
-        petls_config_set_error(config, RENEG_OFF);
-    return -1;
-}
 
 int petls_config_set_renegotiation(struct petls_config *config, int enable)
 {
     if (config == NULL || petls_config_frozen(config))
         return -1;
     if (enable)
-        return config_off(config);
+        return petls_config_feature_off(config, RENEG_OFF);
     return 0;
 }
 
@@ -34,7 +25,7 @@ int petls_config_set_reneg_limit(struct petls_config *config,
 {
     (void)limit;
     (void)window_s;
-    return config_off(config);
+    return petls_config_feature_off(config, RENEG_OFF);
 }
 
 int petls_config_set_reneg_cb(struct petls_config *config, petls_reneg_cb cb,
@@ -42,7 +33,7 @@ int petls_config_set_reneg_cb(struct petls_config *config, petls_reneg_cb cb,
 {
     (void)cb;
     (void)arg;
-    return config_off(config);
+    return petls_config_feature_off(config, RENEG_OFF);
 }
 
 int petls_renegotiate(struct petls *ctx, int verify_client)
@@ -69,26 +60,4 @@ int petls_conn_disable_renegotiation(struct petls *ctx)
         return -1;
     petls_err_clear(&ctx->err);
     return 0;
-}
-
-/* ---- Engine hooks ---- */
-
-/* The backend refuses renegotiation already; this answers the same if it
- * asks anyway. */
-int petls_nego_client_reneg(void *owner, char *err, size_t errlen)
-{
-    (void)owner;
-    snprintf(err, errlen, "%s", RENEG_OFF);
-    return -1;
-}
-
-void petls_nego_renegotiated(void *owner)
-{
-    (void)owner;
-}
-
-int petls_nego_verify_client(const struct petls *ctx, int configured)
-{
-    (void)ctx;
-    return configured;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "feature.h"
 #include "nego.h"
 #include "petls_internal.h"
 
@@ -140,12 +141,52 @@ int petls_renegotiate(struct petls *ctx, int verify_client)
     }
 }
 
-int petls_nego_verify_client(const struct petls *ctx, int configured)
+/* ---- Hooks (the feature table, core/features.c) ---- */
+
+/* Clients follow a server's HelloRequest unless turned off; servers
+ * renegotiate only when turned on (set_renegotiation(c, 1) or a reneg
+ * limit), as libtls and nginx: client-initiated renegotiation costs the
+ * server a handshake each. Without this feature both stay 0: a
+ * renegotiation is never accepted. */
+static void reneg_freeze(struct petls_config *c, struct pb_settings *s)
+{
+    (void)s;
+    c->nego.pb.renegotiation = c->nego.reneg_mode >= 0;
+    c->nego.pb.renegotiation_server = c->nego.reneg_mode > 0;
+}
+
+/* The mode that applies to the peer facts: the one a server's
+ * petls_renegotiate() asked for once that renegotiation completed. */
+static int reneg_verify_client(const struct petls *ctx, int mode)
 {
     if (ctx->nego.reneg_verify_done_plus1 > 0)
         return ctx->nego.reneg_verify_done_plus1 - 1;
-    return configured;
+    return mode;
 }
+
+/* petls_conn_disable_renegotiation() before the connection started. */
+static int reneg_conn_params(struct petls *ctx, struct pb_conn_params *p,
+                             struct petls_conn_scratch *scratch)
+{
+    (void)p; /* p->nego is ctx->nego.pb (nego.c) */
+    (void)scratch;
+    ctx->nego.pb.renegotiation_off = ctx->nego.reneg_off;
+    return 0;
+}
+
+static void reneg_conn_free(struct petls *ctx)
+{
+    ctx->nego.reneg_off = 0;
+    memset(&ctx->nego.limiter, 0, sizeof(ctx->nego.limiter));
+}
+
+const struct petls_feature petls_feature_reneg = {
+    .name = "reneg",
+    .freeze = reneg_freeze,
+    .conn_params = reneg_conn_params,
+    .verify_client = reneg_verify_client,
+    .conn_free = reneg_conn_free,
+};
 
 int petls_conn_renegotiations(struct petls *ctx)
 {

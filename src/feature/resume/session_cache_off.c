@@ -16,27 +16,20 @@
 #define STORE_OFF                                                              \
     PETLS_FEATURE_OFF_MSG("session store", "PETLS_WITH_SESSION_CACHE")
 
-static int config_off(struct petls_config *config, const char *msg)
-{
-    if (config != NULL)
-        petls_config_set_error(config, "%s", msg);
-    return -1;
-}
-
 int petls_config_set_session_cache(struct petls_config *config,
                                    size_t max_entries, size_t max_bytes)
 {
     (void)max_bytes;
     if (config == NULL || petls_config_frozen(config))
         return -1;
-    return max_entries == 0 ? 0 : config_off(config, CACHE_OFF);
+    return max_entries == 0 ? 0 : petls_config_feature_off(config, CACHE_OFF);
 }
 
 int petls_config_session_cache_stats(struct petls_config *config,
                                      struct petls_session_cache_stats *stats)
 {
     (void)stats;
-    return config_off(config, CACHE_OFF);
+    return petls_config_feature_off(config, CACHE_OFF);
 }
 
 int petls_config_set_session_store(struct petls_config *config,
@@ -44,7 +37,7 @@ int petls_config_set_session_store(struct petls_config *config,
 {
     if (config == NULL || petls_config_frozen(config))
         return -1;
-    return store == NULL ? 0 : config_off(config, STORE_OFF);
+    return store == NULL ? 0 : petls_config_feature_off(config, STORE_OFF);
 }
 
 int petls_config_set_session_store_key(struct petls_config *config,
@@ -52,7 +45,7 @@ int petls_config_set_session_store_key(struct petls_config *config,
 {
     (void)key;
     (void)len;
-    return config_off(config, STORE_OFF);
+    return petls_config_feature_off(config, STORE_OFF);
 }
 
 int petls_config_set_client_session_cache(struct petls_config *config,
@@ -60,7 +53,7 @@ int petls_config_set_client_session_cache(struct petls_config *config,
 {
     if (config == NULL || petls_config_frozen(config))
         return -1;
-    return max_entries == 0 ? 0 : config_off(config, CACHE_OFF);
+    return max_entries == 0 ? 0 : petls_config_feature_off(config, CACHE_OFF);
 }
 
 /* ---- The cache and the sealed blobs, as the engine calls them ---- */

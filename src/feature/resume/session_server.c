@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "client_hello.h"
+#include "feature.h"
 #include "petls_internal.h"
 #include "session_cache.h"
 #include "session_seal.h"
@@ -65,8 +66,8 @@ static size_t bind_context(const struct petls *ctx, const uint8_t *base,
     if (nl > BIND_NAME_MAX)
         return 0;
     memcpy(buf, "petls-name", 10);
-    sl = petls_sni_session_context(ctx, base, base_len, buf + n + 1,
-                                   PETLS_SESSION_ID_CONTEXT_MAX);
+    sl = petls_features_session_context(ctx, base, base_len, buf + n + 1,
+                                        PETLS_SESSION_ID_CONTEXT_MAX);
     buf[n] = (uint8_t)sl;
     n += 1 + sl;
     buf[n++] = name != NULL ? 1 : 0;
@@ -89,9 +90,9 @@ static size_t seal_context(const struct petls *ctx, int kind,
     const struct petls_config *c = ctx->config;
 
     out[0] = (uint8_t)kind;
-    return 1 + petls_sni_session_context(ctx, c->session_id_ctx,
-                                         c->session_id_ctx_len, out + 1,
-                                         PETLS_SESSION_ID_CONTEXT_MAX);
+    return 1 + petls_features_session_context(ctx, c->session_id_ctx,
+                                              c->session_id_ctx_len, out + 1,
+                                              PETLS_SESSION_ID_CONTEXT_MAX);
 }
 
 /* 1 when the n bytes at a and b are equal; the time taken does not depend

@@ -12,20 +12,13 @@
 #define TICKETS_OFF                                                            \
     PETLS_FEATURE_OFF_MSG("session ticket", "PETLS_WITH_TICKETS")
 
-static int config_off(struct petls_config *config)
-{
-    if (config != NULL)
-        petls_config_set_error(config, TICKETS_OFF);
-    return -1;
-}
-
 int petls_config_add_ticket_key(struct petls_config *config, uint32_t keyrev,
                                 unsigned char *key, size_t keylen)
 {
     (void)keyrev;
     (void)key;
     (void)keylen;
-    return config_off(config);
+    return petls_config_feature_off(config, TICKETS_OFF);
 }
 
 int petls_config_set_ticket_keys(struct petls_config *config,
@@ -33,7 +26,7 @@ int petls_config_set_ticket_keys(struct petls_config *config,
 {
     (void)keys;
     (void)len;
-    return config_off(config);
+    return petls_config_feature_off(config, TICKETS_OFF);
 }
 
 ssize_t petls_config_get_ticket_keys(struct petls_config *config, uint8_t *keys,
@@ -41,19 +34,19 @@ ssize_t petls_config_get_ticket_keys(struct petls_config *config, uint8_t *keys,
 {
     (void)keys;
     (void)cap;
-    return config_off(config);
+    return petls_config_feature_off(config, TICKETS_OFF);
 }
 
 int petls_config_set_ticket_keys_file(struct petls_config *config,
                                       const char *path)
 {
     (void)path;
-    return config_off(config);
+    return petls_config_feature_off(config, TICKETS_OFF);
 }
 
 int petls_config_reload_ticket_keys(struct petls_config *config)
 {
-    return config_off(config);
+    return petls_config_feature_off(config, TICKETS_OFF);
 }
 
 int petls_config_set_ticket_rotation(struct petls_config *config,
@@ -61,7 +54,7 @@ int petls_config_set_ticket_rotation(struct petls_config *config,
 {
     (void)rotate_s;
     (void)grace_s;
-    return config_off(config);
+    return petls_config_feature_off(config, TICKETS_OFF);
 }
 
 /* ---- The ring, as config.c and session_server.c use it ---- */

@@ -5,9 +5,10 @@
  */
 #include <string.h>
 
+#include "client_hello.h"
+#include "feature.h"
 #include "hostname.h"
 #include "petls_internal.h"
-#include "psk.h"
 #include "sni.h"
 #include "util.h"
 
@@ -113,7 +114,7 @@ static struct petls_sni_table *table_get(struct petls_config *c)
     return c->sni;
 }
 
-void petls_sni_config_free(struct petls_config *c)
+static void sni_config_free(struct petls_config *c)
 {
     struct petls_sni_table *t = c->sni;
     size_t i;
@@ -196,7 +197,10 @@ int petls_config_add_sni_context(struct petls_config *config, const char *name,
     return 0;
 }
 
-int petls_sni_wants_preparse(const struct petls_config *c)
+/* Contexts or a callback are set: server connections read the ClientHello
+ * first, so that the callback may answer later and the context is known
+ * before any session lookup. */
+static int sni_wants_preparse(const struct petls_config *c)
 {
     /* The callback may answer later; and the context must be chosen
      * before the backend looks up a session ID or a TLS 1.2 ticket, which
@@ -204,15 +208,20 @@ int petls_sni_wants_preparse(const struct petls_config *c)
     return c->sni != NULL && (c->sni->cb != NULL || c->sni->n > 0);
 }
 
-int petls_sni_verify_client(const struct petls *conn)
+/* The client-verification mode of a server connection: its SNI
+ * context's, or the config's. */
+static int sni_verify_client(const struct petls *conn, int mode)
 {
-    return conn->sni.host != NULL ? conn->sni.host->verify_client
-                                  : conn->config->verify_client;
+    return conn->sni.host != NULL ? conn->sni.host->verify_client : mode;
 }
 
-int petls_sni_serves(const struct petls_config *c)
+/* The config has host contexts or a callback (a server may then run
+ * without a default certificate, as Node's). */
+static unsigned int sni_serves(const struct petls_config *c)
 {
-    return c->sni != NULL && (c->sni->n > 0 || c->sni->cb != NULL);
+    return c->sni != NULL && (c->sni->n > 0 || c->sni->cb != NULL)
+               ? PETLS_SERVES_HOSTS
+               : 0;
 }
 
 int petls_config_set_strict_sni(struct petls_config *config, int strict)
@@ -243,7 +252,8 @@ int petls_config_set_sni_cb(struct petls_config *config, petls_sni_cb cb,
 
 /* ---- Per connection ---- */
 
-void petls_sni_conn_clear(struct petls *conn)
+/* Resets a connection's choice. */
+static void sni_conn_clear(struct petls *conn)
 {
     petls_config_free(conn->sni.host);
     petls_port_free(conn->sni.name);
@@ -331,8 +341,14 @@ static int resolve(struct petls *conn, const char *name, int may_pend)
     }
 }
 
-int petls_sni_client_hello(struct petls *conn, const uint8_t *sni,
-                           size_t sni_len)
+/* Called by the server handshake once the ClientHello is pre-parsed, before
+ * the backend runs: resolves the name, asking the callback, which may
+ * answer later. Returns 0 (go on), PETLS_WANT_SNI (callback pending: the
+ * handshake returns it until petls_sni_answer), or -1 with the error set on
+ * conn (the handshake then still runs, so that the backend sends
+ * unrecognized_name). */
+static int sni_client_hello(struct petls *conn, const uint8_t *sni,
+                            size_t sni_len)
 {
     char *name;
     int r;
@@ -398,7 +414,7 @@ int petls_sni_answer(struct petls *conn, int result,
 
 /* ---- Backend hooks ---- */
 
-static int sni_select(void *owner, const char *name, struct pb_config **host)
+int petls_sni_select(void *owner, const char *name, struct pb_config **host)
 {
     struct petls *conn = owner;
     int r = 0;
@@ -413,13 +429,14 @@ static int sni_select(void *owner, const char *name, struct pb_config **host)
     return 0;
 }
 
-const struct pb_vhost_hooks petls_vhost_hooks = {
-    sni_select,
-    petls_psk_lookup,
-};
-
-size_t petls_sni_session_context(const struct petls *conn, const uint8_t *base,
-                                 size_t base_len, uint8_t *out, size_t cap)
+/* The session id context of a server connection once its SNI context is
+ * chosen: base itself (copied) for the default context, otherwise a 32-byte
+ * digest of base and the chosen context's identity (the name it was added
+ * under, or for the callback's choice, the requested name), so that
+ * sessions and tickets of one host never resume on another. cap >= 32.
+ * Returns the length written. */
+static size_t sni_session_context(const struct petls *conn, const uint8_t *base,
+                                  size_t base_len, uint8_t *out, size_t cap)
 {
     /* "petls-sni" | base_len (1) | base | kind (1) | identity */
     uint8_t buf[16 + PETLS_SESSION_ID_CONTEXT_MAX + 256 + 2];
@@ -454,3 +471,23 @@ size_t petls_sni_session_context(const struct petls *conn, const uint8_t *base,
         return 0;
     return 32;
 }
+
+/* ---- Hooks (the feature table, core/features.c) ---- */
+
+static int sni_hello(struct petls *conn, const struct petls_client_hello *ch)
+{
+    /* ch NULL: is the callback's answer still pending? */
+    return ch != NULL ? sni_client_hello(conn, ch->sni, ch->sni_len)
+                      : sni_client_hello(conn, NULL, 0);
+}
+
+const struct petls_feature petls_feature_sni = {
+    .name = "sni",
+    .config_free = sni_config_free,
+    .wants_preparse = sni_wants_preparse,
+    .serves = sni_serves,
+    .client_hello = sni_hello,
+    .session_context = sni_session_context,
+    .verify_client = sni_verify_client,
+    .conn_free = sni_conn_clear,
+};
