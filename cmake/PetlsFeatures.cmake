@@ -2,10 +2,11 @@
 # "Compiling features out"). Every option is ON by default. With one OFF,
 # the public API stays the same (code written for a full build still
 # links), but the feature's functions fail with -1 (or NULL) and
-# "<feature> support was compiled out (PETLS_WITH_<X>=OFF)", and the
-# engine's hooks for it do nothing. The feature's source files are replaced
-# by a stub beside them, <name>_off.c in the feature's folder (petls_feature_sources below), so the
-# firmware does not carry them.
+# "<feature> support was compiled out (PETLS_WITH_<X>=OFF)". The feature's
+# source files are replaced by the stub of its public calls beside them,
+# <name>_off.c in the feature's folder (petls_feature_sources below), so the
+# firmware does not carry them, and the feature is absent from the engine's
+# feature table (src/core/features.c): none of its hooks is linked.
 #
 # Each option becomes a directory-wide definition PETLS_WITH_<X>=0/1: the
 # engine, the white-box unit tests and the fuzz targets see the same set.
@@ -83,7 +84,7 @@ function(petls_feature_sources var)
     "TICKETS|feature/resume/ticket_keys.c,feature/resume/ticket_config.c|feature/resume/tickets_off.c"
     "SESSION_CACHE|feature/resume/session_cache.c,feature/resume/session_seal.c,feature/resume/session_config.c|feature/resume/session_cache_off.c"
     "PREPARSE|accept/session_preparse.c|accept/preparse_off.c"
-    "SERVER_SESSIONS|feature/resume/session_server.c|feature/resume/session_server_off.c"
+    "SERVER_SESSIONS|feature/resume/session_server.c|"
     "RENEG_LIMITS|feature/reneg/renegotiation.c|feature/reneg/reneg_off.c"
     "KEYLOG|feature/keylog/keylog.c|feature/keylog/keylog_off.c"
     "EXPORTER|feature/records/exporter.c|feature/records/exporter_off.c"

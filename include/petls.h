@@ -705,6 +705,46 @@ struct petls_cert_details {
 int petls_peer_cert_details(struct petls *ctx, size_t depth,
                             struct petls_cert_details *details);
 
+/* Node's checkServerIdentity (docs/API.md
+ * "petls_config_set_check_server_identity"). A check that refuses the
+ * server's certificate fills a petls_identity_error as Node's Error: code
+ * ("ERR_TLS_CERT_ALTNAME_INVALID" from the default check; "" for an error
+ * without a code, whose message is then the authorizationError), reason
+ * (Node's err.reason) and message (err.message). */
+#define PETLS_IDENTITY_CODE_SIZE 64
+#define PETLS_IDENTITY_TEXT_SIZE 448
+struct petls_identity_error {
+    char code[PETLS_IDENTITY_CODE_SIZE];
+    char reason[PETLS_IDENTITY_TEXT_SIZE];
+    char message[PETLS_IDENTITY_TEXT_SIZE];
+};
+/* Client: called once the server's chain verified (or verification is
+ * off and the chain would have verified), with the name the client
+ * verifies (the server name or IP literal given to connect; "" when none)
+ * and the server's leaf as petls_peer_cert_details(ctx, 0) gives it.
+ * Returns 0 to accept, -1 to refuse with *error filled (all "" on entry).
+ * It replaces petls's host-name check, which it may call itself
+ * (petls_check_server_identity). A refusal makes the connection
+ * unauthorized with that error; with verification on
+ * (petls_config_insecure_noverifycert not called) the handshake then fails
+ * with "certificate verification failed: <code>: <message>" (or
+ * "certificate verification failed: <message>" without a code). NULL cb
+ * restores petls's own check. */
+typedef int (*petls_check_server_identity_cb)(
+    struct petls *ctx, const char *hostname,
+    const struct petls_cert_details *cert, struct petls_identity_error *error,
+    void *arg);
+int petls_config_set_check_server_identity(struct petls_config *config,
+                                           petls_check_server_identity_cb cb,
+                                           void *arg);
+/* Node's default tls.checkServerIdentity(hostname, cert): 0 when hostname
+ * matches cert's subjectaltname (or its CN when it has no DNS name), else
+ * -1 with *error as Node's ERR_TLS_CERT_ALTNAME_INVALID ("Hostname/IP does
+ * not match certificate's altnames: " and the reason). error may be NULL. */
+int petls_check_server_identity(const char *hostname,
+                                const struct petls_cert_details *cert,
+                                struct petls_identity_error *error);
+
 /* ---- Negotiation: ALPN, renegotiation, key log, records, exporter ----- */
 /* docs/negotiation.md maps each of these from Node's tls options. */
 

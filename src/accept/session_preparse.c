@@ -119,7 +119,7 @@ static void free_buffers(struct petls_preparse *pre)
     pre->blob = NULL;
 }
 
-void petls_preparse_free(struct petls *ctx)
+static void preparse_free(struct petls *ctx)
 {
     if (ctx->pre == NULL)
         return;
@@ -129,13 +129,18 @@ void petls_preparse_free(struct petls *ctx)
     ctx->pre = NULL;
 }
 
-void petls_preparse_done(struct petls *ctx)
+/* Drops the stage's state once the handshake no longer needs it. */
+static void preparse_done(struct petls *ctx)
 {
     if (ctx->pre != NULL && ctx->pre->replay_off >= ctx->pre->flight_len)
-        petls_preparse_free(ctx);
+        preparse_free(ctx);
 }
 
-int petls_preparse_begin(struct petls *ctx)
+/* Server connection start. When the config needs it, sets up the stage and
+ * returns 1 (the backend connection is created later by preparse_run); 0
+ * when the backend connection may be made now; -1 out of memory (error
+ * set). */
+static int preparse_begin(struct petls *ctx)
 {
     struct petls_preparse *pre;
 
@@ -157,17 +162,16 @@ int petls_preparse_begin(struct petls *ctx)
     return 1;
 }
 
-void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p)
+/* Server parameters of the backend connection: context.c set
+ * hello_check and, for a connection without the stage, no_tls12_tickets
+ * (stateful mode means TLS 1.3 is off there). */
+static int preparse_conn_params(struct petls *ctx, struct pb_conn_params *p,
+                                struct petls_conn_scratch *scratch)
 {
-    struct petls_config *c = ctx->config;
-
-    /* Every server connection: what mbedTLS does not check. */
-    p->hello_check = petls_sigalgs_hello_check;
-    if (ctx->pre != NULL)
+    (void)scratch;
+    if (p->is_server && ctx->pre != NULL)
         p->no_tls12_tickets = ctx->pre->no_tls12_tickets;
-    else
-        /* Without a pre-parse, stateful mode means TLS 1.3 is off. */
-        p->no_tls12_tickets = !c->tickets;
+    return 0;
 }
 
 /* Asks the store for the offered id; get() may answer at once (also by
@@ -316,10 +320,18 @@ static int collect(struct petls *ctx, char *err, size_t errlen)
     }
 }
 
-int petls_preparse_run(struct petls *ctx, char *err, size_t errlen)
+/* Reads and parses the ClientHello, asks the store, then creates the
+ * backend connection. Returns 0 when the backend connection exists,
+ * PETLS_WANT_STORE while the store has not answered, or a PB_* code of the
+ * transport (PB_WANT_READ, PB_EOF, PB_ERR_TIMEOUT, PB_ERR with io_err or
+ * err filled). */
+static int preparse_run(struct petls *ctx, char *err, size_t errlen)
 {
     struct petls_preparse *pre = ctx->pre;
     int rc;
+
+    if (pre == NULL)
+        return 0; /* not this connection's stage: features.c starts it */
 
     if (pre->state == PRE_READING) {
         rc = collect(ctx, err, errlen);
@@ -344,7 +356,9 @@ int petls_preparse_run(struct petls *ctx, char *err, size_t errlen)
     return 0;
 }
 
-size_t petls_preparse_replay(struct petls *ctx, unsigned char *buf, size_t len)
+/* Bytes read ahead that the backend has not consumed yet: copies up to len
+ * into buf and returns the count (0 when there is nothing left). */
+static size_t preparse_replay(struct petls *ctx, unsigned char *buf, size_t len)
 {
     struct petls_preparse *pre = ctx->pre;
     size_t left;
@@ -413,3 +427,15 @@ int petls_store_answer(struct petls *conn, const uint8_t *blob, size_t len)
     pre->answer = ANSWER_FOUND;
     return 0;
 }
+
+/* ---- The stage's entry in the feature table (core/features.c) ---- */
+
+const struct petls_feature petls_feature_accept = {
+    .name = "accept",
+    .accept = preparse_begin,
+    .conn_params = preparse_conn_params,
+    .pre_handshake = preparse_run,
+    .read_ahead = preparse_replay,
+    .handshake_done = preparse_done,
+    .conn_free = preparse_free,
+};

@@ -13,7 +13,6 @@
 #include "petls_internal.h"
 #include "protocols.h"
 #include "feature.h"
-#include "session_cache.h"
 #include "ticket_keys.h"
 #include "util.h"
 
@@ -42,16 +41,15 @@ struct petls_config *petls_config_new(void)
         return NULL;
     c->mutex = petls_port_mutex_new();
     c->pb = pb_config_new(err, sizeof(err));
-    /* NULL without PETLS_WITH_TICKETS (feature/resume/tickets_off.c). */
-    c->ticket_keys = petls_ticket_keys_new(PETLS_SESSION_LIFETIME_DEFAULT,
-                                           PETLS_SESSION_LIFETIME_DEFAULT);
+    /* The features' config_init: the ticket key ring (PETLS_WITH_TICKETS;
+     * NULL without). */
     if (c->mutex == NULL || c->pb == NULL ||
-        (PETLS_WITH_TICKETS && c->ticket_keys == NULL) ||
+        petls_features_config_init(c) != 0 ||
         pb_random(c->store_key, sizeof(c->store_key)) != 0 ||
         ctx_hash_update(c) != 0) {
         if (c->pb != NULL)
             pb_config_free(c->pb);
-        petls_ticket_keys_free(c->ticket_keys);
+        petls_features_config_free(c);
         petls_port_mutex_free(c->mutex);
         petls_explicit_bzero(c, sizeof(*c));
         petls_port_free(c);
@@ -111,9 +109,6 @@ void petls_config_free(struct petls_config *c)
 
     pb_config_free(c->pb);
     petls_features_config_free(c);
-    petls_session_cache_free(c->cache);
-    petls_session_cache_free(c->client_cache);
-    petls_ticket_keys_free(c->ticket_keys);
     petls_port_free(c->ticket_keys_file);
     petls_port_free(c->ciphers);
     petls_free_secret_str(c->passphrase);
@@ -916,9 +911,12 @@ int petls_config_set_session_lifetime(struct petls_config *c, int lifetime)
         return -1;
     }
     c->session_lifetime = lifetime;
+#if PETLS_WITH_TICKETS
+    /* The ring rotates with the lifetime unless told otherwise. */
     if (!c->rotation_set && lifetime > 0)
         petls_ticket_keys_set_rotation(c->ticket_keys, (uint32_t)lifetime,
                                        (uint32_t)lifetime);
+#endif
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "cipher_suites.h"
 #include "feature.h"
 #include "hostname.h"
+#include "identity.h"
 #include "petls_internal.h"
 #include "protocols.h"
 #include "util.h"
@@ -127,19 +128,26 @@ static void altname_message(struct petls *ctx)
 #else
 static void altname_message(struct petls *ctx)
 {
-    struct cert_names_buf b;
     char reason[PETLS_ERRBUF_SIZE - 64];
+    char cn_attr[256];
+    const char *subject[1];
+    const char *cn;
+    size_t cn_len = 0;
 
-    if (ctx->verify_name == NULL || !petls_conn_fetch_cert(ctx) ||
-        names_build(&ctx->cert, &b) != 0) {
+    if (ctx->verify_name == NULL || !petls_conn_fetch_cert(ctx)) {
         snprintf(ctx->auth_msg, sizeof(ctx->auth_msg), "%s",
                  petls_verify_message(ctx->auth_code));
         return;
     }
-    reason[0] = '\0';
-    petls_hostname_mismatch_reason(&b.names, ctx->verify_name, reason,
-                                   sizeof(reason));
-    names_free(&b);
+    /* Node's tls.checkServerIdentity() text, from the subjectaltname
+     * entries as Node lists them (email and URI ones too) and the CN. */
+    cn = ctx->cert.subject ? subject_cn(ctx->cert.subject, &cn_len) : NULL;
+    if (cn != NULL)
+        snprintf(cn_attr, sizeof(cn_attr), "CN=%.*s", (int)cn_len, cn);
+    subject[0] = cn_attr;
+    petls_hostname_check_identity(ctx->verify_name, ctx->cert.sans,
+                                  ctx->cert.n_sans, subject, cn ? 1 : 0, reason,
+                                  sizeof(reason));
     snprintf(ctx->auth_msg, sizeof(ctx->auth_msg),
              "Hostname/IP does not match certificate's altnames: %s", reason);
 }
@@ -165,8 +173,11 @@ void petls_conn_compute_auth(struct petls *ctx)
         return;
     }
     ctx->auth_code = petls_verify_code(&ctx->facts);
-    if (ctx->auth_code == NULL)
+    if (ctx->auth_code == NULL) {
+        /* Node runs checkServerIdentity once the chain is accepted. */
+        petls_identity_run(ctx);
         return;
+    }
     if (strcmp(ctx->auth_code, ALTNAME_CODE) == 0)
         altname_message(ctx);
     else

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hostname.h"
+#include "identity.h"
 #include "petls_internal.h"
 #include "feature.h"
 #include "util.h"
@@ -56,7 +57,6 @@ void petls_conn_state_free(struct petls *ctx)
         pb_conn_free(ctx->conn);
     ctx->conn = NULL;
     petls_features_conn_free(ctx);
-    petls_preparse_free(ctx);
     petls_session_client_free(ctx);
     close_own_fds(ctx);
     petls_port_free(ctx->servername);
@@ -81,6 +81,9 @@ void petls_conn_state_free(struct petls *ctx)
     memset(&ctx->facts, 0, sizeof(ctx->facts));
     ctx->auth_code = NULL;
     ctx->auth_msg[0] = '\0';
+    ctx->identity_refused = 0;
+    ctx->identity_has_code = 0;
+    ctx->identity_code[0] = '\0';
     ctx->cert_state = 0;
     memset(&ctx->cert, 0, sizeof(ctx->cert));
     petls_hello_watch_init(&ctx->hello);
@@ -134,7 +137,7 @@ int petls_configure(struct petls *ctx, struct petls_config *config)
     }
     petls_config_free(fresh); /* the context's reference keeps it */
     if ((ctx->flags & PETLS_CTX_SERVER) &&
-        petls_session_server_prepare(config, err, sizeof(err)) != 0) {
+        petls_features_server_prepare(config, err, sizeof(err)) != 0) {
         petls_set_error(ctx, "%s", err);
         petls_config_free(config);
         return -1;
@@ -177,13 +180,21 @@ int petls_conn_start(struct petls *ctx)
     memset(&p, 0, sizeof(p));
     p.is_server = (ctx->flags & PETLS_CTX_SERVER_CONN) != 0;
     p.sni = ctx->servername;
-    p.verify_name = ctx->verify_name;
+    /* A checkServerIdentity callback replaces the backend's name check:
+     * the engine runs it after the handshake (feature/identity). */
+    p.verify_name =
+        petls_identity_replaces_name_check(ctx) ? NULL : ctx->verify_name;
     p.send = petls_io_send;
     p.recv = petls_io_recv;
     p.io = ctx;
     p.owner = ctx;
     if (p.is_server) {
-        petls_session_server_params(ctx, &p);
+        /* What mbedTLS does not check, on every server connection. */
+        p.hello_check = petls_sigalgs_hello_check;
+        /* Stateful mode without the ClientHello stage: TLS 1.3 is off, so
+         * TLS 1.2 resumes by session ID (the stage's conn_params knows
+         * better when it ran). */
+        p.no_tls12_tickets = !ctx->config->tickets;
         /* The SNI and PSK callbacks of the features compiled in. */
         p.vhost = &petls_vhost_hooks;
     } else {
@@ -250,7 +261,7 @@ static int accept_common(struct petls *ctx, struct petls **cctx,
 static int accept_finish(struct petls *ctx, struct petls **cctx,
                          struct petls *conn)
 {
-    int pre = petls_preparse_begin(conn);
+    int pre = petls_features_accept(conn);
 
     /* A connection that reads the ClientHello first makes its backend
      * connection in petls_handshake(). */
@@ -356,7 +367,7 @@ static int client_prepare(struct petls *ctx, const char *servername)
     memcpy(name, servername, len);
     if (petls_hostname_parse_ip(name, ip, &iplen)) {
         /* RFC 6066: IP literals are never sent as SNI. */
-        if (ctx->config->verify_name)
+        if (ctx->config->verify_name || ctx->config->identity_cb != NULL)
             ctx->verify_name = name;
         else
             petls_port_free(name);
@@ -372,7 +383,7 @@ static int client_prepare(struct petls *ctx, const char *servername)
         return -1;
     }
     ctx->servername = name;
-    if (ctx->config->verify_name) {
+    if (ctx->config->verify_name || ctx->config->identity_cb != NULL) {
         ctx->verify_name = petls_strdup(name);
         if (ctx->verify_name == NULL) {
             petls_set_error(ctx, "out of memory");

@@ -37,7 +37,11 @@ struct petls_conn_scratch {
 struct petls_feature {
     const char *name;
     /* ---- The config ---- */
-    /* The config is freed: release what the feature hangs on it. */
+    /* petls_config_new: what the feature hangs on every config. 0, or -1
+     * (out of memory: the config is not made). */
+    int (*config_init)(struct petls_config *c);
+    /* The config is freed (also a config_new that failed half-way):
+     * release what the feature hangs on it. */
     void (*config_free)(struct petls_config *c);
     /* Freezing: the feature's part of the backend settings (s; s->nego
      * points into c->nego). */
@@ -47,7 +51,22 @@ struct petls_feature {
     /* How a server config can serve without a certificate of its own:
      * 0, or PETLS_SERVES_* bits. */
     unsigned int (*serves)(const struct petls_config *c);
+    /* petls_configure of a server context, the config frozen: what its
+     * server connections need (0, or -1 with err). */
+    int (*server_prepare)(struct petls_config *c, char *err, size_t errlen);
     /* ---- Connections ---- */
+    /* A server connection was accepted: 1 when the feature reads the
+     * transport first (the backend connection is made in the handshake,
+     * by pre_handshake), 0, or -1 with the error set on conn. */
+    int (*accept)(struct petls *conn);
+    /* The handshake runs and the backend connection does not exist yet:
+     * 0 (it does now), a PETLS_WANT_* to return, or a PB_* code (err). */
+    int (*pre_handshake)(struct petls *ctx, char *err, size_t errlen);
+    /* The backend reads: bytes the feature read ahead and not handed on
+     * yet (copied into buf, at most len), 0 when there are none. */
+    size_t (*read_ahead)(struct petls *ctx, unsigned char *buf, size_t len);
+    /* The handshake completed. */
+    void (*handshake_done)(struct petls *ctx);
     /* petls_conn_start: the feature's backend parameters. 0, or -1 with
      * the error set on ctx. */
     int (*conn_params)(struct petls *ctx, struct pb_conn_params *p,
@@ -72,18 +91,38 @@ extern const struct petls_feature petls_feature_sni;
 extern const struct petls_feature petls_feature_psk;
 extern const struct petls_feature petls_feature_alpn;
 extern const struct petls_feature petls_feature_reneg;
+extern const struct petls_feature petls_feature_tickets;
+extern const struct petls_feature petls_feature_session_cache;
+extern const struct petls_feature petls_feature_server_sessions;
+/* The ClientHello stage (accept/session_preparse.c), when a feature needs
+ * it (PETLS_WITH_PREPARSE). */
+extern const struct petls_feature petls_feature_accept;
 
 /* The backend callbacks of the features compiled in (members of absent
  * features NULL), handed to every connection. */
 extern const struct pb_nego_hooks petls_nego_hooks;
 extern const struct pb_vhost_hooks petls_vhost_hooks;
+/* Handed to the backend at freeze: the server's session hooks with server
+ * resumption compiled in, the client's always. */
+extern const struct pb_session_hooks petls_session_hooks;
 
 /* ---- The hook points, each iterating the table in its order ---- */
 
+int petls_features_config_init(struct petls_config *c);
 void petls_features_config_free(struct petls_config *c);
 void petls_features_freeze(struct petls_config *c, struct pb_settings *s);
 int petls_features_wants_preparse(const struct petls_config *c);
 unsigned int petls_features_serve(const struct petls_config *c);
+int petls_features_server_prepare(struct petls_config *c, char *err,
+                                  size_t errlen);
+/* The first non-zero answer (1 or -1), else 0. */
+int petls_features_accept(struct petls *conn);
+/* The first non-zero answer; then, if the backend connection still does
+ * not exist, makes it (petls_conn_start). */
+int petls_features_pre_handshake(struct petls *ctx, char *err, size_t errlen);
+size_t petls_features_read_ahead(struct petls *ctx, unsigned char *buf,
+                                 size_t len);
+void petls_features_handshake_done(struct petls *ctx);
 int petls_features_conn_params(struct petls *ctx, struct pb_conn_params *p,
                                struct petls_conn_scratch *scratch);
 /* The first PETLS_WANT_* a feature returns, else 0 (every feature is

@@ -11,6 +11,7 @@
 #include "nego.h"
 #include "petls_features.h"
 #include "petls_internal.h"
+#include "session_server.h"
 #include "sni.h"
 
 /* In the order the hooks run: SNI first, so that the host context it
@@ -29,6 +30,18 @@ static const struct petls_feature *const table[] = {
 #if PETLS_WITH_RENEG_LIMITS
     &petls_feature_reneg,
 #endif
+#if PETLS_WITH_TICKETS
+    &petls_feature_tickets,
+#endif
+#if PETLS_WITH_SESSION_CACHE
+    &petls_feature_session_cache,
+#endif
+#if PETLS_WITH_SERVER_SESSIONS
+    &petls_feature_server_sessions,
+#endif
+#if PETLS_WITH_PREPARSE
+    &petls_feature_accept,
+#endif
     NULL, /* the end (and what keeps the array non-empty) */
 };
 
@@ -43,6 +56,25 @@ const struct pb_nego_hooks petls_nego_hooks = {
 #endif
 };
 
+static void client_session(void *owner, const uint8_t *sess, size_t len)
+{
+    petls_session_client_received(owner, sess, len);
+}
+
+/* The backend's session callbacks (pb_settings.session_hooks): a server
+ * without resumption compiled in answers none of them. */
+const struct pb_session_hooks petls_session_hooks = {
+#if PETLS_WITH_SERVER_SESSIONS
+    .ticket_make = petls_server_ticket_make,
+    .ticket_open = petls_server_ticket_open,
+    .cache_put = petls_server_cache_put,
+    .cache_get = petls_server_cache_get,
+    .psk_ke_offered = petls_server_psk_ke_offered,
+    .hello_sni = petls_server_hello_sni,
+#endif
+    .client_session = client_session,
+};
+
 /* A server's virtual-host and PSK callbacks (pb_conn_params.vhost). */
 const struct pb_vhost_hooks petls_vhost_hooks = {
 #if PETLS_WITH_SNI
@@ -52,6 +84,83 @@ const struct pb_vhost_hooks petls_vhost_hooks = {
     .psk_lookup = petls_psk_lookup,
 #endif
 };
+
+int petls_features_config_init(struct petls_config *c)
+{
+    const struct petls_feature *const *f;
+
+    for (f = table; *f != NULL; f++) {
+        if ((*f)->config_init != NULL && (*f)->config_init(c) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int petls_features_server_prepare(struct petls_config *c, char *err,
+                                  size_t errlen)
+{
+    const struct petls_feature *const *f;
+
+    for (f = table; *f != NULL; f++) {
+        if ((*f)->server_prepare != NULL &&
+            (*f)->server_prepare(c, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int petls_features_accept(struct petls *conn)
+{
+    const struct petls_feature *const *f;
+    int rc;
+
+    for (f = table; *f != NULL; f++) {
+        if ((*f)->accept != NULL && (rc = (*f)->accept(conn)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int petls_features_pre_handshake(struct petls *ctx, char *err, size_t errlen)
+{
+    const struct petls_feature *const *f;
+    int rc;
+
+    for (f = table; *f != NULL; f++) {
+        if ((*f)->pre_handshake != NULL &&
+            (rc = (*f)->pre_handshake(ctx, err, errlen)) != 0)
+            return rc;
+    }
+    if (ctx->conn == NULL && petls_conn_start(ctx) != 0) {
+        petls_session_errmsg(err, errlen, ctx->err.msg);
+        return PB_ERR;
+    }
+    return 0;
+}
+
+size_t petls_features_read_ahead(struct petls *ctx, unsigned char *buf,
+                                 size_t len)
+{
+    const struct petls_feature *const *f;
+    size_t n;
+
+    for (f = table; *f != NULL; f++) {
+        if ((*f)->read_ahead != NULL &&
+            (n = (*f)->read_ahead(ctx, buf, len)) > 0)
+            return n;
+    }
+    return 0;
+}
+
+void petls_features_handshake_done(struct petls *ctx)
+{
+    const struct petls_feature *const *f;
+
+    for (f = table; *f != NULL; f++) {
+        if ((*f)->handshake_done != NULL)
+            (*f)->handshake_done(ctx);
+    }
+}
 
 void petls_features_config_free(struct petls_config *c)
 {

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "feature.h"
+#include "identity.h"
 #include "petls_internal.h"
 #include "verify_result.h"
 
@@ -88,7 +90,7 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len)
         len = INT_MAX;
     /* The ClientHello read ahead goes to the backend first. */
     if (ctx->pre != NULL && len > 0) {
-        size_t r = petls_preparse_replay(ctx, buf, len);
+        size_t r = petls_features_read_ahead(ctx, buf, len);
         if (r > 0)
             return (int)r;
     }
@@ -176,7 +178,8 @@ int petls_handshake(struct petls *ctx)
     /* A server connection that reads the ClientHello first (external
      * store, stateful mode) makes its backend connection once that is
      * done and the store has answered. */
-    rc = ctx->conn == NULL ? petls_preparse_run(ctx, err, sizeof(err)) : 0;
+    rc = ctx->conn == NULL ? petls_features_pre_handshake(ctx, err, sizeof(err))
+                           : 0;
     if (rc == PETLS_WANT_STORE || rc == PETLS_WANT_SNI)
         return rc;
     if (rc == 0)
@@ -184,8 +187,10 @@ int petls_handshake(struct petls *ctx)
     switch (rc) {
     case PB_OK:
         ctx->hs_done = 1;
-        petls_preparse_done(ctx);
+        petls_features_handshake_done(ctx);
         petls_conn_compute_auth(ctx);
+        if (petls_identity_fails_handshake(ctx))
+            return -1;
         return 0;
     case PB_WANT_READ:
         return PETLS_WANT_POLLIN;

@@ -14,6 +14,13 @@
 #define PETLS_WITH_SERVER_SESSIONS                                             \
     (PETLS_WITH_TICKETS || PETLS_WITH_SESSION_CACHE)
 
+/* The ClientHello stage (accept/session_preparse.c) serves the session
+ * store and stateful mode, the SNI and ALPN callbacks, and the server's
+ * TLS 1.3 psk_ke (cmake/PetlsFeatures.cmake: PETLS_WITH_PREPARSE). */
+#define PETLS_WITH_PREPARSE                                                    \
+    (PETLS_WITH_SESSION_CACHE || PETLS_WITH_SNI || PETLS_WITH_ALPN ||          \
+     PETLS_WITH_TICKETS)
+
 /* "SNI support was compiled out (PETLS_WITH_SNI=OFF)" */
 #define PETLS_FEATURE_OFF_MSG(what, option)                                    \
     what " support was compiled out (" option "=OFF)"

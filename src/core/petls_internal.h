@@ -119,6 +119,10 @@ struct petls_config {
     petls_session_cb session_cb;
     void *session_cb_arg;
     int session_fd; /* -1: none */
+    /* Node's checkServerIdentity (feature/identity): NULL, petls's own
+     * host-name check in the backend. */
+    petls_check_server_identity_cb identity_cb;
+    void *identity_cb_arg;
     size_t client_cache_entries;
     struct petls_session_cache *client_cache;
 };
@@ -172,8 +176,14 @@ struct petls {
     /* Results, computed when the handshake ends (or fails verifying). */
     int verified; /* facts valid */
     struct petls_verify_facts facts;
-    const char *auth_code; /* static string from petls_verify_code */
+    const char *auth_code; /* static string from petls_verify_code, or
+                            * identity_code */
     char auth_msg[PETLS_ERRBUF_SIZE];
+    /* Client: the checkServerIdentity callback refused (identity.c); its
+     * authorizationError (code, or message without one). */
+    int identity_refused;
+    int identity_has_code;
+    char identity_code[PETLS_IDENTITY_TEXT_SIZE];
 
     /* Peer certificate, fetched once. */
     int cert_state; /* 0 not fetched, 1 present, -1 none */
@@ -298,8 +308,6 @@ int petls_io_recv(void *io, unsigned char *buf, size_t len);
 
 /* ---- session_server.c ---- */
 
-/* The hooks handed to the backend at freeze (server and client sides). */
-extern const struct pb_session_hooks petls_session_hooks;
 /* What a stored session is kept as: a TLS 1.2 session ID or a stateful
  * TLS 1.3 ticket id (bound into cache keys and sealed blobs). */
 #define PETLS_SESSION_KIND_ID 'I'
@@ -308,34 +316,14 @@ extern const struct pb_session_hooks petls_session_hooks;
 void petls_session_errmsg(char *err, size_t errlen, const char *msg);
 /* Unix seconds, or the monotonic clock on platforms without a calendar. */
 int64_t petls_session_now(void);
-/* Creates the server cache of a frozen config on its first server use. 0
- * or -1 (out of memory) with err. */
-int petls_session_server_prepare(struct petls_config *config, char *err,
-                                 size_t errlen);
-/* Server connection start. When the config needs it, sets up the
- * pre-parse and returns 1 (the backend connection is created later by
- * petls_preparse_run); 0 when the backend connection may be made now; -1
- * out of memory (error set). */
-int petls_preparse_begin(struct petls *ctx);
-/* Reads and parses the ClientHello, asks the store, then creates the
- * backend connection. Returns 0 when the backend connection exists,
- * PETLS_WANT_STORE while the store has not answered, or a PB_* code of the
- * transport (PB_WANT_READ, PB_EOF, PB_ERR_TIMEOUT, PB_ERR with io_err or
- * err filled). */
-int petls_preparse_run(struct petls *ctx, char *err, size_t errlen);
-/* Bytes read ahead that the backend has not consumed yet: copies up to len
- * into buf and returns the count (0 when there is nothing left). */
-size_t petls_preparse_replay(struct petls *ctx, unsigned char *buf, size_t len);
+/* ---- accept/session_preparse.c (the ClientHello stage, a table entry:
+ * petls_feature_accept) ---- */
+
 /* The store's prefetched answer for (kind, id): -1 none was fetched for
  * it, 0 a miss, 1 found (*blob, *blob_len point at the sealed blob). */
 int petls_preparse_answer(struct petls *ctx, int kind, const uint8_t *id,
                           size_t id_len, const uint8_t **blob,
                           size_t *blob_len);
-/* Server parameters of the backend connection (no_tls12_tickets). */
-void petls_session_server_params(struct petls *ctx, struct pb_conn_params *p);
-/* Drops the pre-parse state once the handshake no longer needs it. */
-void petls_preparse_done(struct petls *ctx);
-void petls_preparse_free(struct petls *ctx);
 
 /* ---- session_client.c ---- */
 

@@ -591,3 +591,115 @@ void petls_hostname_mismatch_reason(const struct petls_cert_names *names,
         out_str(&o, "Cert does not contain a DNS name");
     }
 }
+
+/* ---- Node's tls.checkServerIdentity() ---------------------------------- */
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The IP of an "IP Address:..." entry matches ip/iplen. */
+static int san_ip_matches(const char *san, const uint8_t *ip, size_t iplen)
+{
+    uint8_t b[16];
+    size_t blen;
+
+    return petls_hostname_parse_ip(san + 11, b, &blen) && blen == iplen &&
+           memcmp(b, ip, iplen) == 0;
+}
+
+int petls_hostname_check_identity(const char *host, const char *const *sans,
+                                  size_t n_sans, const char *const *subject,
+                                  size_t n_subject, char *reason,
+                                  size_t reasonlen)
+{
+    /* no buffer: nothing written */
+    struct out o = {reason, reason != NULL ? reasonlen : 0, 0};
+    uint8_t ip[16];
+    size_t iplen, hlen, i, n_dns = 0, n_cn = 0, written = 0;
+
+    if (reason != NULL && reasonlen > 0)
+        reason[0] = '\0';
+    if (host == NULL)
+        host = "";
+    if (sans == NULL)
+        n_sans = 0;
+    if (subject == NULL)
+        n_subject = 0;
+    hlen = strlen(host);
+    if (parse_ip_len(host, hlen, ip, &iplen)) {
+        for (i = 0; i < n_sans; i++) {
+            if (sans[i] != NULL && starts_with(sans[i], "IP Address:") &&
+                san_ip_matches(sans[i], ip, iplen))
+                return 1;
+        }
+        /* "IP: <host> is not in the cert's list: " and each address in
+         * its canonical form (Node's canonicalizeIP). */
+        out_str(&o, "IP: ");
+        out_str(&o, host);
+        out_str(&o, " is not in the cert's list: ");
+        for (i = 0; i < n_sans; i++) {
+            uint8_t b[16];
+            size_t blen;
+
+            if (sans[i] == NULL || !starts_with(sans[i], "IP Address:") ||
+                !petls_hostname_parse_ip(sans[i] + 11, b, &blen))
+                continue;
+            if (written++)
+                out_str(&o, ", ");
+            format_ip(&o, b, blen);
+        }
+        return 0;
+    }
+    for (i = 0; i < n_sans; i++) {
+        if (sans[i] == NULL || !starts_with(sans[i], "DNS:"))
+            continue;
+        n_dns++;
+        if (petls_hostname_match_pattern(sans[i] + 4, strlen(sans[i] + 4),
+                                         host))
+            return 1;
+    }
+    /* Node drops one trailing dot, then ends the name with its own. */
+    hlen = strip_root_dot(host, hlen);
+    if (n_dns > 0) {
+        /* The whole subjectaltname, as Node quotes it. */
+        out_str(&o, "Host: ");
+        out_bytes(&o, host, hlen);
+        out_str(&o, ". is not in the cert's altnames: ");
+        for (i = 0; i < n_sans; i++) {
+            if (sans[i] == NULL)
+                continue;
+            if (written++)
+                out_str(&o, ", ");
+            out_str(&o, sans[i]);
+        }
+        return 0;
+    }
+    /* The subject's CN only when there is no DNS name; any of several CNs
+     * (Node's array). */
+    for (i = 0; i < n_subject; i++) {
+        if (subject[i] == NULL || !starts_with(subject[i], "CN="))
+            continue;
+        n_cn++;
+        if (petls_hostname_match_pattern(subject[i] + 3, strlen(subject[i] + 3),
+                                         host))
+            return 1;
+    }
+    if (n_cn == 0) {
+        out_str(&o, "Cert does not contain a DNS name");
+        return 0;
+    }
+    /* A JavaScript array prints its items joined with ",". */
+    out_str(&o, "Host: ");
+    out_bytes(&o, host, hlen);
+    out_str(&o, ". is not cert's CN: ");
+    for (i = 0; i < n_subject; i++) {
+        if (subject[i] == NULL || !starts_with(subject[i], "CN="))
+            continue;
+        if (written++)
+            out_char(&o, ',');
+        format_cn(&o, subject[i] + 3, strlen(subject[i] + 3));
+    }
+    return 0;
+}

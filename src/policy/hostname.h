@@ -51,6 +51,21 @@ int petls_hostname_verify(const struct petls_cert_names *names,
 void petls_hostname_mismatch_reason(const struct petls_cert_names *names,
                                     const char *host, char *buf, size_t buflen);
 
+/* Node's tls.checkServerIdentity(host, cert) on the certificate's fields
+ * as getPeerCertificate() gives them: sans its subjectaltname entries
+ * ("DNS:x", "IP Address:y"; others are only quoted), subject its "KEY=value"
+ * attributes. An IP literal host matches only an "IP Address:" entry; a
+ * DNS name matches a "DNS:" entry (petls_hostname_match_pattern), or a CN
+ * (any of them) when there is no DNS entry. Returns 1 when host matches;
+ * 0 when not, with Node's reason in reason (always NUL-terminated,
+ * truncated to fit): "IP: <host> is not in the cert's list: <addresses>",
+ * "Host: <host>. is not in the cert's altnames: <subjectaltname>", "Host:
+ * <host>. is not cert's CN: <cn>" or "Cert does not contain a DNS name". */
+int petls_hostname_check_identity(const char *host, const char *const *sans,
+                                  size_t n_sans, const char *const *subject,
+                                  size_t n_subject, char *reason,
+                                  size_t reasonlen);
+
 /* Node's subjectaltname string for these names: "DNS:a.test, DNS:*.b.test,
  * IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1" (dNSNames first, then
  * iPAddresses, as the struct does not keep their relative order; DNS names

@@ -144,6 +144,7 @@ enum {
     OPT_INSECURE,
     OPT_NOVERIFYNAME,
     OPT_NOVERIFYTIME,
+    OPT_CHECK_IDENTITY,
     OPT_JSON,
     OPT_PEER_CERT,
 };
@@ -166,6 +167,10 @@ const struct cli_option cli_tls_options[] = {
      "do not verify the server's name"},
     {"noverifytime", NULL, OPT_NOVERIFYTIME, CLI_ROLE_BOTH,
      "do not check certificate validity periods"},
+    {"check-identity", "MODE", OPT_CHECK_IDENTITY, CLI_ROLE_CLIENT,
+     "server identity callback (Node's checkServerIdentity): default, "
+     "accept (any name), or pin:FINGERPRINT256 (default, then the "
+     "certificate's SHA-256 fingerprint)"},
     {"protocols", "STR", OPT_PROTOCOLS, CLI_ROLE_BOTH,
      "libtls protocol string, e.g. \"tlsv1.3\" or \"secure\""},
     {"min-version", "VER", OPT_MIN_VERSION, CLI_ROLE_BOTH,
@@ -269,6 +274,17 @@ int cli_tls_opts_apply(struct cli_tls_opts *o, const struct cli_option *opt,
     case OPT_NOVERIFYTIME:
         o->noverifytime = 1;
         return 0;
+    case OPT_CHECK_IDENTITY:
+        if (strcmp(value, "default") != 0 && strcmp(value, "accept") != 0 &&
+            strncmp(value, "pin:", 4) != 0) {
+            snprintf(err, errlen,
+                     "--check-identity: '%s' is not default, accept or "
+                     "pin:FINGERPRINT256",
+                     value);
+            return -1;
+        }
+        o->check_identity = value;
+        return 0;
     case OPT_JSON:
         o->json = 1;
         return 0;
@@ -296,6 +312,42 @@ int cli_tls_opts_check(const struct cli_tls_opts *o, unsigned role, char *err,
         return -1;
     }
     return 0;
+}
+
+/* --check-identity: a checkServerIdentity callback as Node's
+ * documentation writes one. "accept" takes any certificate; "default" is
+ * tls.checkServerIdentity; "pin:FP" calls it, then refuses a certificate
+ * whose fingerprint256 is not FP, with the example's message. */
+static const char *identity_mode = "default";
+
+static int check_identity(struct petls *ctx, const char *hostname,
+                          const struct petls_cert_details *cert,
+                          struct petls_identity_error *error, void *arg)
+{
+    const char *mode = identity_mode;
+    const char *cn = "undefined";
+
+    (void)ctx;
+    (void)arg;
+    if (strcmp(mode, "accept") == 0)
+        return 0;
+    if (petls_check_server_identity(hostname, cert, error) != 0)
+        return -1;
+    if (strncmp(mode, "pin:", 4) != 0 ||
+        (cert->fingerprint256 != NULL &&
+         strcmp(cert->fingerprint256, mode + 4) == 0))
+        return 0;
+    for (size_t i = 0; i < cert->n_subject; i++) {
+        if (strncmp(cert->subject[i], "CN=", 3) == 0) {
+            cn = cert->subject[i] + 3;
+            break;
+        }
+    }
+    snprintf(error->message, sizeof(error->message),
+             "Certificate verification error: The certificate of '%s' does "
+             "not match our pinned fingerprint",
+             cn);
+    return -1;
 }
 
 /* Reads the first line of path into buf, without its line ending. */
@@ -456,6 +508,11 @@ struct petls_config *cli_tls_config_build(const struct cli_tls_opts *o,
         petls_config_insecure_noverifyname(cfg);
     if (o->noverifytime)
         petls_config_insecure_noverifytime(cfg);
+    if (o->check_identity != NULL) {
+        identity_mode = o->check_identity;
+        CHECK(petls_config_set_check_server_identity(cfg, check_identity, NULL),
+              "--check-identity");
+    }
 #undef CHECK
     return cfg;
 

@@ -78,6 +78,7 @@ struct cli_tls_opts {
     int insecure;      /* noverifycert + noverifyname, client only */
     int noverifyname;
     int noverifytime;
+    const char *check_identity; /* --check-identity MODE, client only */
     int json;
     int peer_cert; /* --peer-cert: cert_json_print after the handshake */
 };

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "petls_features.h"
 #include "petls_internal.h"
 #include "session_cache.h"
 #include "util.h"
@@ -96,6 +97,7 @@ void petls_session_offer_free(struct petls *ctx)
     ctx->offer_len = 0;
 }
 
+#if PETLS_WITH_SESSION_CACHE
 /* The client cache of the config, made on first use. */
 static struct petls_session_cache *client_cache(struct petls_config *c)
 {
@@ -139,6 +141,7 @@ static size_t client_key(const struct petls *ctx,
         return 0;
     return 32;
 }
+#endif /* PETLS_WITH_SESSION_CACHE */
 
 /* Takes a wrapped session found elsewhere (len bytes in a buffer of cap)
  * as this connection's offer (buf then belongs to ctx); 0, or -1 when it
@@ -160,9 +163,6 @@ static int offer_tmp(struct petls *ctx, uint8_t *buf, size_t len, size_t cap,
 void petls_session_client_offer(struct petls *ctx, struct pb_conn_params *p)
 {
     struct petls_config *c = ctx->config;
-    struct petls_session_cache *cache;
-    uint8_t key[PETLS_CACHE_KEY_MAX];
-    size_t key_len, len = 0;
     uint8_t *buf;
 
     if (ctx->offer != NULL) {
@@ -184,18 +184,25 @@ void petls_session_client_offer(struct petls *ctx, struct pb_conn_params *p)
             return;
         petls_free_secret(buf, SESS_MAX);
     }
-    cache = client_cache(c);
-    if (cache == NULL)
-        return;
-    key_len = client_key(ctx, key);
-    /* The cache hands out a buffer of the session's own size. */
-    if (key_len > 0 &&
-        petls_session_cache_get_dup(cache, key, key_len, &buf, &len,
-                                    petls_session_now()) == 1) {
-        if (offer_tmp(ctx, buf, len, len, p) == 0)
+#if PETLS_WITH_SESSION_CACHE
+    {
+        struct petls_session_cache *cache = client_cache(c);
+        uint8_t key[PETLS_CACHE_KEY_MAX];
+        size_t key_len, len = 0;
+
+        if (cache == NULL)
             return;
-        petls_free_secret(buf, len);
+        key_len = client_key(ctx, key);
+        /* The cache hands out a buffer of the session's own size. */
+        if (key_len > 0 &&
+            petls_session_cache_get_dup(cache, key, key_len, &buf, &len,
+                                        petls_session_now()) == 1) {
+            if (offer_tmp(ctx, buf, len, len, p) == 0)
+                return;
+            petls_free_secret(buf, len);
+        }
     }
+#endif
 }
 
 /* ---- New sessions ---- */
@@ -204,9 +211,7 @@ void petls_session_client_received(struct petls *ctx, const uint8_t *sess,
                                    size_t len)
 {
     struct petls_config *c = ctx->config;
-    struct petls_session_cache *cache;
-    uint8_t key[PETLS_CACHE_KEY_MAX];
-    size_t key_len, wlen = SESS_HDR_LEN + len;
+    size_t wlen = SESS_HDR_LEN + len;
     uint8_t *w;
 
     if (sess == NULL || len == 0 || len > PB_SESSION_MAX)
@@ -225,16 +230,20 @@ void petls_session_client_received(struct petls *ctx, const uint8_t *sess,
          * handshake. */
         (void)petls_port_fd_replace(c->session_fd, w, wlen, err, sizeof(err));
     }
-    cache = client_cache(c);
+#if PETLS_WITH_SESSION_CACHE
+    struct petls_session_cache *cache = client_cache(c);
     if (cache != NULL) {
         int64_t now = petls_session_now();
         int64_t life = c->session_lifetime > 0 ? c->session_lifetime
                                                : PETLS_SESSION_LIFETIME_DEFAULT;
-        key_len = client_key(ctx, key);
+        uint8_t key[PETLS_CACHE_KEY_MAX];
+        size_t key_len = client_key(ctx, key);
+
         if (key_len > 0)
             (void)petls_session_cache_put(cache, key, key_len, w, wlen,
                                           now + life, now);
     }
+#endif
     if (c->session_cb != NULL)
         c->session_cb(ctx, w, wlen, c->session_cb_arg);
 }

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "feature.h"
 #include "petls_internal.h"
 #include "session_cache.h"
 
@@ -80,3 +81,18 @@ int petls_config_set_client_session_cache(struct petls_config *c,
     c->client_cache_entries = max_entries;
     return 0;
 }
+
+/* ---- Hooks (the feature table, core/features.c) ---- */
+
+static void session_cache_config_free(struct petls_config *c)
+{
+    petls_session_cache_free(c->cache);
+    petls_session_cache_free(c->client_cache);
+    c->cache = NULL;
+    c->client_cache = NULL;
+}
+
+const struct petls_feature petls_feature_session_cache = {
+    .name = "session_cache",
+    .config_free = session_cache_config_free,
+};

@@ -9,6 +9,9 @@
 
 #include "client_hello.h"
 #include "feature.h"
+#include "petls_features.h"
+#include "session_server.h"
+#include "feature.h"
 #include "petls_internal.h"
 #include "session_cache.h"
 #include "session_seal.h"
@@ -18,11 +21,13 @@
 /* Stateful TLS 1.3 tickets are random ids of this size. */
 #define STATEFUL_TICKET_LEN 32
 
-int petls_session_server_prepare(struct petls_config *c, char *err,
-                                 size_t errlen)
+/* Creates the server cache of a frozen config on its first server use
+ * (the server_prepare hook). 0 or -1 (out of memory) with err. */
+static int server_prepare(struct petls_config *c, char *err, size_t errlen)
 {
     int rc = 0;
 
+#if PETLS_WITH_SESSION_CACHE
     petls_port_mutex_lock(c->mutex);
     if (c->cache == NULL && !c->have_store && c->session_lifetime > 0 &&
         c->cache_max_entries > 0) {
@@ -36,6 +41,11 @@ int petls_session_server_prepare(struct petls_config *c, char *err,
         petls_session_errmsg(err, errlen,
                              "cannot create the session cache "
                              "(out of memory)");
+#else
+    (void)c;
+    (void)err;
+    (void)errlen;
+#endif
     return rc;
 }
 
@@ -125,6 +135,7 @@ static size_t cache_key(const struct petls *ctx, int kind, const uint8_t *id,
 }
 
 /* Keeps session bytes under id in the store (sealed) or the cache. */
+#if PETLS_WITH_SESSION_CACHE
 static int session_save(struct petls *ctx, int kind, const uint8_t *id,
                         size_t id_len, const uint8_t *sess, size_t sess_len)
 {
@@ -263,12 +274,39 @@ static int session_load(struct petls *ctx, int kind, const uint8_t *id,
     *out = NULL;
     return -1;
 }
+#else
+/* Without the cache and the store (PETLS_WITH_SESSION_CACHE=OFF) the
+ * config never is in stateful mode and has no session IDs to keep. */
+static int session_save(struct petls *ctx, int kind, const uint8_t *id,
+                        size_t id_len, const uint8_t *sess, size_t sess_len)
+{
+    (void)ctx;
+    (void)kind;
+    (void)id;
+    (void)id_len;
+    (void)sess;
+    (void)sess_len;
+    return -1;
+}
+
+static int session_load(struct petls *ctx, int kind, const uint8_t *id,
+                        size_t id_len, uint8_t **out, size_t *out_len)
+{
+    (void)ctx;
+    (void)kind;
+    (void)id;
+    (void)id_len;
+    (void)out;
+    (void)out_len;
+    return -1;
+}
+#endif
 
 /* ---- The hooks ---- */
 
-static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
-                            size_t sess_len, uint8_t *out, size_t cap,
-                            size_t *out_len, uint32_t *lifetime_s)
+int petls_server_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
+                             size_t sess_len, uint8_t *out, size_t cap,
+                             size_t *out_len, uint32_t *lifetime_s)
 {
     struct petls *ctx = owner;
     struct petls_config *c = ctx->config;
@@ -278,6 +316,7 @@ static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
     if (c->session_lifetime <= 0)
         return -1;
     *lifetime_s = (uint32_t)c->session_lifetime;
+#if PETLS_WITH_TICKETS
     if (c->tickets) {
         uint8_t sctx[BIND_LEN];
         size_t n =
@@ -288,6 +327,7 @@ static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
                                  (uint32_t)c->session_lifetime, sctx, n, sess,
                                  sess_len, out, cap, out_len);
     }
+#endif
     /* Stateful: the ticket is only an id into the cache or store. */
     if (cap < sizeof(id) || pb_random(id, sizeof(id)) != 0)
         return -1;
@@ -299,17 +339,19 @@ static int hook_ticket_make(void *owner, uint16_t version, const uint8_t *sess,
     return 0;
 }
 
-static int hook_ticket_open(void *owner, const uint8_t *ticket,
-                            size_t ticket_len, uint8_t **sess, size_t *sess_len)
+int petls_server_ticket_open(void *owner, const uint8_t *ticket,
+                             size_t ticket_len, uint8_t **sess,
+                             size_t *sess_len)
 {
     struct petls *ctx = owner;
     struct petls_config *c = ctx->config;
-    int renew = 0;
 
     *sess = NULL;
     if (c->session_lifetime <= 0)
         return -1;
+#if PETLS_WITH_TICKETS
     if (c->tickets) {
+        int renew = 0;
         uint8_t sctx[BIND_LEN];
         size_t cap, n = bind_context(ctx, c->session_id_ctx,
                                      c->session_id_ctx_len, sctx);
@@ -333,14 +375,15 @@ static int hook_ticket_open(void *owner, const uint8_t *ticket,
         *sess = NULL;
         return -1;
     }
+#endif
     if (ticket_len != STATEFUL_TICKET_LEN)
         return -1;
     return session_load(ctx, PETLS_SESSION_KIND_TICKET, ticket, ticket_len,
                         sess, sess_len);
 }
 
-static int hook_cache_put(void *owner, const uint8_t *id, size_t id_len,
-                          const uint8_t *sess, size_t sess_len)
+int petls_server_cache_put(void *owner, const uint8_t *id, size_t id_len,
+                           const uint8_t *sess, size_t sess_len)
 {
     struct petls *ctx = owner;
 
@@ -349,8 +392,8 @@ static int hook_cache_put(void *owner, const uint8_t *id, size_t id_len,
     return session_save(ctx, PETLS_SESSION_KIND_ID, id, id_len, sess, sess_len);
 }
 
-static int hook_cache_get(void *owner, const uint8_t *id, size_t id_len,
-                          uint8_t **sess, size_t *sess_len)
+int petls_server_cache_get(void *owner, const uint8_t *id, size_t id_len,
+                           uint8_t **sess, size_t *sess_len)
 {
     struct petls *ctx = owner;
 
@@ -360,18 +403,13 @@ static int hook_cache_get(void *owner, const uint8_t *id, size_t id_len,
     return session_load(ctx, PETLS_SESSION_KIND_ID, id, id_len, sess, sess_len);
 }
 
-static void hook_client_session(void *owner, const uint8_t *sess, size_t len)
-{
-    petls_session_client_received(owner, sess, len);
-}
-
 /* The backend asks while mbedTLS weighs a TLS 1.3 ticket it just opened
  * (mbedtls_psk_ke.c): does the ClientHello offer psk_ke, and what age did
  * it give this ticket? Parsed again rather than kept from a pre-parse:
  * most configs have none, and this runs only with psk_ke allowed. */
-static int hook_psk_ke_offered(const uint8_t *hello, size_t hello_len,
-                               const uint8_t *ticket, size_t ticket_len,
-                               uint32_t *obfuscated_age)
+int petls_server_psk_ke_offered(const uint8_t *hello, size_t hello_len,
+                                const uint8_t *ticket, size_t ticket_len,
+                                uint32_t *obfuscated_age)
 {
     struct petls_client_hello ch;
     char err[96];
@@ -391,8 +429,8 @@ static int hook_psk_ke_offered(const uint8_t *hello, size_t hello_len,
     return 0;
 }
 
-static int hook_hello_sni(const uint8_t *hello, size_t hello_len,
-                          const uint8_t **name, size_t *name_len)
+int petls_server_hello_sni(const uint8_t *hello, size_t hello_len,
+                           const uint8_t **name, size_t *name_len)
 {
     struct petls_client_hello ch;
     char err[96];
@@ -406,7 +444,9 @@ static int hook_hello_sni(const uint8_t *hello, size_t hello_len,
     return 1;
 }
 
-const struct pb_session_hooks petls_session_hooks = {
-    hook_ticket_make,    hook_ticket_open,    hook_cache_put, hook_cache_get,
-    hook_client_session, hook_psk_ke_offered, hook_hello_sni,
+/* The backend's callbacks above are gathered in core/features.c
+ * (petls_session_hooks). */
+const struct petls_feature petls_feature_server_sessions = {
+    .name = "server_sessions",
+    .server_prepare = server_prepare,
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "feature.h"
 #include "petls_internal.h"
 #include "ticket_keys.h"
 #include "util.h"
@@ -155,3 +156,25 @@ int petls_config_set_ticket_rotation(struct petls_config *c, uint32_t rotate_s,
     c->rotation_set = 1;
     return 0;
 }
+
+/* ---- Hooks (the feature table, core/features.c) ---- */
+
+/* Every config has a ring (a server may get keys at any time). */
+static int tickets_config_init(struct petls_config *c)
+{
+    c->ticket_keys = petls_ticket_keys_new(PETLS_SESSION_LIFETIME_DEFAULT,
+                                           PETLS_SESSION_LIFETIME_DEFAULT);
+    return c->ticket_keys != NULL ? 0 : -1;
+}
+
+static void tickets_config_free(struct petls_config *c)
+{
+    petls_ticket_keys_free(c->ticket_keys);
+    c->ticket_keys = NULL;
+}
+
+const struct petls_feature petls_feature_tickets = {
+    .name = "tickets",
+    .config_init = tickets_config_init,
+    .config_free = tickets_config_free,
+};

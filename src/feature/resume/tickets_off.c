@@ -2,12 +2,12 @@
  * PETLS_WITH_TICKETS=OFF: no stateless session tickets, no ticket key
  * ring. A server resumes statefully (PETLS_WITH_SESSION_CACHE: its TLS 1.3
  * tickets are ids into the cache or store) or not at all. The ticket-key
- * calls fail; the ring the engine holds is always NULL. Replaces
- * ticket_keys.c and ticket_config.c.
+ * calls fail; the ring the engine holds is always NULL (the feature is
+ * absent from the table, core/features.c). Replaces ticket_keys.c and
+ * ticket_config.c.
  */
 #include "petls_features.h"
 #include "petls_internal.h"
-#include "ticket_keys.h"
 
 #define TICKETS_OFF                                                            \
     PETLS_FEATURE_OFF_MSG("session ticket", "PETLS_WITH_TICKETS")
@@ -55,64 +55,4 @@ int petls_config_set_ticket_rotation(struct petls_config *config,
     (void)rotate_s;
     (void)grace_s;
     return petls_config_feature_off(config, TICKETS_OFF);
-}
-
-/* ---- The ring, as config.c and session_server.c use it ---- */
-
-struct petls_ticket_keys *petls_ticket_keys_new(uint32_t rotate_s,
-                                                uint32_t grace_s)
-{
-    (void)rotate_s;
-    (void)grace_s;
-    return NULL;
-}
-
-void petls_ticket_keys_free(struct petls_ticket_keys *r)
-{
-    (void)r;
-}
-
-void petls_ticket_keys_set_rotation(struct petls_ticket_keys *r,
-                                    uint32_t rotate_s, uint32_t grace_s)
-{
-    (void)r;
-    (void)rotate_s;
-    (void)grace_s;
-}
-
-/* Never reached: the config is always in stateful mode (c->tickets 0). */
-int petls_ticket_seal(struct petls_ticket_keys *r, int64_t now,
-                      uint32_t lifetime_s, const uint8_t *context,
-                      size_t context_len, const uint8_t *sess, size_t len,
-                      uint8_t *out, size_t cap, size_t *out_len)
-{
-    (void)r;
-    (void)now;
-    (void)lifetime_s;
-    (void)context;
-    (void)context_len;
-    (void)sess;
-    (void)len;
-    (void)out;
-    (void)cap;
-    (void)out_len;
-    return -1;
-}
-
-int petls_ticket_open(struct petls_ticket_keys *r, int64_t now,
-                      const uint8_t *context, size_t context_len,
-                      const uint8_t *ticket, size_t len, uint8_t *out,
-                      size_t cap, size_t *out_len, int *renew)
-{
-    (void)r;
-    (void)now;
-    (void)context;
-    (void)context_len;
-    (void)ticket;
-    (void)len;
-    (void)out;
-    (void)cap;
-    (void)out_len;
-    (void)renew;
-    return -1;
 }
