@@ -125,7 +125,10 @@ start_heap=$(field "$(grep '^petls-fw: listening' "$LOG")" heap)
 node_peer client --bytes 100 >/dev/null
 one=$(grep -m1 '^conn 1: TLS' "$LOG")
 node_peer concurrent --n 4 >"$work/conc.json"
-four=$(grep -E '^conn [0-9]+: TLS.* conns=4 ' "$LOG" | sort -t= -k8,8n | tail -1)
+# The last of the four to log its handshake (at its first data): the
+# others are done by then (their heap= values include handshakes still
+# running).
+four=$(grep -E '^conn [0-9]+: TLS.* conns=4 ' "$LOG" | tail -1)
 conc_ok=$(json_num "$(cat "$work/conc.json")" secure)
 halt
 
@@ -271,14 +274,27 @@ run_cost psk13 -nocert -psk 000102030405060708090a0b0c0d0e0f -psk_identity Clien
     echo "connection, above), so a 64 KiB arena fits none with this server's"
     echo "config (two certificates, tickets, a session cache, 16 KiB input"
     echo "records)."
+  else
+    echo "A first handshake needs the server context too (the peak with one"
+    echo "connection, above): with 16 KiB input records it fits a 64 KiB"
+    echo "arena because the ClientHello stage holds the ClientHello at its"
+    echo "size (it took an 18 KiB buffer and an 8 KiB store-answer buffer per"
+    echo "handshake until 2026-12-08, ~76 KiB peak: no connection fitted)."
   fi
   echo "An idle connection keeps about $(kib "$(( ($(field "$four" heap) - $(field "$one" heap)) / 3 ))") KiB (four open against one, above:"
   echo "its record buffers are released while idle), so what limits the count"
   echo "is the room a new connection's handshake and its 16 KiB input record"
   echo "need besides them, in one piece. The counts vary from run to run (when"
   echo "a connection's buffers are taken and given back against the others'):"
-  echo "in a 128 KiB arena 15 to 23 connections were kept in three runs on"
-  echo "2026-12-07 (this table is one run), and handshakes at once vary by one."
+  echo "in three runs on 2026-12-08 a 64 KiB arena kept 3 to 5 and a 128 KiB"
+  echo "one 14 (this table is one run), and handshakes at once vary by two."
+  echo "In the 128 KiB arena the arena is not what runs out: the 32 PSA key"
+  echo "slots are (\`MBEDTLS_PSA_KEY_SLOT_COUNT\` in"
+  echo "\`port/mbedtls/petls_mbedtls_lwip.h\`; the server's keys take a few,"
+  echo "an idle TLS 1.3 connection two, its traffic keys), and mbedTLS reports"
+  echo "that as out of memory. With 96 slots the same image kept all 32"
+  echo "connections (checked by hand on 2026-12-08); a slot costs ~40 bytes"
+  echo "of static RAM."
   echo
   echo "## Handshake cost in instructions"
   echo

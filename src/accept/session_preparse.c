@@ -30,7 +30,12 @@
  *  2. What is buffered. `flight` holds exactly the bytes read from the
  *     transport so far, unchanged, at most PETLS_CH_MAX_FLIGHT; nothing is
  *     ever dropped, reordered or rewritten, so the backend sees the same
- *     stream it would have read itself. `scratch` (the reassembly of a
+ *     stream it would have read itself. It starts at PRE_FLIGHT_FIRST bytes
+ *     and grows to the records' lengths as their headers arrive (a
+ *     ClientHello is a few hundred bytes; the whole 18 KiB was allocated
+ *     for every handshake before, a quarter of what the example firmware's
+ *     first handshake needed). `blob` (PETLS_STORE_BLOB_MAX) exists only
+ *     once the store is asked. `scratch` (the reassembly of a
  *     ClientHello spanning records) lives only while reading (PRE_READING)
  *     and only if such a ClientHello came; pointers into flight/scratch
  *     (struct petls_client_hello) are used inside collect() and never kept.
@@ -85,7 +90,8 @@ enum pre_answer {
 struct petls_preparse {
     enum pre_state state;
     int no_tls12_tickets;
-    uint8_t *flight; /* PETLS_CH_MAX_FLIGHT bytes */
+    uint8_t *flight; /* flight_cap bytes, at most PETLS_CH_MAX_FLIGHT */
+    size_t flight_cap;
     size_t flight_len;
     size_t replay_off;
     uint8_t *scratch; /* for a ClientHello spanning records: allocated
@@ -96,8 +102,11 @@ struct petls_preparse {
     uint8_t id[PRE_ID_MAX];
     size_t id_len;
     size_t blob_len;
-    uint8_t blob[PETLS_STORE_BLOB_MAX];
+    uint8_t *blob; /* PETLS_STORE_BLOB_MAX bytes, once the store is asked */
 };
+
+/* The flight buffer's first size: one read takes most ClientHellos. */
+#define PRE_FLIGHT_FIRST 1024
 
 static void free_buffers(struct petls_preparse *pre)
 {
@@ -105,6 +114,9 @@ static void free_buffers(struct petls_preparse *pre)
     pre->flight = NULL;
     petls_port_free(pre->scratch);
     pre->scratch = NULL;
+    if (pre->blob != NULL)
+        petls_free_secret(pre->blob, PETLS_STORE_BLOB_MAX);
+    pre->blob = NULL;
 }
 
 static void preparse_free(struct petls *ctx)
@@ -136,7 +148,8 @@ static int preparse_begin(struct petls *ctx)
         return 0;
     pre = petls_port_calloc(1, sizeof(*pre));
     if (pre != NULL) {
-        pre->flight = petls_port_calloc(1, PETLS_CH_MAX_FLIGHT);
+        pre->flight = petls_port_calloc(1, PRE_FLIGHT_FIRST);
+        pre->flight_cap = PRE_FLIGHT_FIRST;
     }
     if (pre == NULL || pre->flight == NULL) {
         if (pre != NULL)
@@ -168,11 +181,15 @@ static void store_ask(struct petls *ctx, int kind, const uint8_t *id,
 {
     struct petls_preparse *pre = ctx->pre;
     struct petls_config *c = ctx->config;
-    size_t len = sizeof(pre->blob);
+    size_t len = PETLS_STORE_BLOB_MAX;
     int rc;
 
     if (id_len == 0 || id_len > sizeof(pre->id))
         return;
+    if (pre->blob == NULL)
+        pre->blob = petls_port_calloc(1, PETLS_STORE_BLOB_MAX);
+    if (pre->blob == NULL)
+        return; /* out of memory: no lookup, a full handshake */
     pre->kind = kind;
     memcpy(pre->id, id, id_len);
     pre->id_len = id_len;
@@ -182,7 +199,8 @@ static void store_ask(struct petls *ctx, int kind, const uint8_t *id,
         return; /* answered from inside get() */
     if (rc == PETLS_STORE_PENDING) {
         pre->state = PRE_WAIT_STORE;
-    } else if (rc == PETLS_STORE_FOUND && len > 0 && len <= sizeof(pre->blob)) {
+    } else if (rc == PETLS_STORE_FOUND && len > 0 &&
+               len <= PETLS_STORE_BLOB_MAX) {
         pre->blob_len = len;
         pre->answer = ANSWER_FOUND;
     } else {
@@ -222,6 +240,28 @@ static void decide(struct petls *ctx, const struct petls_client_hello *ch)
     store_ask(ctx, PETLS_SESSION_KIND_ID, ch->session_id, ch->session_id_len);
 }
 
+/* Makes room for more of the flight: up to the end of the last record whose
+ * header is in (a record's length comes from the peer: never past
+ * PETLS_CH_MAX_FLIGHT), or for the next header. 0, or -1 out of memory. */
+static int grow_flight(struct petls_preparse *pre)
+{
+    size_t off = 0, need, cap;
+    uint8_t *p;
+
+    while (off + 5 <= pre->flight_len)
+        off += 5 + ((size_t)pre->flight[off + 3] << 8 | pre->flight[off + 4]);
+    need = off > pre->flight_len ? off : off + 5;
+    cap = need < PETLS_CH_MAX_FLIGHT ? need : PETLS_CH_MAX_FLIGHT;
+    p = petls_port_calloc(1, cap);
+    if (p == NULL)
+        return -1;
+    memcpy(p, pre->flight, pre->flight_len);
+    petls_port_free(pre->flight);
+    pre->flight = p;
+    pre->flight_cap = cap;
+    return 0;
+}
+
 /* Reads until a whole ClientHello is there (or the bytes turn out not to
  * be one). Returns 0 when reading is over, or a PB_* code (err filled for
  * PB_ERR). */
@@ -237,8 +277,12 @@ static int collect(struct petls *ctx, char *err, size_t errlen)
     for (;;) {
         if (pre->flight_len == PETLS_CH_MAX_FLIGHT)
             return 0; /* too big to judge: the backend decides */
+        if (pre->flight_len == pre->flight_cap && grow_flight(pre) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return PB_ERR;
+        }
         n = petls_io_recv(ctx, pre->flight + pre->flight_len,
-                          PETLS_CH_MAX_FLIGHT - pre->flight_len);
+                          pre->flight_cap - pre->flight_len);
         if (n == 0)
             return PB_EOF;
         if (n < 0)
@@ -370,7 +414,7 @@ int petls_store_answer(struct petls *conn, const uint8_t *blob, size_t len)
         pre->answer = ANSWER_MISS;
         return 0;
     }
-    if (len > sizeof(pre->blob)) {
+    if (len > PETLS_STORE_BLOB_MAX) {
         pre->answer = ANSWER_MISS;
         petls_set_error(conn,
                         "session store answer of %zu bytes is larger than "

@@ -259,6 +259,7 @@ logged both \
     "not a TLS handshake: the client sent a malformed alert record of 3 bytes (RFC 8446 6; sent alert decode_error)" \
     "not a TLS handshake: the client sent an empty handshake record (RFC 8446 5.1; sent alert unexpected_message)" \
     "the client's ClientHello does not parse (RFC 8446 4.1.2; sent alert decode_error)" \
+    "the client's ClientHello has no extensions (a TLS 1.2 client), which mbedTLS 3.6 refuses while TLS 1.3 is enabled (mbedTLS issue 9963; sent alert decode_error)" \
     "the client sent a handshake message of type 2 where a ClientHello belongs (RFC 8446 4; sent alert unexpected_message)"
 section "crafted TLS 1.2 key exchanges (TLS 1.2 server)"
 crafted tls12 --max-version TLSv1.2

@@ -95,3 +95,32 @@ CHECKS=$((CHECKS + 1))
 if [ -s "$sess" ]; then fail "--tickets 0: s_client got a ticket"; else
     pass "--tickets 0: no ticket sent"; fi
 stop_bg "$SERVER_PID"
+
+# The pre-parse (stateful mode reads the ClientHello before the backend)
+# starts with a 1 KiB buffer and grows it as record headers arrive: a
+# 1.7 KiB ClientHello (150 ALPN names) in four 512-byte records
+# (-max_send_frag 512) is read whole, replayed unchanged, and the
+# decisions made on it hold (TLS 1.2: resumed by session ID; ALPN chosen).
+section "a ClientHello in four records through the stateful pre-parse"
+start_petls_server srv-frag "${SERVER_ARGS[@]}" --no-tickets --alpn h2,http/1.1
+ALPN=$(for i in $(seq 100 249); do printf 'proto-%d,' "$i"; done)http/1.1
+for v in tls1_2 tls1_3; do
+    sess=$TMP/frag-$v.sess
+    frag=(-"$v" -servername localhost -CAfile "$CERTS/ca.pem"
+        -max_send_frag 512 -alpn "$ALPN")
+    run_s_client "frag-$v-1" "ping-1" "${frag[@]}" -sess_out "$sess" -msg
+    assert_status "frag $v first s_client" 0 "$STATUS"
+    hello=$(grep -m1 'ClientHello' <<<"$OUT" | sed -nE 's/.*length 0*([0-9a-f]+)\].*/\1/p')
+    CHECKS=$((CHECKS + 1))
+    if [ -n "$hello" ] && [ "$((16#$hello))" -gt 1536 ]; then
+        pass "frag $v: ClientHello of $((16#$hello)) bytes"
+    else
+        fail "frag $v: ClientHello not above 1536 bytes ('$hello')"
+    fi
+    assert_line "frag $v first ALPN" "$OUT" "ALPN protocol: http/1.1"
+    run_s_client "frag-$v-2" "ping-2" "${frag[@]}" -sess_in "$sess"
+    assert_status "frag $v second s_client" 0 "$STATUS"
+    assert_contains "frag $v second" "$OUT" "Reused, TLSv1."
+    assert_line "frag $v second echo" "$OUT" "ping-2"
+done
+stop_bg "$SERVER_PID"

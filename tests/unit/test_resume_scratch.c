@@ -81,3 +81,29 @@ Test(resume_scratch, tls13_client_cache)
                  alloc_watch_last_in_range());
     rfx_free(&f);
 }
+
+/* The pre-parse (here: stateful TLS 1.3, which reads the ClientHello before
+ * the backend) holds the ClientHello at its size: its buffer starts at
+ * 1 KiB and grows with the records, and the 8 KiB store answer buffer
+ * exists only when a store is asked. Before, every such handshake took an
+ * 18,437-byte flight buffer and an 8,264-byte state (issue 16: the example
+ * firmware's first handshake did not fit a 64 KiB arena). */
+Test(resume_scratch, preparse_holds_the_hello_at_its_size)
+{
+    struct rfx f;
+
+    rfx_init(&f, PETLS_PROTOCOL_TLSv1_2 | PETLS_PROTOCOL_TLSv1_3);
+    cr_assert(petls_config_set_session_tickets(f.scfg, 0) == 0);
+    cr_assert_eq(rfx_conn(&f), 0, "first handshake cannot resume");
+    alloc_watch_start(SCRATCH_LO, SIZE_MAX);
+    cr_assert_eq(rfx_conn_offer(&f, NULL, 0, NULL), 0,
+                 "a handshake without a session resumed");
+    cr_assert_eq(rfx_conn(&f), 1, "stateful TLS 1.3 did not resume");
+    alloc_watch_stop();
+    cr_assert_eq(alloc_watch_in_range(), 0,
+                 "%zu block(s) of %d bytes or more (the last %zu) in a "
+                 "pre-parsed handshake",
+                 alloc_watch_in_range(), SCRATCH_LO,
+                 alloc_watch_last_in_range());
+    rfx_free(&f);
+}

@@ -847,6 +847,36 @@ static int explain_record(const struct pb_conn *c, const char *op,
     return 1;
 }
 
+/* A ClientHello that ends after its compression methods (RFC 5246
+ * 7.4.1.2: extensions are optional; an old TLS 1.2 client, a scanner).
+ * mbedTLS 3.6's TLS 1.3 server code reads the extensions' length before it
+ * looks for supported_versions and answers decode_error (mbedTLS issue
+ * 9963). 1 when the message in in_msg is whole and is such a hello. */
+static int hello_without_extensions(const struct pb_conn *c)
+{
+    const unsigned char *m = c->ssl.in_msg;
+    size_t len, off = 4 + 2 + 32;
+
+    if (m == NULL || c->ssl.in_msglen < 4 ||
+        m[0] != MBEDTLS_SSL_HS_CLIENT_HELLO) {
+        return 0;
+    }
+    len = (size_t)m[1] << 16 | (size_t)m[2] << 8 | m[3];
+    if (4 + len > c->ssl.in_msglen || off + 1 > 4 + len) {
+        return 0;
+    }
+    off += 1 + m[off]; /* session id */
+    if (off + 2 > 4 + len) {
+        return 0;
+    }
+    off += 2 + ((size_t)m[off] << 8 | m[off + 1]); /* cipher suites */
+    if (off + 1 > 4 + len) {
+        return 0;
+    }
+    off += 1 + m[off]; /* compression methods */
+    return off == 4 + len;
+}
+
 /* Refused input: records and key exchanges (the cases of the table
  * whose mbedTLS codes say little or mislead: "Bad input parameters",
  * "invalid record", "could not be parsed"). */
@@ -890,6 +920,16 @@ static int explain_input(const struct pb_conn *c, int ret, const char *op,
                            "%u where a ClientHello belongs (RFC 8446 4; "
                            "sent alert %s)",
                            op, (unsigned)c->ssl.in_msg[0], sent);
+            return 1;
+        }
+        if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR &&
+            hello_without_extensions(c)) {
+            pb_mbedtls_msg(err, errlen,
+                           "%s: the client's ClientHello has no extensions "
+                           "(a TLS 1.2 client), which mbedTLS 3.6 refuses "
+                           "while TLS 1.3 is enabled (mbedTLS issue 9963; "
+                           "sent alert %s)",
+                           op, sent);
             return 1;
         }
         if (ret == MBEDTLS_ERR_SSL_DECODE_ERROR &&
