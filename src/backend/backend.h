@@ -530,6 +530,8 @@ void pb_zeroize(void *p, size_t len);
 #define PB_CBC_AES_256 3
 #define PB_CBC_DES_EDE3 4 /* three-key triple DES */
 #define PB_CBC_DES_EDE 5  /* two-key triple DES */
+#define PB_CBC_RC2_40 6   /* RC2, 5-byte key, 40 effective bits */
+#define PB_CBC_RC2_128 7  /* RC2, 16-byte key, 128 effective bits */
 /* Digest size of md, 0 when the backend lacks it. */
 size_t pb_md_size(int md);
 /* RFC 7292 B.2 (id 1 key, 2 IV, 3 MAC key); bmp_pwd is the BMPString

@@ -48,8 +48,14 @@ export_p12 pbe-3des server-ecdsa.pem server-ecdsa.key -macalg sha1 \
     -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES
 export_p12 pbe-2des server-ecdsa.pem server-ecdsa.key -macalg sha1 \
     -keypbe PBE-SHA1-2DES -certpbe PBE-SHA1-2DES
-# -legacy: RC2-40 for the certificates, triple DES for the key.
+# -legacy: RC2-40 for the certificates, triple DES for the key, SHA-1 MAC
+# (OpenSSL 1.1's default); RC2-128 certificates.
 export_p12 legacy server-rsa.pem server-rsa.key -legacy
+export_p12 rc2-128 server-ecdsa.pem server-ecdsa.key -legacy \
+    -certpbe PBE-SHA1-RC2-128
+# RC4 (refused by name).
+export_p12 rc4 server-ecdsa.pem server-ecdsa.key -legacy \
+    -certpbe PBE-SHA1-RC4-128
 # Triple DES key, AES certificates (OpenSSL 1.1's key default, -legacy's
 # key mode without RC2).
 export_p12 legacy-key server-rsa.pem server-rsa.key -macalg sha1 \

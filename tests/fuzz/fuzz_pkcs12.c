@@ -39,8 +39,8 @@ static int pbkdf2(int md, const uint8_t *pwd, size_t pwd_len,
     return 0;
 }
 
-static int hmac(int md, const uint8_t *key, size_t key_len,
-                const uint8_t *data, size_t len, uint8_t *out)
+static int hmac(int md, const uint8_t *key, size_t key_len, const uint8_t *data,
+                size_t len, uint8_t *out)
 {
     (void)key, (void)key_len, (void)data, (void)len;
     memset(out, 0xa5, md_size(md));
@@ -49,9 +49,9 @@ static int hmac(int md, const uint8_t *key, size_t key_len,
 
 static int cbc_key_len(int cipher, size_t *key_len, size_t *iv_len)
 {
-    static const size_t keys[] = {0, 16, 24, 32, 24, 16};
+    static const size_t keys[] = {0, 16, 24, 32, 24, 16, 5, 16};
 
-    if (cipher < 1 || cipher > 5)
+    if (cipher < 1 || cipher > 7)
         return -8;
     *key_len = keys[cipher];
     *iv_len = cipher <= 3 ? 16 : 8;
@@ -72,8 +72,8 @@ static int cbc_decrypt(int cipher, const uint8_t *key, size_t key_len,
     return 0;
 }
 
-static const struct p12_crypto fake = {md_size, kdf, pbkdf2, hmac,
-                                       cbc_key_len, cbc_decrypt};
+static const struct p12_crypto fake = {md_size, kdf,         pbkdf2,
+                                       hmac,    cbc_key_len, cbc_decrypt};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,8 +6,10 @@
 # openssl s_client and a Node client; a Node server given the same file
 # serves `petls client`; the chain both clients see (SHA-256 fingerprints,
 # leaf and intermediate from the file, then the root) is the same, and is
-# that of the PEM files the pfx was made from. Then the CLI's failures: a
-# wrong password, the RC2 of -legacy, a truncated file.
+# that of the PEM files the pfx was made from; the same for -legacy (RC2-40
+# certificates, triple-DES key, SHA-1 MAC) with s_client and petls client
+# (Node 20's OpenSSL 3 refuses RC2 without its legacy provider). Then the
+# CLI's failures: a wrong password, RC4, a truncated file.
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
@@ -74,6 +76,39 @@ for spec in default:server-rsa.pem ecdsa:server-ecdsa.pem \
     done
 done
 
+# -legacy: petls serves it to s_client; openssl s_server (with its legacy
+# provider) serves the same file to petls client.
+want=$(expected server-rsa.pem)
+for v in TLSv1.3 TLSv1.2; do
+    section "legacy.p12 (RC2-40, 3DES, SHA-1 MAC), $v"
+    start_petls_server "srv-legacy-$v" --pfx "$P12/legacy.p12" \
+        --pass "$PASS" --max-version "$v" --min-version "$v" --json --echo
+    run_s_client "sc-legacy-$v" "ping-legacy" -servername localhost \
+        -CAfile "$CERTS/ca.pem" -verify_return_error -verify_hostname localhost
+    assert_status "legacy $v s_client" 0 "$STATUS"
+    assert_contains "legacy $v s_client" "$OUT" "Verify return code: 0 (ok)"
+    assert_contains "legacy $v s_client" "$OUT" "Protocol  : $v"
+    assert_contains "legacy $v s_client echo" "$OUT" "ping-legacy"
+    stop_bg "$SERVER_PID"
+    for part in "leaf -clcerts -nokeys" "chain -cacerts -nokeys" \
+        "key -nocerts -nodes"; do
+        # shellcheck disable=SC2086
+        openssl pkcs12 -legacy -in "$P12/legacy.p12" -passin "pass:$PASS" \
+            ${part#* } -out "$TMP/legacy-${part%% *}.pem" 2>/dev/null
+    done
+    start_openssl_server "os-legacy-$v" -cert "$TMP/legacy-leaf.pem" \
+        -key "$TMP/legacy-key.pem" -cert_chain "$TMP/legacy-chain.pem" \
+        -"$(tr -d . <<<"${v,,}" | sed 's/tlsv/tls/;s/1\(.\)/1_\1/')" -www
+    run_petls_client "pc-legacy-$v" "127.0.0.1:$PORT" \
+        --servername localhost --ca "$CERTS/ca.pem" --max-version "$v" \
+        --json --peer-cert
+    assert_status "legacy $v petls client" 0 "$STATUS"
+    pline=$(grep '"event":"peer_certificate"' <<<"$OUT" || true)
+    assert_eq "legacy $v: chain petls sees" "$want" \
+        "$(petls_chain "$pline" 2>/dev/null || echo '?')"
+    stop_bg "$SERVER_PID"
+done
+
 section "CLI failures"
 # run_server_fails NAME MESSAGE ARGS...: petls server exits 1 before
 # listening, with this message.
@@ -90,9 +125,9 @@ run_server_fails wrong-pass \
 run_server_fails no-pass \
     "petls: server: --pfx: pfx file $P12/default.p12: wrong password (MAC verification failed)" \
     --pfx "$P12/default.p12"
-run_server_fails legacy \
-    "petls: server: --pfx: pfx file $P12/legacy.p12: unsupported algorithm: RC2-40-CBC (openssl pkcs12 -legacy); re-export with -certpbe AES-256-CBC" \
-    --pfx "$P12/legacy.p12" --pass "$PASS"
+run_server_fails rc4 \
+    "petls: server: --pfx: pfx file $P12/rc4.p12: unsupported algorithm: RC4-128 (pbeWithSHAAnd128BitRC4); re-export with -certpbe AES-256-CBC -keypbe AES-256-CBC" \
+    --pfx "$P12/rc4.p12" --pass "$PASS"
 head -c 700 "$P12/default.p12" >"$TMP/trunc.p12"
 run_server_fails truncated \
     "petls: server: --pfx: pfx file $TMP/trunc.p12: truncated or not a PKCS#12 file (no PFX SEQUENCE)" \

@@ -153,11 +153,20 @@ Test(pkcs12, wrong_password)
                            "the file has no MAC)");
 }
 
-Test(pkcs12, legacy_rc2_unsupported)
+/* openssl pkcs12 -legacy: RC2-40 certificates (RC2 written from RFC 2268
+ * in the backend, mbedTLS having none), triple-DES key, SHA-1 MAC. */
+Test(pkcs12, legacy_rc2)
 {
-    fails("legacy", PASS,
-          "unsupported algorithm: RC2-40-CBC (openssl pkcs12 -legacy); "
-          "re-export with -certpbe AES-256-CBC");
+    serves("legacy", PASS, "server-rsa.pem", "server-rsa.key");
+    serves("rc2-128", PASS, "server-ecdsa.pem", "server-ecdsa.key");
+    fails("legacy", "nope", "wrong password (MAC verification failed)");
+}
+
+Test(pkcs12, rc4_unsupported)
+{
+    fails("rc4", PASS,
+          "unsupported algorithm: RC4-128 (pbeWithSHAAnd128BitRC4); "
+          "re-export with -certpbe AES-256-CBC -keypbe AES-256-CBC");
 }
 
 Test(pkcs12, no_key_no_cert)

@@ -19,7 +19,8 @@ _Static_assert(PB_MD_SHA1 == 1 && PB_MD_SHA224 == 2 && PB_MD_SHA256 == 3 &&
                "PB_MD_* values");
 _Static_assert(PB_CBC_AES_128 == 1 && PB_CBC_AES_192 == 2 &&
                    PB_CBC_AES_256 == 3 && PB_CBC_DES_EDE3 == 4 &&
-                   PB_CBC_DES_EDE == 5,
+                   PB_CBC_DES_EDE == 5 && PB_CBC_RC2_40 == 6 &&
+                   PB_CBC_RC2_128 == 7,
                "PB_CBC_* values");
 
 static const struct p12_crypto backend_crypto = {

@@ -33,6 +33,8 @@
 #define P12_CBC_AES_256 3
 #define P12_CBC_DES_EDE3 4
 #define P12_CBC_DES_EDE 5
+#define P12_CBC_RC2_40 6
+#define P12_CBC_RC2_128 7
 
 #define MAX_MD 64
 #define MAX_KEY 32
@@ -578,13 +580,15 @@ static int pkcs12_pbe(struct p12 *s, int which, struct der params,
         name = "DES-EDE-CBC (pbeWithSHAAnd2-KeyTripleDES-CBC)";
         break;
     case 5:
-        return fail(s, P12_ERR_UNSUPPORTED, "unsupported algorithm: %s",
-                    "RC2-128-CBC (pbeWithSHAAnd128BitRC2-CBC); re-export "
-                    "with -certpbe AES-256-CBC");
+        cipher = P12_CBC_RC2_128;
+        key_len = 16;
+        name = "RC2-128-CBC (pbeWithSHAAnd128BitRC2-CBC)";
+        break;
     case 6:
-        return fail(s, P12_ERR_UNSUPPORTED, "unsupported algorithm: %s",
-                    "RC2-40-CBC (openssl pkcs12 -legacy); re-export with "
-                    "-certpbe AES-256-CBC");
+        cipher = P12_CBC_RC2_40;
+        key_len = 5;
+        name = "RC2-40-CBC (pbeWithSHAAnd40BitRC2-CBC)";
+        break;
     default:
         return fail(s, P12_ERR_UNSUPPORTED, "unsupported algorithm: %s",
                     "unknown PKCS#12 PBE mode");
