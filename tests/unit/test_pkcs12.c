@@ -50,9 +50,20 @@ static void serves(const char *name, const char *password, const char *cert,
         struct petls_cert_details d;
 
         tlspair_init_bare(&p);
-        cr_assert(petls_config_set_pfx_file(p.scfg, cert_path(file),
-                                            password) == 0,
-                  "%s: %s", name, petls_config_error(p.scfg));
+        if (petls_config_set_pfx_file(p.scfg, cert_path(file), password) !=
+            0) {
+            const char *msg = petls_config_error(p.scfg);
+            /* An mbedTLS without DES (the source-built "full" config) names
+             * the cipher: that is the documented refusal, not a parser
+             * failure. Every build with DES (Debian's) loads the file. */
+            if (msg != NULL && strstr(msg, "DES-EDE3-CBC") != NULL &&
+                strstr(msg, "(not in this build)") != NULL) {
+                tlspair_free(&p);
+                free(want);
+                cr_skip_test("%s: %s", name, msg);
+            }
+            cr_assert_fail("%s: %s", name, msg);
+        }
         cr_assert(petls_config_set_ca_file(p.ccfg, cert_path("ca.pem")) == 0);
         cr_assert(petls_config_set_max_version(p.ccfg, versions[v]) == 0);
         cr_assert(petls_config_set_min_version(p.ccfg, versions[v]) == 0);
