@@ -257,45 +257,48 @@ int pb_cbc_decrypt(int cipher, const uint8_t *key, size_t key_len,
                    const uint8_t *iv, size_t iv_len, const uint8_t *in,
                    size_t in_len, uint8_t *out, size_t *out_len)
 {
-#if defined(MBEDTLS_CIPHER_MODE_CBC) && defined(MBEDTLS_CIPHER_PADDING_PKCS7)
-    const mbedtls_cipher_info_t *info;
-    mbedtls_cipher_context_t ctx;
-    size_t n = 0, fin = 0;
-    int rc = PB_ERR;
-
     *out_len = 0;
+    /* RC2 is petls's own (mbedTLS has none), so it needs no mbedTLS CBC. */
     if (cipher == PB_CBC_RC2_40 || cipher == PB_CBC_RC2_128) {
         if (key_len != (cipher == PB_CBC_RC2_40 ? 5u : 16u) || iv_len != 8)
             return PB_ERR;
         return rc2_cbc_decrypt(key, key_len, iv, in, in_len, out, out_len);
     }
-    info = mbedtls_cipher_info_from_type(cipher_type(cipher));
-    if (info == NULL)
-        return PB_ERR_UNSUPPORTED;
-    if (key_len * 8 != mbedtls_cipher_info_get_key_bitlen(info) ||
-        iv_len != mbedtls_cipher_info_get_iv_size(info) || in_len == 0 ||
-        in_len % mbedtls_cipher_info_get_block_size(info) != 0)
-        return PB_ERR;
-    mbedtls_cipher_init(&ctx);
-    if (mbedtls_cipher_setup(&ctx, info) == 0 &&
-        mbedtls_cipher_setkey(&ctx, key, (int)(key_len * 8), MBEDTLS_DECRYPT) ==
-            0 &&
-        mbedtls_cipher_set_padding_mode(&ctx, MBEDTLS_PADDING_PKCS7) == 0 &&
-        mbedtls_cipher_set_iv(&ctx, iv, iv_len) == 0 &&
-        mbedtls_cipher_reset(&ctx) == 0 &&
-        mbedtls_cipher_update(&ctx, in, in_len, out, &n) == 0 &&
-        mbedtls_cipher_finish(&ctx, out + n, &fin) == 0) {
-        *out_len = n + fin;
-        rc = 0;
-    } else {
-        mbedtls_platform_zeroize(out, in_len);
-    }
-    mbedtls_cipher_free(&ctx);
-    return rc;
+    {
+#if defined(MBEDTLS_CIPHER_MODE_CBC) && defined(MBEDTLS_CIPHER_PADDING_PKCS7)
+        const mbedtls_cipher_info_t *info;
+        mbedtls_cipher_context_t ctx;
+        size_t n = 0, fin = 0;
+        int rc = PB_ERR;
+
+        info = mbedtls_cipher_info_from_type(cipher_type(cipher));
+        if (info == NULL)
+            return PB_ERR_UNSUPPORTED;
+        if (key_len * 8 != mbedtls_cipher_info_get_key_bitlen(info) ||
+            iv_len != mbedtls_cipher_info_get_iv_size(info) || in_len == 0 ||
+            in_len % mbedtls_cipher_info_get_block_size(info) != 0)
+            return PB_ERR;
+        mbedtls_cipher_init(&ctx);
+        if (mbedtls_cipher_setup(&ctx, info) == 0 &&
+            mbedtls_cipher_setkey(&ctx, key, (int)(key_len * 8),
+                                  MBEDTLS_DECRYPT) == 0 &&
+            mbedtls_cipher_set_padding_mode(&ctx, MBEDTLS_PADDING_PKCS7) == 0 &&
+            mbedtls_cipher_set_iv(&ctx, iv, iv_len) == 0 &&
+            mbedtls_cipher_reset(&ctx) == 0 &&
+            mbedtls_cipher_update(&ctx, in, in_len, out, &n) == 0 &&
+            mbedtls_cipher_finish(&ctx, out + n, &fin) == 0) {
+            *out_len = n + fin;
+            rc = 0;
+        } else {
+            mbedtls_platform_zeroize(out, in_len);
+        }
+        mbedtls_cipher_free(&ctx);
+        return rc;
 #else
-    (void)cipher, (void)key, (void)key_len, (void)iv, (void)iv_len, (void)in;
-    (void)in_len, (void)out;
-    *out_len = 0;
-    return PB_ERR_UNSUPPORTED;
+        (void)cipher, (void)key, (void)key_len, (void)iv, (void)iv_len,
+            (void)in;
+        (void)in_len, (void)out;
+        return PB_ERR_UNSUPPORTED;
 #endif
+    }
 }

@@ -57,6 +57,20 @@ void cr_compat_fail(const char *file, int line, const char *expr,
     _exit(1);
 }
 
+void cr_compat_skip(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "[SKIP] %s::%s:", current != NULL ? current->suite : "?",
+            current != NULL ? current->name : "?");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(NULL);
+    _exit(0);
+}
+
 /* ---- Criterion's test patterns ------------------------------------------
  * Shell globs with ksh's extended groups, matched against "suite/name":
  * *, ?, @(a|b) (one of), !(a|b) (anything but). Pattern [p, pe) against

@@ -116,6 +116,11 @@ _Noreturn void cr_compat_fail(const char *file, int line, const char *expr,
 #define cr_assert_str_neq(a, b, ...)                                           \
     CR_COMPAT_CHECK_(strcmp((a), (b)) != 0, #a " differs from string " #b,     \
                      __VA_ARGS__)
+#define cr_assert_str_empty(a, ...)                                            \
+    CR_COMPAT_CHECK_((a)[0] == '\0', #a " is empty", __VA_ARGS__)
+/* A skipped test ends its (forked) process as a pass, saying why. */
+void cr_compat_skip(const char *fmt, ...);
+#define cr_skip_test(...) cr_compat_skip(" " __VA_ARGS__)
 #define cr_assert_arr_eq(a, b, size, ...)                                      \
     CR_COMPAT_CHECK_(memcmp((a), (b), (size)) == 0,                            \
                      #a " equals " #b " (" #size " bytes)", __VA_ARGS__)
