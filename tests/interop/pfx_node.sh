@@ -46,7 +46,7 @@ for spec in default:server-rsa.pem ecdsa:server-ecdsa.pem \
             -CAfile "$CERTS/ca.pem" -verify_return_error -verify_hostname localhost
         assert_status "$name $v s_client" 0 "$STATUS"
         assert_contains "$name $v s_client" "$OUT" "Verify return code: 0 (ok)"
-        assert_contains "$name $v s_client" "$OUT" "Protocol  : $v"
+        assert_contains "$name $v s_client" "$OUT" "New, $v, Cipher is"
         assert_contains "$name $v s_client echo" "$OUT" "ping-$name"
         run_capture "nc-$name-$v" node "$NODE_DIR/pfx.js" client "$PORT" \
             "$CERTS/ca.pem" "$v"
@@ -87,7 +87,7 @@ for v in TLSv1.3 TLSv1.2; do
         -CAfile "$CERTS/ca.pem" -verify_return_error -verify_hostname localhost
     assert_status "legacy $v s_client" 0 "$STATUS"
     assert_contains "legacy $v s_client" "$OUT" "Verify return code: 0 (ok)"
-    assert_contains "legacy $v s_client" "$OUT" "Protocol  : $v"
+    assert_contains "legacy $v s_client" "$OUT" "New, $v, Cipher is"
     assert_contains "legacy $v s_client echo" "$OUT" "ping-legacy"
     stop_bg "$SERVER_PID"
     for part in "leaf -clcerts -nokeys" "chain -cacerts -nokeys" \
