@@ -90,6 +90,7 @@ static size_t bind_context(const struct petls *ctx, const uint8_t *base,
     return rc == 0 ? BIND_LEN : 0;
 }
 
+#if PETLS_WITH_SESSION_CACHE /* the store and cache helpers below */
 /* The additional context sealed into a store blob: the kind (session ID or
  * stateful ticket, so one can never be replayed as the other) and the
  * session id context (with the SNI context chosen, sni.c). The server
@@ -133,6 +134,7 @@ static size_t cache_key(const struct petls *ctx, int kind, const uint8_t *id,
     memcpy(out + 1 + PETLS_CTX_HASH_LEN, id, id_len);
     return 1 + PETLS_CTX_HASH_LEN + id_len;
 }
+#endif /* PETLS_WITH_SESSION_CACHE */
 
 /* Keeps session bytes under id in the store (sealed) or the cache. */
 #if PETLS_WITH_SESSION_CACHE
